@@ -1,0 +1,53 @@
+/**
+ * The Socket.IO contract, typed once for both sides:
+ * `Server<ClientToServerEvents, ServerToClientEvents, …>` and
+ * `Socket<ServerToClientEvents, ClientToServerEvents>` in the client.
+ * Payload shapes come from the zod schemas in ./schemas (z.infer), so the types cannot drift
+ * from what the server validates.
+ */
+import type { ErrorBody } from './errors.js';
+import type {
+  Conversation,
+  ConversationReadEvent,
+  ConversationReadPayload,
+  Message,
+  MessageSendPayload,
+  TypingEvent,
+  TypingPayload,
+} from './schemas/conversations.js';
+import type { Presence, PresenceEvent, PresenceSetPayload } from './schemas/presence.js';
+import type { Overview, OverviewMember } from './schemas/telework.js';
+
+/** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+export type AckCallback<T extends object = object> = (ack: Ack<T>) => void;
+
+export interface OverviewMemberEvent {
+  departmentId: string;
+  member: OverviewMember;
+  counts: Overview['counts'];
+}
+
+export interface ClientToServerEvents {
+  'message:send': (payload: MessageSendPayload, ack: AckCallback<{ message: Message }>) => void;
+  'conversation:read': (payload: ConversationReadPayload, ack?: AckCallback) => void;
+  typing: (payload: TypingPayload) => void;
+  'presence:set': (payload: PresenceSetPayload, ack: AckCallback<{ presence: Presence }>) => void;
+  /** Any user activity (keys, pointer) that should end an automatic `away`. */
+  'presence:active': () => void;
+  /** A supervisor follows a department overview live. */
+  'overview:watch': (payload: { departmentId: string }, ack: AckCallback<{ overview: Overview }>) => void;
+  'overview:unwatch': (payload: { departmentId: string }, ack?: AckCallback) => void;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (event: { message: Message }) => void;
+  'conversation:new': (event: { conversation: Conversation }) => void;
+  'conversation:read': (event: ConversationReadEvent) => void;
+  typing: (event: TypingEvent) => void;
+  presence: (event: PresenceEvent) => void;
+  'overview:member': (event: OverviewMemberEvent) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no events between servers yet
+export interface InterServerEvents {}

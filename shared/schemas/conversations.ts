@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { idSchema, intFromQuery, isoTimeSchema, clientMsgIdSchema } from './common.js';
+
+export const CONVERSATION_KINDS = ['dm', 'group', 'channel', 'meeting'] as const;
+export const conversationKindSchema = z.enum(CONVERSATION_KINDS);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+
+/** Longest message body, counted in characters (Unicode code points) after trimming. */
+export const MAX_BODY_CHARS = 10_000;
+export const MAX_MEMBERS = 500;
+
+export const messageSchema = z.object({
+  id: idSchema,
+  conversationId: idSchema,
+  seq: z.number().int().positive(),
+  senderId: idSchema,
+  body: z.string(),
+  clientMsgId: z.string(),
+  createdAt: isoTimeSchema,
+  editedAt: isoTimeSchema.optional(),
+  deletedAt: isoTimeSchema.optional(),
+  mentions: z.array(idSchema),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const conversationSchema = z.object({
+  id: idSchema,
+  kind: conversationKindSchema,
+  title: z.string(),
+  memberIds: z.array(idSchema),
+  lastSeq: z.number().int().nonnegative(),
+  lastMessage: messageSchema.optional(),
+  unreadCount: z.number().int().nonnegative(),
+  myLastReadSeq: z.number().int().nonnegative(),
+  createdAt: isoTimeSchema,
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+const titleSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+export const createConversationBodySchema = z
+  .object({
+    kind: z.enum(['dm', 'group', 'channel']),
+    memberIds: z.array(idSchema).min(1).max(MAX_MEMBERS),
+    title: titleSchema.optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.kind === 'dm' && body.memberIds.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['memberIds'], message: 'a dm names exactly one other person' });
+    }
+    if (body.kind === 'channel' && !body.title) {
+      ctx.addIssue({ code: 'custom', path: ['title'], message: 'a channel needs a title' });
+    }
+  });
+export type CreateConversationBody = z.infer<typeof createConversationBodySchema>;
+
+export const conversationParamsSchema = z.object({ id: idSchema }).strict();
+
+export const listMessagesQuerySchema = z
+  .object({
+    after: intFromQuery(0, 1_000_000_000).optional(),
+    before: intFromQuery(1, 1_000_000_000).optional(),
+    limit: intFromQuery(1, 200).optional(),
+  })
+  .strict();
+export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
+
+export const messagePageSchema = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() });
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+/** Body text: trimmed, 1 to MAX_BODY_CHARS characters. */
+export const messageBodySchema = z
+  .string()
+  .trim()
+  .min(1, 'the message is empty')
+  .refine((s) => [...s].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`);
+
+export const messageSendPayloadSchema = z
+  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema })
+  .strict();
+export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
+
+export const conversationReadPayloadSchema = z
+  .object({ conversationId: idSchema, seq: z.number().int().nonnegative().max(1_000_000_000) })
+  .strict();
+export type ConversationReadPayload = z.infer<typeof conversationReadPayloadSchema>;
+
+export const typingPayloadSchema = z
+  .object({ conversationId: idSchema, typing: z.boolean() })
+  .strict();
+export type TypingPayload = z.infer<typeof typingPayloadSchema>;
+
+export const messageNewEventSchema = z.object({ message: messageSchema });
+export const conversationNewEventSchema = z.object({ conversation: conversationSchema });
+export const conversationReadEventSchema = z.object({
+  conversationId: idSchema,
+  userId: idSchema,
+  seq: z.number().int().nonnegative(),
+});
+export type ConversationReadEvent = z.infer<typeof conversationReadEventSchema>;
+export const typingEventSchema = z.object({ conversationId: idSchema, userId: idSchema, typing: z.boolean() });
+export type TypingEvent = z.infer<typeof typingEventSchema>;

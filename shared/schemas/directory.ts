@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { idSchema } from './common.js';
+import { loginIdSchema, passwordSchema, roleSchema } from './auth.js';
+import { presenceSchema, presenceStateSchema } from './presence.js';
+import { userSchema } from './auth.js';
+
+export const departmentSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  parentId: idSchema.nullable(),
+});
+export type Department = z.infer<typeof departmentSchema>;
+
+const displayText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    // Control characters have no place in names shown to people.
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+export const createDepartmentBodySchema = z
+  .object({ name: displayText(100), parentId: idSchema.optional() })
+  .strict();
+export type CreateDepartmentBody = z.infer<typeof createDepartmentBodySchema>;
+
+/** Kana readings: hiragana or katakana, the prolonged sound mark, spaces. */
+export const kanaSchema = displayText(100).regex(
+  /^[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3000\s・ー]+$/,
+  'must be written in kana',
+);
+
+export const createUserBodySchema = z
+  .object({
+    loginId: loginIdSchema,
+    password: z.string().min(8, 'at least 8 characters').max(256),
+    staffNo: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'letters, digits and - only'),
+    name: displayText(100),
+    nameKana: kanaSchema,
+    departmentId: idSchema,
+    role: roleSchema,
+    title: displayText(100).optional(),
+  })
+  .strict();
+export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+
+export const listUsersQuerySchema = z
+  .object({
+    departmentId: idSchema.optional(),
+    q: z.string().trim().max(100).optional(),
+    presence: presenceStateSchema.optional(),
+  })
+  .strict();
+export type ListUsersQuery = z.infer<typeof listUsersQuerySchema>;
+
+export const userWithPresenceSchema = userSchema.extend({ presence: presenceSchema });
+export type UserWithPresence = z.infer<typeof userWithPresenceSchema>;
+
+export { passwordSchema };

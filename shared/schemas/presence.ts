@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { idSchema, isoTimeSchema } from './common.js';
+
+export const PRESENCE_STATES = ['teleworking', 'in_office', 'offline'] as const;
+export const presenceStateSchema = z.enum(PRESENCE_STATES);
+export type PresenceState = z.infer<typeof presenceStateSchema>;
+
+export const AVAILABILITIES = ['available', 'away', 'busy', 'in_meeting'] as const;
+export const availabilitySchema = z.enum(AVAILABILITIES);
+export type Availability = z.infer<typeof availabilitySchema>;
+
+export const statusTextSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
+
+export const presenceSchema = z.object({
+  state: presenceStateSchema,
+  availability: availabilitySchema,
+  statusText: z.string().optional(),
+  teleworkSince: isoTimeSchema.optional(),
+  lastActiveAt: isoTimeSchema.optional(),
+});
+export type Presence = z.infer<typeof presenceSchema>;
+
+export const presenceSetPayloadSchema = z
+  .object({ availability: availabilitySchema.optional(), statusText: statusTextSchema.optional() })
+  .strict()
+  .refine((p) => p.availability !== undefined || p.statusText !== undefined, {
+    message: 'give availability or statusText',
+  });
+export type PresenceSetPayload = z.infer<typeof presenceSetPayloadSchema>;
+
+export const presenceEventSchema = z.object({ userId: idSchema, presence: presenceSchema });
+export type PresenceEvent = z.infer<typeof presenceEventSchema>;
