@@ -32,6 +32,8 @@ export const conversationSchema = z.object({
   lastMessage: messageSchema.optional(),
   unreadCount: z.number().int().nonnegative(),
   myLastReadSeq: z.number().int().nonnegative(),
+  /** Extension: each member's read mark, for "既読 N" (groups) and "既読" (direct messages). */
+  readSeqs: z.record(z.string(), z.number().int().nonnegative()),
   createdAt: isoTimeSchema,
 });
 export type Conversation = z.infer<typeof conversationSchema>;
@@ -81,9 +83,13 @@ export const messageBodySchema = z
   .min(1, 'the message is empty')
   .refine((s) => [...s].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`);
 
+/**
+ * Unknown keys are dropped rather than refused here (the one non-strict payload): a forged
+ * `senderId` is ignored, and the sender is always the session's user (PROTOCOL.md).
+ */
 export const messageSendPayloadSchema = z
   .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema })
-  .strict();
+  .strip();
 export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
 
 export const conversationReadPayloadSchema = z

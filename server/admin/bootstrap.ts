@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import type { DirectoryService } from '../directory/directory.service.js';
+
+/**
+ * At start: if ADMIN_LOGIN_ID and ADMIN_PASSWORD are set and no admin exists yet, create one
+ * (in the first top-level department, created if the directory is empty).
+ */
+export async function bootstrapAdmin(config: Config, directory: DirectoryService): Promise<void> {
+  if (!config.ADMIN_LOGIN_ID || !config.ADMIN_PASSWORD) return;
+  if (await directory.hasAdmin()) return;
+  const root = await directory.rootDepartment();
+  await directory.createUser({
+    loginId: config.ADMIN_LOGIN_ID,
+    password: config.ADMIN_PASSWORD,
+    staffNo: `ADMIN-${Date.now().toString(36).toUpperCase()}`,
+    name: '管理者',
+    nameKana: 'かんりしゃ',
+    departmentId: root.id,
+    role: 'admin',
+  });
+  console.log(`[admin] created the first admin "${config.ADMIN_LOGIN_ID}"`);
+}

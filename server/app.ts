@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { adminRoutes } from './admin/admin.routes.js';
+import { requireSession } from './auth/auth.middleware.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { conversationsRoutes } from './conversations/conversations.routes.js';
+import { directoryRoutes } from './directory/directory.routes.js';
+import { healthRoutes } from './health/health.routes.js';
+import { messagingRoutes } from './messaging/messaging.routes.js';
+import type { Services } from './services.js';
+import { errorHandler, notFoundHandler } from './transport/http.js';
+
+const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+
+/** The HTTP side: JSON API under /api, the built client at /. */
+export function buildApp(s: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(express.json({ limit: '64kb' }));
+  app.use(cookieParser());
+
+  const api = express.Router();
+  api.use(healthRoutes(s.conn));
+  api.use(authRoutes(s.auth, s.realtime, s.config));
+  api.use(requireSession(s.auth));
+  api.use(adminRoutes(s.directory));
+  api.use(directoryRoutes(s.directory, s.presence));
+  api.use(conversationsRoutes(s.conversations));
+  api.use(messagingRoutes(s.messaging));
+  for (const extra of s.extraRoutes) api.use(extra);
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (existsSync(clientDist)) {
+    app.use(express.static(clientDist, { index: 'index.html' }));
+    // The client routes in the browser: any other page gets the app.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDist, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain; charset=utf-8').send('メッセージ (Messaging): the web client is not built; run `npm run build:client`.');
+    });
+  }
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,35 @@
+import { Router, type CookieOptions } from 'express';
+import { loginBodySchema } from '../../shared/schemas/auth.js';
+import type { Config } from '../config.js';
+import type { Realtime } from '../realtime.js';
+import { authOf } from '../transport/http.js';
+import { parse } from '../transport/validate.js';
+import { requireSession } from './auth.middleware.js';
+import type { AuthService } from './auth.service.js';
+import { SESSION_COOKIE } from './token.js';
+
+export function authRoutes(auth: AuthService, realtime: Realtime, config: Config): Router {
+  const router = Router();
+  const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, path: '/' };
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parse(loginBodySchema, req.body);
+    const { token, user } = await auth.login(body, req.ip ?? 'unknown');
+    res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: config.SESSION_TTL_HOURS * 3600_000 });
+    res.json({ token, user });
+  });
+
+  router.post('/auth/logout', requireSession(auth), async (req, res) => {
+    const { sessionId } = authOf(req);
+    await auth.logout(sessionId);
+    await realtime.disconnectSession(sessionId);
+    res.clearCookie(SESSION_COOKIE, cookie);
+    res.status(204).end();
+  });
+
+  router.get('/me', requireSession(auth), (req, res) => {
+    res.json({ user: authOf(req).user });
+  });
+
+  return router;
+}

@@ -1,0 +1,26 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { CONVERSATION_KINDS } from '../../shared/schemas/conversations.js';
+
+const conversationSchema = new Schema(
+  {
+    kind: { type: String, enum: CONVERSATION_KINDS, required: true },
+    title: { type: String, default: '' },
+    memberIds: { type: [Schema.Types.ObjectId], required: true, index: true },
+    /**
+     * Unique per conversation. For a dm it is `dm:<smaller id>:<larger id>`, so two concurrent
+     * requests for the same pair end with one conversation; for the rest it is `<kind>:<own id>`.
+     */
+    key: { type: String, required: true, unique: true },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+    /** Time of the latest message (or creation); orders the conversation list. */
+    lastActivityAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'conversations' },
+);
+
+export type ConversationDoc = InferSchemaType<typeof conversationSchema> & { _id: Types.ObjectId };
+
+export function conversationModel(conn: Connection): Model<ConversationDoc> {
+  return (conn.models.Conversation as Model<ConversationDoc>) ?? conn.model<ConversationDoc>('Conversation', conversationSchema);
+}

@@ -1,0 +1,156 @@
+import { Types, type Connection, type Model } from 'mongoose';
+import { AppError } from '../../shared/errors.js';
+import type { User } from '../../shared/schemas/auth.js';
+import type { CreateDepartmentBody, CreateUserBody, Department } from '../../shared/schemas/directory.js';
+import { hashPassword } from '../auth/password.js';
+import { isDuplicateKey } from '../db/errors.js';
+import { departmentModel, type DepartmentDoc } from './department.model.js';
+import { compareByReading, normalizeForSearch } from './kana.js';
+import { userModel, type UserDoc } from './user.model.js';
+
+export function toUserDto(doc: UserDoc): User {
+  return {
+    id: doc._id.toString(),
+    loginId: doc.loginId,
+    staffNo: doc.staffNo,
+    name: doc.name,
+    nameKana: doc.nameKana,
+    departmentId: doc.departmentId.toString(),
+    role: doc.role,
+    ...(doc.title ? { title: doc.title } : {}),
+  };
+}
+
+function toDepartmentDto(doc: DepartmentDoc): Department {
+  return { id: doc._id.toString(), name: doc.name, parentId: doc.parentId ? doc.parentId.toString() : null };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** People and departments. The only writer of the `users` and `departments` collections. */
+export class DirectoryService {
+  private readonly users: Model<UserDoc>;
+  private readonly departments: Model<DepartmentDoc>;
+
+  constructor(conn: Connection) {
+    this.users = userModel(conn);
+    this.departments = departmentModel(conn);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.users.createIndexes(), this.departments.createIndexes()]);
+  }
+
+  // ── departments ─────────────────────────────────────────────
+
+  async createDepartment(input: CreateDepartmentBody): Promise<Department> {
+    if (input.parentId && !(await this.departments.exists({ _id: input.parentId }))) {
+      throw new AppError('not_found', 'parent department not found');
+    }
+    const doc = await this.departments.create({ name: input.name, parentId: input.parentId ?? null });
+    return toDepartmentDto(doc.toObject());
+  }
+
+  async listDepartments(): Promise<Department[]> {
+    const docs = await this.departments.find().sort({ _id: 1 }).lean<DepartmentDoc[]>();
+    return docs.map(toDepartmentDto);
+  }
+
+  async getDepartment(id: string): Promise<Department> {
+    const doc = Types.ObjectId.isValid(id) ? await this.departments.findById(id).lean<DepartmentDoc>() : null;
+    if (!doc) throw new AppError('not_found', 'department not found');
+    return toDepartmentDto(doc);
+  }
+
+  /** The department and every department below it. */
+  async subtreeIds(rootId: string): Promise<string[]> {
+    const all = await this.listDepartments();
+    const children = new Map<string | null, string[]>();
+    for (const d of all) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d.id]);
+    const out: string[] = [];
+    const stack = [rootId];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (out.includes(id)) continue; // a cycle cannot be created, but never loop on one
+      out.push(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    return out;
+  }
+
+  /** The department and every department above it, nearest first. */
+  async ancestorIds(departmentId: string): Promise<string[]> {
+    const all = new Map((await this.listDepartments()).map((d) => [d.id, d]));
+    const out: string[] = [];
+    for (let id: string | null = departmentId; id && !out.includes(id); id = all.get(id)?.parentId ?? null) {
+      out.push(id);
+    }
+    return out;
+  }
+
+  // ── users ───────────────────────────────────────────────────
+
+  async createUser(input: CreateUserBody): Promise<User> {
+    if (!(await this.departments.exists({ _id: input.departmentId }))) {
+      throw new AppError('not_found', 'department not found');
+    }
+    try {
+      const { password, ...fields } = input;
+      const doc = await this.users.create({
+        ...fields,
+        searchText: normalizeForSearch([input.name, input.nameKana, input.loginId, input.staffNo].join(' ')),
+        passwordHash: await hashPassword(password),
+      });
+      return toUserDto(doc.toObject());
+    } catch (err) {
+      const dup = isDuplicateKey(err);
+      if (dup) throw new AppError('conflict', `${dup.join(', ')} is already taken`);
+      throw err;
+    }
+  }
+
+  async getUser(id: string): Promise<User> {
+    const doc = Types.ObjectId.isValid(id) ? await this.users.findById(id).lean<UserDoc>() : null;
+    if (!doc) throw new AppError('not_found', 'user not found');
+    return toUserDto(doc);
+  }
+
+  /** Users by id, in no particular order; unknown ids are simply absent. */
+  async getUsers(ids: readonly string[]): Promise<User[]> {
+    const docs = await this.users.find({ _id: { $in: ids } }).lean<UserDoc[]>();
+    return docs.map(toUserDto);
+  }
+
+  /** The stored password hash for sign-in; only the auth service calls this. */
+  async findCredentials(loginId: string): Promise<{ user: User; passwordHash: string } | null> {
+    const doc = await this.users.findOne({ loginId }).lean<UserDoc>();
+    return doc ? { user: toUserDto(doc), passwordHash: doc.passwordHash } : null;
+  }
+
+  async listUsers(filter: { departmentIds?: string[]; q?: string }): Promise<User[]> {
+    const query: Record<string, unknown> = {};
+    if (filter.departmentIds) query.departmentId = { $in: filter.departmentIds.map((id) => new Types.ObjectId(id)) };
+    const q = filter.q ? normalizeForSearch(filter.q) : '';
+    if (q) query.searchText = { $regex: escapeRegex(q) };
+    const docs = await this.users.find(query).limit(5000).lean<UserDoc[]>();
+    return docs.map(toUserDto).sort(compareByReading);
+  }
+
+  async allUserIds(): Promise<string[]> {
+    const docs = await this.users.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    return docs.map((d) => d._id.toString());
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.users.exists({ role: 'admin' })) !== null;
+  }
+
+  /** The first top-level department, created when the directory is empty (for the first admin). */
+  async rootDepartment(): Promise<Department> {
+    const root = await this.departments.findOne({ parentId: null }).sort({ _id: 1 }).lean<DepartmentDoc>();
+    if (root) return toDepartmentDto(root);
+    return this.createDepartment({ name: '市役所' });
+  }
+}

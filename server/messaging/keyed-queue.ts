@@ -1,0 +1,19 @@
+/**
+ * Runs tasks one after another per key (here: per conversation) and in parallel across keys.
+ * Within one process this keeps sends to a conversation from racing for the same seq, so the
+ * unique index rarely has to refuse one; across processes the index still decides.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,26 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+const messageSchema = new Schema(
+  {
+    conversationId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    senderId: { type: Schema.Types.ObjectId, required: true },
+    body: { type: String, required: true },
+    clientMsgId: { type: String, required: true },
+    mentions: { type: [Schema.Types.ObjectId], default: [] },
+    createdAt: { type: Date, required: true },
+    editedAt: { type: Date },
+    deletedAt: { type: Date },
+  },
+  { collection: 'messages' },
+);
+// The gap-free numbering rests on this: a seq can be taken by exactly one stored message.
+messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+// Idempotent sends rest on this: one stored message per sender and clientMsgId.
+messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true });
+
+export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
+
+export function messageModel(conn: Connection): Model<MessageDoc> {
+  return (conn.models.Message as Model<MessageDoc>) ?? conn.model<MessageDoc>('Message', messageSchema);
+}

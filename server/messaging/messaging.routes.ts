@@ -1,0 +1,17 @@
+import { Router } from 'express';
+import { conversationParamsSchema, listMessagesQuerySchema } from '../../shared/schemas/conversations.js';
+import { authOf } from '../transport/http.js';
+import { parse } from '../transport/validate.js';
+import type { MessagingService } from './messaging.service.js';
+
+export function messagingRoutes(messaging: MessagingService): Router {
+  const router = Router();
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const { id } = parse(conversationParamsSchema, req.params);
+    const query = parse(listMessagesQuerySchema, req.query);
+    res.json(await messaging.list(authOf(req).user.id, id, query));
+  });
+
+  return router;
+}

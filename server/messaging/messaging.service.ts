@@ -1,0 +1,140 @@
+import { Types, type Connection, type Model } from 'mongoose';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { AppError } from '../../shared/errors.js';
+import type { User } from '../../shared/schemas/auth.js';
+import type { ListMessagesQuery, Message, MessagePage, MessageSendPayload } from '../../shared/schemas/conversations.js';
+import type { Config } from '../config.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import { isDuplicateKey } from '../db/errors.js';
+import type { DirectoryService } from '../directory/directory.service.js';
+import type { Realtime } from '../realtime.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { findMentions } from './mentions.js';
+import { messageModel, type MessageDoc } from './message.model.js';
+import { toMessageDto } from './message.queries.js';
+
+const oid = (id: string) => new Types.ObjectId(id);
+const MAX_SEQ_ATTEMPTS = 100;
+
+/**
+ * Sending and reading messages. The only writer of the `messages` collection.
+ * See README.md beside this file for the guarantees and how they hold.
+ */
+export class MessagingService {
+  private readonly messages: Model<MessageDoc>;
+  private readonly queue = new KeyedQueue();
+  private readonly rate: RateLimiterMemory;
+
+  constructor(
+    conn: Connection,
+    config: Config,
+    private readonly conversations: ConversationsService,
+    private readonly directory: DirectoryService,
+    private readonly realtime: Realtime,
+  ) {
+    this.messages = messageModel(conn);
+    this.rate = new RateLimiterMemory({ points: config.MESSAGE_RATE_LIMIT, duration: config.MESSAGE_RATE_WINDOW_S });
+  }
+
+  async init(): Promise<void> {
+    await this.messages.createIndexes();
+  }
+
+  /**
+   * Stores a message and broadcasts it to every member's connections, then acknowledges.
+   * A retry with the same clientMsgId returns the stored message and broadcasts nothing.
+   */
+  async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
+    // check: membership, idempotent retry, rate
+    const conv = await this.conversations.requireMember(input.conversationId, sender.id);
+    const retried = await this.findRetry(sender.id, input);
+    if (retried) return { message: retried, created: false };
+    await this.rate.consume(sender.id).catch(() => {
+      throw new AppError('rate_limited', 'you are sending too fast; wait a moment');
+    });
+    const members = await this.directory.getUsers(conv.memberIds.map(String));
+
+    // do: store with the next seq, then tell the members
+    const memberIds = conv.memberIds.map(String);
+    let message: Message;
+    try {
+      // Store and broadcast inside the conversation's queue, so events leave in seq order.
+      message = await this.queue.run(input.conversationId, async () => {
+        const stored = toMessageDto(
+          await this.insertWithNextSeq({
+            conversationId: conv._id,
+            senderId: oid(sender.id),
+            body: input.body,
+            clientMsgId: input.clientMsgId,
+            mentions: findMentions(input.body, members).map(oid),
+          }),
+        );
+        this.realtime.toUsers(memberIds).emit('message:new', { message: stored });
+        return stored;
+      });
+    } catch (err) {
+      // The same clientMsgId arrived twice at once and the other copy won: answer as a retry.
+      if (isDuplicateKey(err)?.includes('clientMsgId')) {
+        const winner = await this.findRetry(sender.id, input);
+        if (winner) return { message: winner, created: false };
+      }
+      throw err;
+    }
+    await this.conversations.noteActivity(input.conversationId, new Date(message.createdAt));
+    return { message, created: true };
+  }
+
+  /** The stored message of an earlier attempt; `conflict` if that attempt said something else. */
+  private async findRetry(senderId: string, input: MessageSendPayload): Promise<Message | null> {
+    const doc = await this.messages.findOne({ senderId: oid(senderId), clientMsgId: input.clientMsgId }).lean<MessageDoc>();
+    if (!doc) return null;
+    if (doc.conversationId.toString() !== input.conversationId || doc.body !== input.body) {
+      throw new AppError('conflict', 'this clientMsgId was already used for a different message');
+    }
+    return toMessageDto(doc);
+  }
+
+  /**
+   * Takes seq = (highest stored seq) + 1 and inserts; if another writer took that seq first the
+   * unique index refuses the insert and we try the next one. A seq is only ever "used" by a stored
+   * message, so a crash at any point leaves no hole.
+   */
+  private async insertWithNextSeq(fields: Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>): Promise<MessageDoc> {
+    for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
+      const last = await this.messages
+        .findOne({ conversationId: fields.conversationId }, { seq: 1 })
+        .sort({ seq: -1 })
+        .lean<{ seq: number }>();
+      try {
+        const created = await this.messages.create({ ...fields, seq: (last?.seq ?? 0) + 1, createdAt: new Date() });
+        return created.toObject();
+      } catch (err) {
+        const keys = isDuplicateKey(err);
+        if (keys?.includes('seq')) continue;
+        throw err;
+      }
+    }
+    throw new AppError('unavailable', 'the conversation is too busy; try again');
+  }
+
+  /** A page of history in ascending seq. */
+  async list(userId: string, conversationId: string, query: ListMessagesQuery): Promise<MessagePage> {
+    await this.conversations.requireMember(conversationId, userId);
+    const limit = query.limit ?? 50;
+    const seq: Record<string, number> = {};
+    if (query.after !== undefined) seq.$gt = query.after;
+    if (query.before !== undefined) seq.$lt = query.before;
+    const filter = { conversationId: oid(conversationId), ...(Object.keys(seq).length ? { seq } : {}) };
+    // With `after`, read forwards from it; otherwise the newest page (below `before`, if given).
+    const forwards = query.after !== undefined;
+    const docs = await this.messages
+      .find(filter)
+      .sort({ seq: forwards ? 1 : -1 })
+      .limit(limit + 1)
+      .lean<MessageDoc[]>();
+    const hasMore = docs.length > limit;
+    const page = docs.slice(0, limit);
+    if (!forwards) page.reverse();
+    return { messages: page.map(toMessageDto), hasMore };
+  }
+}

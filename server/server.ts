@@ -1,0 +1,58 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { bootstrapAdmin } from './admin/bootstrap.js';
+import { buildApp } from './app.js';
+import { configSchema, type Config } from './config.js';
+import { connectDatabase } from './db/connect.js';
+import { Realtime, type IoServer } from './realtime.js';
+import { createServices, type Services } from './services.js';
+import { attachSockets } from './sockets.js';
+
+export interface StartOptions {
+  mongoUri: string;
+  port?: number;
+  host?: string;
+  /** Overrides on top of the defaults (tests shorten timeouts with this). */
+  config?: Partial<Config>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** One process's server: REST, Socket.IO and the built client on one port, over one database. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const config: Config = { ...configSchema.parse({}), ...options.config };
+  const conn = await connectDatabase(options.mongoUri);
+  const http = createServer();
+  const io: IoServer = new Server(http, {
+    // A message body is at most 10,000 characters; nothing legitimate is bigger than this.
+    maxHttpBufferSize: 100_000,
+    serveClient: false,
+  });
+  const services = await createServices(config, conn, new Realtime(io));
+  await bootstrapAdmin(config, services.directory);
+  http.on('request', buildApp(services));
+  attachSockets(io, services);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    services,
+    async stop() {
+      await services.stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await conn.close();
+    },
+  };
+}

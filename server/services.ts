@@ -1,0 +1,47 @@
+import type { Router } from 'express';
+import type { Connection } from 'mongoose';
+import { AuthService } from './auth/auth.service.js';
+import type { Config } from './config.js';
+import { ConversationsService } from './conversations/conversations.service.js';
+import { DirectoryService } from './directory/directory.service.js';
+import { MessageQueries } from './messaging/message.queries.js';
+import { MessagingService } from './messaging/messaging.service.js';
+import { PresenceService } from './presence/presence.service.js';
+import type { Realtime } from './realtime.js';
+
+/** Every capability's service, wired once per server instance. */
+export interface Services {
+  config: Config;
+  conn: Connection;
+  realtime: Realtime;
+  directory: DirectoryService;
+  auth: AuthService;
+  conversations: ConversationsService;
+  messaging: MessagingService;
+  presence: PresenceService;
+  extraRoutes: Router[];
+  stop(): Promise<void>;
+}
+
+export async function createServices(config: Config, conn: Connection, realtime: Realtime): Promise<Services> {
+  const directory = new DirectoryService(conn);
+  const auth = new AuthService(conn, config, directory);
+  const messageQueries = new MessageQueries(conn);
+  const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
+  const messaging = new MessagingService(conn, config, conversations, directory, realtime);
+  const presence = new PresenceService();
+  // Build every index before serving: the guarantees rest on the unique ones.
+  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init()]);
+  return {
+    config,
+    conn,
+    realtime,
+    directory,
+    auth,
+    conversations,
+    messaging,
+    presence,
+    extraRoutes: [],
+    async stop() {},
+  };
+}

@@ -1,0 +1,35 @@
+import { AppError } from '../shared/errors.js';
+import { tokenFrom } from './auth/token.js';
+import { registerConversationEvents } from './conversations/conversations.socket.js';
+import { registerMessagingEvents } from './messaging/messaging.socket.js';
+import { sessionRoom, userRoom, type IoServer } from './realtime.js';
+import type { Services } from './services.js';
+
+/**
+ * The real-time side: the handshake is authenticated with the session (cookie or `auth.token`);
+ * a connection without one fails with the message `unauthenticated`. Each connection joins its
+ * user's room and its session's room.
+ */
+export function attachSockets(io: IoServer, s: Services): void {
+  io.use(async (socket, next) => {
+    try {
+      const token = tokenFrom(
+        { cookie: socket.handshake.headers.cookie, authorization: socket.handshake.headers.authorization },
+        (socket.handshake.auth as { token?: unknown } | undefined)?.token,
+      );
+      socket.data.auth = await s.auth.authenticate(token);
+      next();
+    } catch (err) {
+      next(new Error(err instanceof AppError && err.code !== 'unauthenticated' ? err.code : 'unauthenticated'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { user, sessionId } = socket.data.auth;
+    void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
+    s.presence.connected(user.id);
+    socket.on('disconnect', () => s.presence.disconnected(user.id));
+    registerMessagingEvents(socket, s.messaging);
+    registerConversationEvents(socket, s.conversations, s.realtime);
+  });
+}

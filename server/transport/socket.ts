@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import type { Socket } from 'socket.io';
+import type { Ack } from '../../shared/events.js';
+import { toErrorBody } from './http.js';
+import { parse } from './validate.js';
+import type { AuthContext } from '../auth/auth.service.js';
+
+export interface SocketData {
+  auth: AuthContext;
+}
+
+/**
+ * Registers a socket event with an acknowledgement: validate the payload with its schema, run the
+ * handler with the session's identity, answer `{ok: true, ...}` or `{ok: false, error}`.
+ * Nothing thrown ever crosses the socket.
+ */
+export function onAck<S extends z.ZodType, R extends object>(
+  socket: Socket,
+  event: string,
+  schema: S,
+  handler: (input: z.infer<S>, auth: AuthContext) => Promise<R>,
+): void {
+  socket.on(event, async (payload: unknown, ack: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as (a: Ack<R>) => void) : () => {};
+    try {
+      const input = parse(schema, payload);
+      const result = await handler(input, (socket.data as SocketData).auth);
+      reply({ ok: true, ...result });
+    } catch (err) {
+      const { status, body } = toErrorBody(err);
+      if (status >= 500) console.error(`[socket] ${event} failed:`, err);
+      reply({ ok: false, error: body });
+    }
+  });
+}
+
+/** An event without acknowledgement (typing): bad payloads are dropped silently. */
+export function onEvent<S extends z.ZodType>(
+  socket: Socket,
+  event: string,
+  schema: S,
+  handler: (input: z.infer<S>, auth: AuthContext) => Promise<void>,
+): void {
+  socket.on(event, async (payload: unknown) => {
+    try {
+      await handler(parse(schema, payload), (socket.data as SocketData).auth);
+    } catch (err) {
+      const { status } = toErrorBody(err);
+      if (status >= 500) console.error(`[socket] ${event} failed:`, err);
+    }
+  });
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Config } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { testDbUri } from './database.js';
+import { Api } from './http.js';
+
+export const ADMIN = { loginId: 'admin', password: 'admin-password-1' };
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  dbUri: string;
+  api: Api;
+  stop(): Promise<void>;
+}
+
+/** The real server on a free port over its own test database, with an admin bootstrapped. */
+export async function startTestServer(
+  opts: { dbUri?: string; port?: number; config?: Partial<Config> } = {},
+): Promise<TestServer> {
+  const dbUri = opts.dbUri ?? testDbUri(`t_${randomUUID().slice(0, 8)}`);
+  const server = await startServer({
+    mongoUri: dbUri,
+    port: opts.port ?? 0,
+    host: '127.0.0.1',
+    config: {
+      ADMIN_LOGIN_ID: ADMIN.loginId,
+      ADMIN_PASSWORD: ADMIN.password,
+      // Many sign-ins come from 127.0.0.1 in a test run.
+      LOGIN_FAIL_LIMIT_PER_IP: 10_000,
+      ...opts.config,
+    },
+  });
+  return { server, url: server.url, dbUri, api: new Api(server.url), stop: () => server.stop() };
+}
+
+export { inject };
