@@ -11,7 +11,9 @@ import { conversationsRoutes } from './conversations/conversations.routes.js';
 import { directoryRoutes } from './directory/directory.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { messagingRoutes } from './messaging/messaging.routes.js';
+import { presenceRoutes } from './presence/presence.routes.js';
 import type { Services } from './services.js';
+import { teleworkRoutes } from './telework/telework.routes.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
@@ -28,11 +30,14 @@ export function buildApp(s: Services): Express {
   const api = express.Router();
   api.use(healthRoutes(s.conn));
   api.use(authRoutes(s.auth, s.realtime, s.config));
+  // The remote-desktop gateway authenticates with its own token, so these come before the session check.
+  api.use(teleworkRoutes(s.telework, s.auth, s.config));
   api.use(requireSession(s.auth));
   api.use(adminRoutes(s.directory));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations));
   api.use(messagingRoutes(s.messaging));
+  api.use(presenceRoutes(s.presence));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { bootstrapAdmin } from './admin/bootstrap.js';
 import { buildApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { Realtime, type IoServer } from './realtime.js';
@@ -15,6 +16,8 @@ export interface StartOptions {
   host?: string;
   /** Overrides on top of the defaults (tests shorten timeouts with this). */
   config?: Partial<Config>;
+  /** The time source (tests set one to cross midnight); the wall clock by default. */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -34,7 +37,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxHttpBufferSize: 100_000,
     serveClient: false,
   });
-  const services = await createServices(config, conn, new Realtime(io));
+  const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock);
   await bootstrapAdmin(config, services.directory);
   http.on('request', buildApp(services));
   attachSockets(io, services);

@@ -8,6 +8,8 @@ import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
+import type { Clock } from './clock.js';
+import { TeleworkService } from './telework/telework.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -19,19 +21,22 @@ export interface Services {
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
+  telework: TeleworkService;
+  clock: Clock;
   extraRoutes: Router[];
   stop(): Promise<void>;
 }
 
-export async function createServices(config: Config, conn: Connection, realtime: Realtime): Promise<Services> {
+export async function createServices(config: Config, conn: Connection, realtime: Realtime, clock: Clock): Promise<Services> {
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime);
-  const presence = new PresenceService();
+  const telework = new TeleworkService(conn, config, directory, clock);
+  const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init()]);
+  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
   return {
     config,
     conn,
@@ -41,7 +46,12 @@ export async function createServices(config: Config, conn: Connection, realtime:
     conversations,
     messaging,
     presence,
+    telework,
+    clock,
     extraRoutes: [],
-    async stop() {},
+    async stop() {
+      telework.stop();
+      presence.stop();
+    },
   };
 }

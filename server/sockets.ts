@@ -2,6 +2,7 @@ import { AppError } from '../shared/errors.js';
 import { tokenFrom } from './auth/token.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
 import { registerMessagingEvents } from './messaging/messaging.socket.js';
+import { registerPresenceEvents } from './presence/presence.socket.js';
 import { sessionRoom, userRoom, type IoServer } from './realtime.js';
 import type { Services } from './services.js';
 
@@ -27,8 +28,7 @@ export function attachSockets(io: IoServer, s: Services): void {
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data.auth;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    s.presence.connected(user.id);
-    socket.on('disconnect', () => s.presence.disconnected(user.id));
+    registerPresenceEvents(socket, s.presence);
     registerMessagingEvents(socket, s.messaging);
     registerConversationEvents(socket, s.conversations, s.realtime);
   });

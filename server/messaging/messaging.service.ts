@@ -8,7 +8,7 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { Realtime } from '../realtime.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
 import { findMentions } from './mentions.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 import { toMessageDto } from './message.queries.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import type { Clock } from '../../server/clock.js';
 import type { Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { testDbUri } from './database.js';
@@ -17,13 +18,14 @@ export interface TestServer {
 
 /** The real server on a free port over its own test database, with an admin bootstrapped. */
 export async function startTestServer(
-  opts: { dbUri?: string; port?: number; config?: Partial<Config> } = {},
+  opts: { dbUri?: string; port?: number; config?: Partial<Config>; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dbUri = opts.dbUri ?? testDbUri(`t_${randomUUID().slice(0, 8)}`);
   const server = await startServer({
     mongoUri: dbUri,
     port: opts.port ?? 0,
     host: '127.0.0.1',
+    clock: opts.clock,
     config: {
       ADMIN_LOGIN_ID: ADMIN.loginId,
       ADMIN_PASSWORD: ADMIN.password,

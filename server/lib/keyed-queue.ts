@@ -1,6 +1,6 @@
 /**
- * Runs tasks one after another per key (here: per conversation) and in parallel across keys.
- * Within one process this keeps sends to a conversation from racing for the same seq, so the
+ * Runs tasks one after another per key (a conversation, the licence pool) and in parallel across keys.
+ * Within one process this keeps writers from racing for the same number (seq, licence slot), so the
  * unique index rarely has to refuse one; across processes the index still decides.
  */
 export class KeyedQueue {

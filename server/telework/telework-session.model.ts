@@ -1,0 +1,33 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { END_REASONS } from '../../shared/schemas/telework.js';
+
+/**
+ * A telework session. Two unique keys carry the rules, so they hold across processes:
+ * - `activeKey` is `user:<userId>` while active: one active session per person;
+ * - `slotKey` is `slot:<n>` (n < capacity) while active: one licence per active session.
+ * When a session ends both become `ended:<sessionId>`, freeing the person and the licence.
+ * Ended sessions are kept for reports.
+ */
+const teleworkSessionSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    startedAt: { type: Date, required: true },
+    lastHeartbeatAt: { type: Date, required: true },
+    endedAt: { type: Date },
+    endReason: { type: String, enum: END_REASONS },
+    source: { type: String, enum: ['self', 'gateway'], required: true },
+    active: { type: Boolean, required: true, index: true },
+    activeKey: { type: String, required: true, unique: true },
+    slotKey: { type: String, required: true, unique: true },
+  },
+  { collection: 'telework_sessions' },
+);
+
+export type TeleworkSessionDoc = InferSchemaType<typeof teleworkSessionSchema> & { _id: Types.ObjectId };
+
+export function teleworkSessionModel(conn: Connection): Model<TeleworkSessionDoc> {
+  return (
+    (conn.models.TeleworkSession as Model<TeleworkSessionDoc>) ??
+    conn.model<TeleworkSessionDoc>('TeleworkSession', teleworkSessionSchema)
+  );
+}

@@ -1,0 +1,227 @@
+import { Types, type Connection, type Model } from 'mongoose';
+import { AppError } from '../../shared/errors.js';
+import type { User } from '../../shared/schemas/auth.js';
+import type { EndReason, TeleworkSession, TeleworkStatus } from '../../shared/schemas/telework.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { isDuplicateKey } from '../db/errors.js';
+import type { DirectoryService } from '../directory/directory.service.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
+import { startOfTokyoDay, teleworkMinutesToday } from './minutes-today.js';
+import { teleworkSessionModel, type TeleworkSessionDoc } from './telework-session.model.js';
+
+/** Who is calling: the remote-desktop gateway (by its token) or a signed-in person. */
+export type TeleworkActor = { kind: 'gateway' } | { kind: 'user'; user: User };
+
+const oid = (id: string) => new Types.ObjectId(id);
+
+function toDto(doc: TeleworkSessionDoc): TeleworkSession {
+  return {
+    id: doc._id.toString(),
+    userId: doc.userId.toString(),
+    startedAt: doc.startedAt.toISOString(),
+    lastHeartbeatAt: doc.lastHeartbeatAt.toISOString(),
+    ...(doc.endedAt ? { endedAt: doc.endedAt.toISOString() } : {}),
+    ...(doc.endReason ? { endReason: doc.endReason } : {}),
+    source: doc.source,
+  };
+}
+
+/**
+ * Telework sessions and the licence pool. The only writer of `telework_sessions`.
+ * See README.md beside this file for the guarantees.
+ */
+export class TeleworkService {
+  private readonly sessions: Model<TeleworkSessionDoc>;
+  private readonly queue = new KeyedQueue();
+  private sweeper?: NodeJS.Timeout;
+  /** Told whenever someone's telework state changes (presence listens). */
+  onChange: (userId: string) => void = () => {};
+
+  constructor(
+    conn: Connection,
+    private readonly config: Config,
+    private readonly directory: DirectoryService,
+    private readonly clock: Clock,
+  ) {
+    this.sessions = teleworkSessionModel(conn);
+  }
+
+  async init(): Promise<void> {
+    await this.sessions.createIndexes();
+    // Timeouts resume from the database: whatever process runs the sweep sees every session.
+    const everyMs = Math.min(5_000, Math.max(200, (this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000) / 4));
+    this.sweeper = setInterval(() => void this.sweepTimeouts().catch((e) => console.error('[telework] sweep failed:', e)), everyMs);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  // ── start ───────────────────────────────────────────────────
+
+  /** Starts a session (201), or returns the person's active one (200). */
+  async start(actor: TeleworkActor, requestedUserId?: string): Promise<{ session: TeleworkSession; created: boolean }> {
+    const userId = await this.checkStart(actor, requestedUserId);
+    const existing = await this.sessions.findOne({ activeKey: `user:${userId}` }).lean<TeleworkSessionDoc>();
+    if (existing) return { session: toDto(existing), created: false };
+    const result = await this.queue.run('start', () => this.claimLicence(userId, actor.kind === 'gateway' ? 'gateway' : 'self'));
+    if (result.created) this.onChange(userId);
+    return result;
+  }
+
+  private async checkStart(actor: TeleworkActor, requestedUserId?: string): Promise<string> {
+    if (actor.kind === 'gateway') {
+      if (!requestedUserId) throw new AppError('bad_request', 'userId: the gateway names the person');
+      await this.directory.getUser(requestedUserId); // 404 for an unknown person
+      return requestedUserId;
+    }
+    if (requestedUserId && requestedUserId !== actor.user.id) {
+      throw new AppError('forbidden', 'you can only start your own telework session');
+    }
+    return actor.user.id;
+  }
+
+  /**
+   * Inserts the session holding a free licence slot. The unique index on `slotKey` decides
+   * races, in this process and in others: a refused slot means someone took it first, so look
+   * again. No free slot left: `license_exhausted`.
+   */
+  private async claimLicence(userId: string, source: 'self' | 'gateway'): Promise<{ session: TeleworkSession; created: boolean }> {
+    const capacity = this.config.TELEWORK_CAPACITY;
+    for (let attempt = 0; attempt < capacity + 50; attempt++) {
+      const taken = new Set(
+        (await this.sessions.find({ active: true }, { slotKey: 1 }).lean<{ slotKey: string }[]>()).map((s) => s.slotKey),
+      );
+      const free: number[] = [];
+      for (let n = 0; n < capacity; n++) if (!taken.has(`slot:${n}`)) free.push(n);
+      if (free.length === 0) throw new AppError('license_exhausted', `all ${capacity} telework licences are in use`);
+      // A random free slot: several processes starting at once rarely pick the same one.
+      const slot = free[Math.floor(Math.random() * free.length)]!;
+      const now = this.clock();
+      try {
+        const doc = await this.sessions.create({
+          userId: oid(userId),
+          startedAt: now,
+          lastHeartbeatAt: now,
+          source,
+          active: true,
+          activeKey: `user:${userId}`,
+          slotKey: `slot:${slot}`,
+        });
+        return { session: toDto(doc.toObject()), created: true };
+      } catch (err) {
+        const keys = isDuplicateKey(err);
+        if (keys?.includes('slotKey')) continue;
+        if (keys?.includes('activeKey')) {
+          const winner = await this.sessions.findOne({ activeKey: `user:${userId}` }).lean<TeleworkSessionDoc>();
+          if (winner) return { session: toDto(winner), created: false };
+        }
+        throw err;
+      }
+    }
+    throw new AppError('unavailable', 'licence pool is too busy; try again');
+  }
+
+  // ── heartbeat and end ───────────────────────────────────────
+
+  private async requireOwnedOrGateway(actor: TeleworkActor, sessionId: string, allowAdmin: boolean): Promise<TeleworkSessionDoc> {
+    const doc = await this.sessions.findById(sessionId).lean<TeleworkSessionDoc>();
+    if (!doc) throw new AppError('not_found', 'telework session not found');
+    const mine = actor.kind === 'gateway' || doc.userId.toString() === actor.user.id;
+    const admin = actor.kind === 'user' && actor.user.role === 'admin';
+    if (!mine && !(allowAdmin && admin)) throw new AppError('forbidden', "not your telework session");
+    if (!doc.active) throw new AppError('conflict', 'this telework session has already ended');
+    return doc;
+  }
+
+  async heartbeat(actor: TeleworkActor, sessionId: string): Promise<void> {
+    const doc = await this.requireOwnedOrGateway(actor, sessionId, false);
+    const res = await this.sessions.updateOne({ _id: doc._id, active: true }, { $max: { lastHeartbeatAt: this.clock() } });
+    if (res.matchedCount === 0) throw new AppError('conflict', 'this telework session has already ended');
+  }
+
+  /** Its owner or the gateway ends it (`ended`); an admin may end anyone's (`forced`). */
+  async end(actor: TeleworkActor, sessionId: string): Promise<TeleworkSession> {
+    const doc = await this.requireOwnedOrGateway(actor, sessionId, true);
+    const own = actor.kind === 'gateway' || doc.userId.toString() === actor.user.id;
+    const ended = await this.finish(doc, own ? 'ended' : 'forced', this.clock());
+    if (!ended) throw new AppError('conflict', 'this telework session has already ended');
+    return toDto(ended);
+  }
+
+  /** Ends an active session, freeing its person and licence; null if it had ended already. */
+  private async finish(doc: TeleworkSessionDoc, reason: EndReason, endedAt: Date): Promise<TeleworkSessionDoc | null> {
+    const ended = await this.sessions
+      .findOneAndUpdate(
+        { _id: doc._id, active: true, ...(reason === 'timeout' ? { lastHeartbeatAt: doc.lastHeartbeatAt } : {}) },
+        {
+          $set: {
+            active: false,
+            endedAt,
+            endReason: reason,
+            activeKey: `ended:${doc._id}`,
+            slotKey: `ended:${doc._id}`,
+          },
+        },
+        { new: true },
+      )
+      .lean<TeleworkSessionDoc>();
+    if (ended) this.onChange(doc.userId.toString());
+    return ended;
+  }
+
+  /**
+   * Ends sessions whose last heartbeat is older than the timeout. The update is conditional on
+   * the heartbeat seen, so a heartbeat arriving meanwhile wins. `endedAt` is the last heartbeat:
+   * the last moment the person was known to be there.
+   */
+  async sweepTimeouts(): Promise<void> {
+    const cutoff = new Date(this.clock().getTime() - this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000);
+    const stale = await this.sessions.find({ active: true, lastHeartbeatAt: { $lt: cutoff } }).lean<TeleworkSessionDoc[]>();
+    for (const doc of stale) await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
+  }
+
+  // ── read ────────────────────────────────────────────────────
+
+  async status(): Promise<TeleworkStatus> {
+    return { capacity: this.config.TELEWORK_CAPACITY, active: await this.sessions.countDocuments({ active: true }) };
+  }
+
+  async get(actor: TeleworkActor, sessionId: string): Promise<TeleworkSession> {
+    const doc = Types.ObjectId.isValid(sessionId) ? await this.sessions.findById(sessionId).lean<TeleworkSessionDoc>() : null;
+    if (!doc) throw new AppError('not_found', 'telework session not found');
+    const allowed = actor.kind === 'gateway' || doc.userId.toString() === actor.user.id || actor.user.role === 'admin';
+    if (!allowed) throw new AppError('forbidden', 'not your telework session');
+    return toDto(doc);
+  }
+
+  async current(userId: string): Promise<TeleworkSession | null> {
+    const doc = await this.sessions.findOne({ activeKey: `user:${userId}` }).lean<TeleworkSessionDoc>();
+    return doc ? toDto(doc) : null;
+  }
+
+  /** Start time of each person's active session, for those who have one. */
+  async activeSince(userIds: readonly string[]): Promise<Map<string, Date>> {
+    const docs = await this.sessions
+      .find({ active: true, userId: { $in: userIds.map(oid) } }, { userId: 1, startedAt: 1 })
+      .lean<{ userId: Types.ObjectId; startedAt: Date }[]>();
+    return new Map(docs.map((d) => [d.userId.toString(), d.startedAt]));
+  }
+
+  /** Minutes of telework today (Asia/Tokyo) per person. */
+  async minutesToday(userIds: readonly string[]): Promise<Map<string, number>> {
+    const now = this.clock();
+    const docs = await this.sessions
+      .find({
+        userId: { $in: userIds.map(oid) },
+        startedAt: { $lt: now },
+        $or: [{ active: true }, { endedAt: { $gt: startOfTokyoDay(now) } }],
+      })
+      .lean<TeleworkSessionDoc[]>();
+    const byUser = new Map<string, TeleworkSessionDoc[]>();
+    for (const d of docs) byUser.set(d.userId.toString(), [...(byUser.get(d.userId.toString()) ?? []), d]);
+    return new Map(userIds.map((id) => [id, teleworkMinutesToday(byUser.get(id) ?? [], now)]));
+  }
+}
