@@ -101,12 +101,12 @@ export class ConversationsService {
     let before: ReadMarkDoc | null;
     try {
       before = await this.readMarks
-        .findOneAndUpdate(filter, { $max: { seq: target } }, { upsert: true, new: false })
+        .findOneAndUpdate(filter, { $max: { seq: target } }, { upsert: true, returnDocument: 'before' })
         .lean<ReadMarkDoc>();
     } catch (err) {
       // Two first reads raced on the upsert; the document exists now, so a plain update works.
       if (!isDuplicateKey(err)) throw err;
-      before = await this.readMarks.findOneAndUpdate(filter, { $max: { seq: target } }, { new: false }).lean<ReadMarkDoc>();
+      before = await this.readMarks.findOneAndUpdate(filter, { $max: { seq: target } }, { returnDocument: 'before' }).lean<ReadMarkDoc>();
     }
     const previous = before?.seq ?? 0;
     const now = Math.max(previous, target);

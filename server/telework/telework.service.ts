@@ -165,7 +165,7 @@ export class TeleworkService {
             slotKey: `ended:${doc._id}`,
           },
         },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<TeleworkSessionDoc>();
     if (ended) this.onChange(doc.userId.toString());

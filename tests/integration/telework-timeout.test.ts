@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTeam } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+});
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('heartbeat timeout', () => {
+  it('ends a silent session by itself with endReason "timeout", while a beating one stays', async () => {
+    const t = await startTestServer({ config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 1 } });
+    servers.push(t);
+    const { people: [quiet, beating] } = await createTeam(t.url, 2);
+    const q = (await quiet!.api.post('/api/telework/sessions', {})).body;
+    const b = (await beating!.api.post('/api/telework/sessions', {})).body;
+    const timer = setInterval(() => void beating!.api.post(`/api/telework/sessions/${b.id}/heartbeat`), 200);
+    try {
+      const ended = await until(() => quiet!.api.get(`/api/telework/sessions/${q.id}`), (r) => r.body.endedAt !== undefined);
+      expect(ended.body.endReason).toBe('timeout');
+      // endedAt is the last sign of life: its last heartbeat.
+      expect(ended.body.endedAt).toBe(ended.body.lastHeartbeatAt);
+      expect((await beating!.api.get(`/api/telework/sessions/${b.id}`)).body.endedAt).toBeUndefined();
+    } finally {
+      clearInterval(timer);
+    }
+    expect((await quiet!.api.get('/api/telework/sessions/current')).body.session).toBeNull();
+  });
+
+  it('resumes active sessions and their timeouts from the database after a restart', async () => {
+    const first = await startTestServer({ config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 3600 } });
+    const { people: [p] } = await createTeam(first.url, 1);
+    const s = (await p!.api.post('/api/telework/sessions', {})).body;
+    await first.stop();
+
+    const second = await startTestServer({ dbUri: first.dbUri, config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 1 } });
+    servers.push(second);
+    const api = p!.api.as(p!.token);
+    const viaSecond = { get: (path: string) => fetch(second.url + path, { headers: { authorization: `Bearer ${api.token}` } }).then(async (r) => ({ status: r.status, body: await r.json() })) };
+    expect((await viaSecond.get('/api/telework/sessions/current')).body.session.id).toBe(s.id);
+    const ended = await until(() => viaSecond.get(`/api/telework/sessions/${s.id}`), (r) => r.body.endedAt !== undefined);
+    expect(ended.body.endReason).toBe('timeout');
+  });
+});

@@ -1,0 +1,83 @@
+// Thin layer over mingo: the one place that decides which mingo options the stand-in uses.
+import { Query, Aggregator } from 'mingo';
+import type { Options, CollationSpec, CollectionResolver } from 'mingo/types';
+import { clone, type Doc } from './values';
+
+export interface QueryExtras {
+  collation?: Doc;
+  variables?: Doc;
+  collectionResolver?: CollectionResolver;
+}
+
+// useStrictMode keeps MongoDB semantics ($elemMatch projection, $type names). ObjectId and Date
+// need no custom comparator: mingo compares Dates by time and other classes by toString(),
+// which for ObjectId is the hex string, i.e. the same order as mongod's byte order.
+export function mingoOptions(extras: QueryExtras = {}): Partial<Options> {
+  const options: Record<string, unknown> = { useStrictMode: true };
+  if (extras.collation && typeof extras.collation.locale === 'string' && extras.collation.locale !== 'simple') {
+    options.collation = extras.collation as unknown as CollationSpec;
+  }
+  if (extras.variables) options.variables = extras.variables;
+  if (extras.collectionResolver) options.collectionResolver = extras.collectionResolver;
+  return options as Partial<Options>;
+}
+
+export function matcher(filter: Doc, extras?: QueryExtras): (doc: Doc) => boolean {
+  const q = new Query(filter ?? {}, mingoOptions(extras));
+  return (doc) => q.test(doc);
+}
+
+export interface SelectOptions extends QueryExtras {
+  sort?: Doc;
+  skip?: number;
+  limit?: number;
+}
+
+/** Matching stored documents (by reference), sorted, skipped and limited. */
+export function select(docs: Doc[], filter: Doc | undefined, opts: SelectOptions = {}): Doc[] {
+  const q = new Query(filter ?? {}, mingoOptions(opts));
+  const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
+  let source = docs;
+  let mingoSort = sort;
+  if (sort && '$natural' in sort) {
+    // $natural is insertion order, which is how documents are kept.
+    if (Number(sort.$natural) < 0) source = [...docs].reverse();
+    mingoSort = undefined;
+  }
+  let cursor = q.find<Doc>(source);
+  if (mingoSort) cursor = cursor.sort(mingoSort);
+  if (opts.skip) cursor = cursor.skip(opts.skip);
+  if (opts.limit) cursor = cursor.limit(opts.limit);
+  return cursor.all();
+}
+
+/** Applies a find projection; the filter is needed for positional `field.$` projections. */
+export function projector(projection: Doc | undefined, filter: Doc | undefined, extras?: QueryExtras): (doc: Doc) => Doc {
+  if (!projection || Object.keys(projection).length === 0) return (doc) => clone(doc);
+  // The filter only matters for positional `field.$` projections; otherwise it must not be
+  // applied (findAndModify projects the updated document, which may no longer match).
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+  const q = new Query(positional ? (filter ?? {}) : {}, mingoOptions(extras));
+  return (doc) => orderLike(q.find<Doc>([clone(doc)], projection).all()[0] ?? {}, doc);
+}
+
+// mingo emits projected fields in projection order (and `_id` last); mongod keeps document order.
+function orderLike(projected: Doc, source: Doc): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(source)) {
+    if (!(key in projected)) continue;
+    const p = projected[key];
+    const s = source[key];
+    out[key] = isPlain(p) && isPlain(s) ? orderLike(p, s) : p;
+  }
+  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+  return out;
+}
+
+function isPlain(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+export function runPipeline(docs: Doc[], pipeline: Doc[], extras?: QueryExtras): Doc[] {
+  return new Aggregator(pipeline, mingoOptions(extras)).run<Doc>(docs);
+}

@@ -1,0 +1,133 @@
+// Applying one update spec (operators, replacement or pipeline) to one document via mingo,
+// plus seeding of upserted documents from a filter's equality clauses.
+import { update as mingoUpdate } from 'mingo';
+import { resolve, setValue } from 'mingo/util';
+import { CommandError } from './errors';
+import { mingoOptions, runPipeline } from './query';
+import { clone, keyString, type Doc } from './values';
+
+export interface UpdateOptions {
+  filter?: Doc;
+  arrayFilters?: Doc[];
+  variables?: Doc;
+  /** True when the update builds a new document for an upsert ($setOnInsert applies, _id may be set). */
+  inserting?: boolean;
+}
+
+export function isOperatorUpdate(u: Doc): boolean {
+  const keys = Object.keys(u);
+  return keys.length > 0 && keys.every((k) => k.startsWith('$'));
+}
+
+/** Returns the updated copy of `original` (never mutates it) and whether anything changed. */
+export function applyUpdate(original: Doc, u: Doc | Doc[], opts: UpdateOptions = {}): { doc: Doc; modified: boolean } {
+  let doc: Doc;
+  if (Array.isArray(u)) {
+    doc = runPipeline([clone(original)], u, { variables: opts.variables })[0] ?? {};
+  } else if (isOperatorUpdate(u)) {
+    doc = applyOperators(clone(original), u, opts);
+  } else {
+    const bad = Object.keys(u).find((k) => k.startsWith('$'));
+    if (bad) throw new CommandError('BadValue', `The dollar ($) prefixed field '${bad}' in '${bad}' is not allowed in the context of an update's replacement document.`);
+    doc = { ...clone(u) };
+    if ('_id' in original && !('_id' in doc)) doc = { _id: original._id, ...doc };
+  }
+  if (!opts.inserting && '_id' in original && keyString(doc._id) !== keyString(original._id)) {
+    throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  return { doc, modified: keyString(doc) !== keyString(original) };
+}
+
+function applyOperators(doc: Doc, u: Doc, opts: UpdateOptions): Doc {
+  const ops: Doc = { ...u };
+  if ('$setOnInsert' in ops) {
+    // mingo has no $setOnInsert; on insert it is a $set, otherwise a no-op.
+    if (opts.inserting) ops.$set = { ...(ops.$set as Doc | undefined), ...(ops.$setOnInsert as Doc) };
+    delete ops.$setOnInsert;
+  }
+  seedMissingArrays(doc, ops.$push as Doc | undefined);
+  seedMissingArrays(doc, ops.$addToSet as Doc | undefined);
+  checkNumeric(doc, '$inc', ops.$inc as Doc | undefined);
+  checkNumeric(doc, '$mul', ops.$mul as Doc | undefined);
+  if (Object.keys(ops).length === 0) return doc;
+  try {
+    mingoUpdate(doc, ops, opts.arrayFilters, opts.filter, {
+      cloneMode: 'deep',
+      queryOptions: mingoOptions({ variables: opts.variables }),
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const unknown = /Unknown update operator: '(\$\w+)'/.exec(message);
+    if (unknown) {
+      throw new CommandError('FailedToParse', `Unknown modifier: ${unknown[1]}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    }
+    if (/immutable field '_id'/.test(message)) throw new CommandError('ImmutableField', message);
+    throw new CommandError('BadValue', message);
+  }
+  return doc;
+}
+
+// mingo's $push ignores $slice/$sort/$position, and $addToSet keeps duplicates of $each,
+// when the array does not exist yet; starting from an empty array gives mongod's result.
+function seedMissingArrays(doc: Doc, push: Doc | undefined): void {
+  if (!push) return;
+  for (const [path, spec] of Object.entries(push)) {
+    if (path.includes('$') || spec === null || typeof spec !== 'object' || Array.isArray(spec)) continue;
+    if (!('$each' in spec)) continue;
+    if (resolve(doc, path) === undefined) setValue(doc, path, []);
+  }
+}
+
+// mingo silently skips $inc/$mul on a non-number; mongod refuses the whole update.
+function checkNumeric(doc: Doc, op: string, spec: Doc | undefined): void {
+  if (!spec) return;
+  for (const [path, by] of Object.entries(spec)) {
+    if (!isNumeric(by)) throw new CommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${String(by)}}`);
+    if (path.includes('$')) continue;
+    const current = resolve(doc, path);
+    if (current !== undefined && !isNumeric(current)) {
+      throw new CommandError(
+        'TypeMismatch',
+        `Cannot apply ${op} to a value of non-numeric type. {_id: ${String(doc._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${Array.isArray(current) ? 'array' : typeof current}`,
+      );
+    }
+  }
+}
+
+function isNumeric(v: unknown): boolean {
+  if (typeof v === 'number') return true;
+  const t = (v as { _bsontype?: string } | null)?._bsontype;
+  return t === 'Long' || t === 'Double' || t === 'Int32' || t === 'Decimal128';
+}
+
+/** The document an upsert starts from: the filter's equality conditions (incl. inside $and). */
+export function seedFromFilter(filter: Doc | undefined): Doc {
+  const seed: Doc = {};
+  const visit = (f: Doc) => {
+    for (const [key, value] of Object.entries(f)) {
+      if (key === '$and' && Array.isArray(value)) {
+        value.forEach((sub) => visit(sub as Doc));
+        continue;
+      }
+      if (key.startsWith('$')) continue;
+      const eq = equalityValue(value);
+      if (eq.found) setValue(seed, key, clone(eq.value));
+    }
+  };
+  if (filter) visit(filter);
+  return seed;
+}
+
+function equalityValue(value: unknown): { found: boolean; value?: unknown } {
+  if (value instanceof RegExp) return { found: false };
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const v = value as Doc;
+    const keys = Object.keys(v);
+    if (keys.some((k) => k.startsWith('$'))) {
+      if ('$eq' in v) return { found: true, value: v.$eq };
+      if (keys.length === 1 && Array.isArray(v.$in) && v.$in.length === 1) return { found: true, value: v.$in[0] };
+      return { found: false };
+    }
+  }
+  return { found: true, value };
+}
