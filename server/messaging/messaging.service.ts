@@ -23,6 +23,8 @@ const MAX_SEQ_ATTEMPTS = 100;
 export class MessagingService {
   private readonly messages: Model<MessageDoc>;
   private readonly queue = new KeyedQueue();
+  /** Highest seq this process stored per conversation: one number per active conversation. */
+  private readonly lastSeqHint = new Map<string, number>();
   private readonly rate: RateLimiterMemory;
 
   constructor(
@@ -52,7 +54,8 @@ export class MessagingService {
     await this.rate.consume(sender.id).catch(() => {
       throw new AppError('rate_limited', 'you are sending too fast; wait a moment');
     });
-    const members = await this.directory.getUsers(conv.memberIds.map(String));
+    // Mentions need the members' login ids; most messages mention no one.
+    const members = input.body.includes('@') ? await this.directory.getUsers(conv.memberIds.map(String)) : [];
 
     // do: store with the next seq, then tell the members
     const memberIds = conv.memberIds.map(String);
@@ -100,15 +103,23 @@ export class MessagingService {
    * message, so a crash at any point leaves no hole.
    */
   private async insertWithNextSeq(fields: Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>): Promise<MessageDoc> {
+    const key = fields.conversationId.toString();
     for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
-      const last = await this.messages
-        .findOne({ conversationId: fields.conversationId }, { seq: 1 })
-        .sort({ seq: -1 })
-        .lean<{ seq: number }>();
+      // The last seq this process stored is only a hint; the unique index is the authority.
+      let last = this.lastSeqHint.get(key);
+      if (last === undefined || attempt > 0) {
+        const doc = await this.messages
+          .findOne({ conversationId: fields.conversationId }, { seq: 1 })
+          .sort({ seq: -1 })
+          .lean<{ seq: number }>();
+        last = doc?.seq ?? 0;
+      }
       try {
-        const created = await this.messages.create({ ...fields, seq: (last?.seq ?? 0) + 1, createdAt: new Date() });
+        const created = await this.messages.create({ ...fields, seq: last + 1, createdAt: new Date() });
+        this.lastSeqHint.set(key, last + 1);
         return created.toObject();
       } catch (err) {
+        this.lastSeqHint.delete(key);
         const keys = isDuplicateKey(err);
         if (keys?.includes('seq')) continue;
         throw err;
