@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { Realtime, type IoServer } from './realtime.js';
+import { useRedisAdapter } from './redis-adapter.js';
 import { createServices, type Services } from './services.js';
 import { attachSockets } from './sockets.js';
 
@@ -37,6 +38,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxHttpBufferSize: 100_000,
     serveClient: false,
   });
+  const closeRedis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : async () => {};
   const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock);
   await bootstrapAdmin(config, services.directory);
   http.on('request', buildApp(services));
@@ -55,6 +57,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await services.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeRedis();
       await conn.close();
     },
   };

@@ -1,0 +1,20 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { IoServer } from './realtime.js';
+
+/**
+ * With REDIS_URL set, Socket.IO events (room broadcasts, disconnectSockets on logout) cross
+ * server processes through Redis pub/sub. MongoDB stays the single source of truth; Redis only
+ * carries events. Returns a function that closes the Redis connections.
+ */
+export async function useRedisAdapter(io: IoServer, url: string): Promise<() => Promise<void>> {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  pub.on('error', (err) => console.error('[redis] publisher error:', err.message));
+  sub.on('error', (err) => console.error('[redis] subscriber error:', err.message));
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  return async () => {
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  };
+}
