@@ -15,6 +15,7 @@ import { presenceRoutes } from './presence/presence.routes.js';
 import type { Services } from './services.js';
 import { teleworkRoutes } from './telework/telework.routes.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
+import { checkOrigin } from './transport/origin.js';
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -26,6 +27,7 @@ export function buildApp(s: Services): Express {
   app.use(helmet());
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
+  app.use('/api', checkOrigin(s.config.ALLOWED_ORIGINS));
 
   const api = express.Router();
   api.use(healthRoutes(s.conn));

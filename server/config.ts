@@ -21,6 +21,11 @@ export const configSchema = z.object({
   /** Presence events are gathered for this long and sent as one batch per change. */
   PRESENCE_COALESCE_MS: int(500, 0, 10_000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//).optional(),
+  /** Other browser origins allowed to call the API and open sockets (comma-separated), e.g. a dev server. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
   SESSION_TTL_HOURS: int(12, 1, 24 * 30),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Messages a user may send per window (burst-friendly; people paste lists). */

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { Realtime, type IoServer } from './realtime.js';
+import { isAllowedOrigin } from './transport/origin.js';
 import { useRedisAdapter } from './redis-adapter.js';
 import { createServices, type Services } from './services.js';
 import { attachSockets } from './sockets.js';
@@ -37,6 +38,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // A message body is at most 10,000 characters; nothing legitimate is bigger than this.
     maxHttpBufferSize: 100_000,
     serveClient: false,
+    allowRequest: (req, callback) => callback(null, isAllowedOrigin(req.headers.origin, req.headers.host, config.ALLOWED_ORIGINS)),
   });
   const closeRedis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : async () => {};
   const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock);

@@ -26,8 +26,18 @@ export function attachSockets(io: IoServer, s: Services): void {
   });
 
   io.on('connection', (socket) => {
-    const { user, sessionId } = socket.data.auth;
+    const { user, sessionId, expiresAt } = socket.data.auth;
+    // Handlers are registered synchronously: the client may emit the moment it is connected.
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
+    // A logout between the handshake and the join above missed this socket: look again.
+    void s.auth.isLive(sessionId).then(
+      (live) => live || socket.disconnect(true),
+      () => socket.disconnect(true),
+    );
+    // The socket ends with its session.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(expiresAt.getTime() - Date.now(), 2 ** 31 - 1));
+    expiry.unref();
+    socket.on('disconnect', () => clearTimeout(expiry));
     registerPresenceEvents(socket, s.presence);
     registerMessagingEvents(socket, s.messaging);
     registerConversationEvents(socket, s.conversations, s.realtime);

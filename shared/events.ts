@@ -49,5 +49,7 @@ export interface ServerToClientEvents {
   'overview:member': (event: OverviewMemberEvent) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no events between servers yet
-export interface InterServerEvents {}
+/** Between server processes (through the Redis adapter): which presences were just pushed. */
+export interface InterServerEvents {
+  'presence:pushed': (changes: { userId: string; signature: string }[]) => void;
+}

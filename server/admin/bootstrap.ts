@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 
@@ -9,14 +10,20 @@ export async function bootstrapAdmin(config: Config, directory: DirectoryService
   if (!config.ADMIN_LOGIN_ID || !config.ADMIN_PASSWORD) return;
   if (await directory.hasAdmin()) return;
   const root = await directory.rootDepartment();
-  await directory.createUser({
-    loginId: config.ADMIN_LOGIN_ID,
-    password: config.ADMIN_PASSWORD,
-    staffNo: `ADMIN-${Date.now().toString(36).toUpperCase()}`,
-    name: '管理者',
-    nameKana: 'かんりしゃ',
-    departmentId: root.id,
-    role: 'admin',
-  });
-  console.log(`[admin] created the first admin "${config.ADMIN_LOGIN_ID}"`);
+  try {
+    await directory.createUser({
+      loginId: config.ADMIN_LOGIN_ID,
+      password: config.ADMIN_PASSWORD,
+      staffNo: `ADMIN-${Date.now().toString(36).toUpperCase()}`,
+      name: '管理者',
+      nameKana: 'かんりしゃ',
+      departmentId: root.id,
+      role: 'admin',
+    });
+    console.log(`[admin] created the first admin "${config.ADMIN_LOGIN_ID}"`);
+  } catch (err) {
+    // Another process starting at the same moment created it first: that is fine.
+    if (err instanceof AppError && err.code === 'conflict' && (await directory.hasAdmin())) return;
+    throw err;
+  }
 }

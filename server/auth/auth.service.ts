@@ -12,6 +12,7 @@ import { sessionModel, type SessionDoc } from './session.model.js';
 export interface AuthContext {
   user: User;
   sessionId: string;
+  expiresAt: Date;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -36,14 +37,11 @@ export class AuthService {
 
   /** Wrong password and unknown login id answer exactly alike (same error, same work). */
   async login(input: LoginBody, ip: string): Promise<{ token: string; user: User; sessionId: string }> {
-    await this.limiter.check(input.loginId, ip);
+    await this.limiter.attempt(input.loginId, ip);
     const found = await this.directory.findCredentials(input.loginId);
     const ok = await verifyPassword(input.password, found?.passwordHash ?? (await dummyHash()));
-    if (!found || !ok) {
-      await this.limiter.fail(input.loginId, ip);
-      throw new AppError('unauthenticated', 'wrong login id or password');
-    }
-    await this.limiter.succeed(input.loginId);
+    if (!found || !ok) throw new AppError('unauthenticated', 'wrong login id or password');
+    await this.limiter.succeeded(input.loginId, ip);
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const session = await this.sessions.create({
@@ -64,7 +62,13 @@ export class AuthService {
     }
     const user = await this.directory.getUser(session.userId.toString()).catch(() => null);
     if (!user) throw new AppError('unauthenticated', 'account no longer exists');
-    return { user, sessionId: session._id.toString() };
+    return { user, sessionId: session._id.toString(), expiresAt: session.expiresAt };
+  }
+
+  /** Whether a session still exists and has not expired (logout deletes it). */
+  async isLive(sessionId: string): Promise<boolean> {
+    const session = await this.sessions.findById(sessionId, { expiresAt: 1 }).lean<{ expiresAt: Date }>();
+    return !!session && session.expiresAt.getTime() > Date.now();
   }
 
   async logout(sessionId: string): Promise<void> {

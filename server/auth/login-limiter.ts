@@ -1,10 +1,11 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { Config } from '../config.js';
 
 /**
- * Failed sign-ins are counted per login id and per address; past either limit, sign-in answers
- * 429 before the password is even checked. A success clears the login id's count.
+ * Sign-in attempts are counted per login id and per address *before* the password is checked
+ * (so a burst of parallel guesses cannot slip past the limit); past either limit the answer is
+ * 429. A success gives its points back: only failures add up.
  * Counts live in this process (rate-limiter-flexible's memory store): with several processes each
  * keeps its own, so the effective limit is at most N times higher.
  */
@@ -17,20 +18,18 @@ export class LoginLimiter {
     this.byIp = new RateLimiterMemory({ points: config.LOGIN_FAIL_LIMIT_PER_IP, duration: config.LOGIN_FAIL_WINDOW_S });
   }
 
-  async check(loginId: string, ip: string): Promise<void> {
-    const [id, addr] = await Promise.all([this.byId.get(loginId.toLowerCase()), this.byIp.get(ip)]);
-    const blocked = (res: RateLimiterRes | null, limit: number) => res !== null && res.consumedPoints >= limit;
-    if (blocked(id, this.byId.points) || blocked(addr, this.byIp.points)) {
-      throw new AppError('rate_limited', 'too many failed sign-ins; try again later');
-    }
+  /** Takes one attempt from both budgets, or refuses with `rate_limited` (taking nothing). */
+  async attempt(loginId: string, ip: string): Promise<void> {
+    const id = loginId.toLowerCase();
+    const [byId, byIp] = await Promise.allSettled([this.byId.consume(id), this.byIp.consume(ip)]);
+    if (byId.status === 'fulfilled' && byIp.status === 'fulfilled') return;
+    // Give back what this refused attempt took from the other budget.
+    if (byId.status === 'fulfilled') await this.byId.reward(id, 1);
+    if (byIp.status === 'fulfilled') await this.byIp.reward(ip, 1);
+    throw new AppError('rate_limited', 'too many failed sign-ins; try again later');
   }
 
-  async fail(loginId: string, ip: string): Promise<void> {
-    // consume() rejects once the limit is passed; that is expected, the count is what matters.
-    await Promise.allSettled([this.byId.consume(loginId.toLowerCase()), this.byIp.consume(ip)]);
-  }
-
-  async succeed(loginId: string): Promise<void> {
-    await this.byId.delete(loginId.toLowerCase());
+  async succeeded(loginId: string, ip: string): Promise<void> {
+    await Promise.all([this.byId.delete(loginId.toLowerCase()), this.byIp.reward(ip, 1)]);
   }
 }

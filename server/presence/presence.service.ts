@@ -31,6 +31,8 @@ export class PresenceService {
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Several processes behind the Redis adapter: connections and pushes must be shared. */
+  private readonly clustered: boolean;
 
   constructor(
     conn: Connection,
@@ -41,12 +43,20 @@ export class PresenceService {
     private readonly clock: Clock,
   ) {
     this.settings = presenceSettingModel(conn);
+    this.clustered = Boolean(config.REDIS_URL);
     this.connections = new Connections(config.PRESENCE_GRACE_S * 1000, (userId) => this.changed(userId));
     telework.onChange = (userId) => this.changed(userId);
   }
 
   async init(): Promise<void> {
     await this.settings.createIndexes();
+    if (this.clustered) {
+      // Another process pushed these: remember them as pushed, and update our own overview watchers.
+      this.realtime.io.on('presence:pushed', (changes) => {
+        for (const c of changes) this.lastPushed.set(c.userId, c.signature);
+        void this.pushOverviews(changes.map((c) => c.userId)).catch((e) => console.error('[presence] overview push failed:', e));
+      });
+    }
     const everyMs = Math.min(5_000, Math.max(200, (this.config.IDLE_AWAY_S * 1000) / 4));
     this.idleTimer = setInterval(() => this.checkIdle(), everyMs);
     this.idleTimer.unref();
@@ -107,16 +117,28 @@ export class PresenceService {
   // ── derive ──────────────────────────────────────────────────
 
   async getMany(userIds: readonly string[]): Promise<Map<string, Presence>> {
-    const [settings, since] = await Promise.all([
+    const [settings, since, elsewhere] = await Promise.all([
       this.settings.find({ userId: { $in: userIds.map(oid) } }).lean<PresenceSettingDoc[]>(),
       this.telework.activeSince(userIds),
+      this.connectedElsewhere(),
     ]);
     const byUser = new Map(settings.map((s) => [s.userId.toString(), s]));
-    return new Map(userIds.map((id) => [id, this.derive(id, byUser.get(id), since.get(id))]));
+    return new Map(
+      userIds.map((id) => {
+        const connected = this.connections.isConnected(id) || elsewhere.has(id);
+        return [id, this.derive(id, connected, byUser.get(id), since.get(id))];
+      }),
+    );
   }
 
-  private derive(userId: string, setting: PresenceSettingDoc | undefined, teleworkSince: Date | undefined): Presence {
-    const connected = this.connections.isConnected(userId);
+  /** People with a connection on any process (only asked when there are several). */
+  private async connectedElsewhere(): Promise<Set<string>> {
+    if (!this.clustered) return new Set();
+    const sockets = await this.realtime.io.fetchSockets();
+    return new Set(sockets.map((s) => s.data.auth?.user.id).filter((id): id is string => !!id));
+  }
+
+  private derive(userId: string, connected: boolean, setting: PresenceSettingDoc | undefined, teleworkSince: Date | undefined): Presence {
     const manual = setting?.availability ?? 'available';
     const lastActiveAt = this.lastActive.get(userId);
     return {
@@ -151,19 +173,25 @@ export class PresenceService {
     this.dirty.clear();
     if (ids.length === 0) return;
     const presences = await this.getMany(ids);
-    const moved: string[] = [];
+    const moved: { userId: string; signature: string }[] = [];
     for (const [userId, presence] of presences) {
       const sig = signature(presence);
       if (this.lastPushed.get(userId) === sig) continue;
       this.lastPushed.set(userId, sig);
-      moved.push(userId);
+      moved.push({ userId, signature: sig });
       // Everyone signed in may see everyone's presence (the directory is open to all staff).
       this.realtime.io.emit('presence', { userId, presence });
     }
-    if (moved.length) await this.pushOverviews(moved);
+    if (moved.length === 0) return;
+    if (this.clustered) this.realtime.io.serverSideEmit('presence:pushed', moved);
+    await this.pushOverviews(moved.map((m) => m.userId));
   }
 
-  /** Supervisors watching an overview of a department at or above a changed person's get the row. */
+  /**
+   * Supervisors watching an overview of a department at or above a changed person's get the row.
+   * Each process serves the watchers connected to it (`local`); other processes hear of the change
+   * through `presence:pushed`.
+   */
   private async pushOverviews(userIds: string[]): Promise<void> {
     const rooms = this.realtime.io.sockets.adapter.rooms;
     const users = await this.directory.getUsers(userIds);
@@ -177,7 +205,7 @@ export class PresenceService {
     for (const [deptId, memberIds] of watched) {
       const overview = await this.buildOverview(deptId);
       for (const member of overview.members.filter((m) => memberIds.includes(m.user.id))) {
-        this.realtime.toRoom(overviewRoom(deptId)).emit('overview:member', { departmentId: deptId, member, counts: overview.counts });
+        this.realtime.io.local.to(overviewRoom(deptId)).emit('overview:member', { departmentId: deptId, member, counts: overview.counts });
       }
     }
   }

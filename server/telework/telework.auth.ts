@@ -20,7 +20,9 @@ export function gatewayOrSession(config: Config, auth: AuthService): RequestHand
   return async (req, _res, next) => {
     const token = tokenFrom({ cookie: req.headers.cookie, authorization: req.headers.authorization });
     const gateway = config.TELEWORK_GATEWAY_TOKEN;
-    if (gateway && token && req.headers.authorization && sameSecret(token, gateway)) {
+    // The gateway's token counts only as `Authorization: Bearer`, never from a cookie.
+    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : '';
+    if (gateway && bearer && sameSecret(bearer, gateway)) {
       (req as Request & { telework?: TeleworkActor }).telework = { kind: 'gateway' };
     } else {
       const session = await auth.authenticate(token);

@@ -136,10 +136,22 @@ export class TeleworkService {
     return doc;
   }
 
+  /**
+   * Keeps a session alive. A heartbeat that comes after the timeout has passed does not revive the
+   * session (the sweep may simply not have run yet): it ends it as `timeout` and answers 409.
+   */
   async heartbeat(actor: TeleworkActor, sessionId: string): Promise<void> {
     const doc = await this.requireOwnedOrGateway(actor, sessionId, false);
-    const res = await this.sessions.updateOne({ _id: doc._id, active: true }, { $max: { lastHeartbeatAt: this.clock() } });
-    if (res.matchedCount === 0) throw new AppError('conflict', 'this telework session has already ended');
+    const now = this.clock();
+    const cutoff = new Date(now.getTime() - this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000);
+    const res = await this.sessions.updateOne(
+      { _id: doc._id, active: true, lastHeartbeatAt: { $gte: cutoff } },
+      { $max: { lastHeartbeatAt: now } },
+    );
+    if (res.matchedCount === 0) {
+      if (doc.lastHeartbeatAt < cutoff) await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
+      throw new AppError('conflict', 'this telework session has already ended');
+    }
   }
 
   /** Its owner or the gateway ends it (`ended`); an admin may end anyone's (`forced`). */

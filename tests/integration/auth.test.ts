@@ -55,6 +55,15 @@ describe('signing in', () => {
     expect(limited.body.error.code).toBe('rate_limited');
   });
 
+  it('holds the limit against a burst of parallel guesses', async () => {
+    const { people: [carol] } = await createTeam(t.url, 1);
+    const guesses = Array.from({ length: 20 }, (_, i) => (i === 15 ? carol!.password : `guess-${i}`));
+    const results = await Promise.all(guesses.map((password) => t.api.post('/api/auth/login', { loginId: carol!.user.loginId, password })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401 || s === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(17);
+  });
+
   it('treats a query-operator login id as bad input, not as a query', async () => {
     const res = await t.api.post('/api/auth/login', { loginId: { $ne: null }, password: { $ne: null } });
     expect(res.status).toBe(400);
@@ -77,6 +86,30 @@ describe('signing in', () => {
 });
 
 describe('sockets and sessions', () => {
+  it('disconnects a socket that connects while its session is being logged out', async () => {
+    const sockets = [];
+    for (let i = 0; i < 15; i++) {
+      const session = await login(t.url, alice.user.loginId, alice.password);
+      const connecting = connectSocket(t.url, session.token).catch(() => null);
+      await new Promise((r) => setTimeout(r, i));
+      expect((await session.api.post('/api/auth/logout')).status).toBe(204);
+      sockets.push(await connecting);
+    }
+    const deadline = Date.now() + 10_000;
+    while (sockets.some((s) => s?.connected) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.filter((s) => s?.connected)).toHaveLength(0);
+  });
+
+  it('refuses a socket and a state-changing request from a foreign browser origin', async () => {
+    await expect(connectSocket(t.url, alice.token, { origin: 'http://other-intranet-app:8080' })).rejects.toThrow();
+    const ok = await connectSocket(t.url, alice.token, { origin: t.url });
+    expect(ok.connected).toBe(true);
+    ok.close();
+    const foreign = await alice.api.request('POST', '/api/conversations', { kind: 'dm', memberIds: [alice.user.id] }, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('forbidden');
+  });
+
   it('refuses a socket without a valid session with the message "unauthenticated"', async () => {
     await expect(connectSocket(t.url, undefined)).rejects.toThrow('unauthenticated');
     await expect(connectSocket(t.url, 'not-a-real-token')).rejects.toThrow('unauthenticated');

@@ -44,6 +44,15 @@ describe('durability', () => {
     expect(viaNew.status).toBe(200);
   });
 
+  it('starts two server processes at once on an empty database, with one admin', async () => {
+    const dbUri = testDbUri(`boot_${randomUUID().slice(0, 8)}`);
+    const [x, y] = await Promise.all([startTestServer({ dbUri }), startTestServer({ dbUri })]);
+    cleanup.push(() => x.stop(), () => y.stop());
+    const admin = await login(x.url, 'admin', 'admin-password-1');
+    const admins = (await admin.api.get('/api/users?q=admin')).body.filter((u: { role: string }) => u.role === 'admin');
+    expect(admins).toHaveLength(1);
+  });
+
   it('leaves no hole and no double in seq when the server process is killed in the middle of sends', async () => {
     const dbUri = testDbUri(`crash_${randomUUID().slice(0, 8)}`);
     const a: ChildServer = await startChildServer(dbUri);

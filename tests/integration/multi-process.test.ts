@@ -3,6 +3,7 @@ import { messageNewEventSchema } from '../../shared/schemas/conversations.js';
 import { presenceEventSchema } from '../../shared/schemas/presence.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { createConversation, createTeam, login, type SignedIn } from '../support/factories.js';
+import { Api } from '../support/http.js';
 import { hasRedisServer, startRedis } from '../support/redis.js';
 import { connectSocket, emitAck, EventLog, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -46,6 +47,24 @@ describe.runIf(hasRedisServer)('two server processes with the Redis adapter (RED
     const log = new EventLog(watcher, 'presence', presenceEventSchema);
     await alice.api.post('/api/telework/sessions', {});
     await log.until((e) => e.some((x) => x.userId === alice.user.id && x.presence.state === 'teleworking'));
+  });
+
+  it('derives presence from connections on every process: telework ended through the other process gives in_office', async () => {
+    const { people: [carol, dave] } = await createTeam(a.url, 2);
+    const carolOnA = await connectSocket(a.url, carol!.token);
+    const daveOnA = await connectSocket(a.url, dave!.token);
+    sockets.push(carolOnA, daveOnA);
+    const log = new EventLog(daveOnA, 'presence', presenceEventSchema);
+    const mine = () => log.events.filter((e) => e.userId === carol!.user.id).map((e) => e.presence.state);
+    await log.until(() => mine().at(-1) === 'in_office');
+    const viaB = new Api(b.url, carol!.token);
+    const s = (await viaB.post('/api/telework/sessions', {})).body;
+    await log.until(() => mine().at(-1) === 'teleworking');
+    await viaB.post(`/api/telework/sessions/${s.id}/end`);
+    await log.until(() => mine().at(-1) === 'in_office');
+    expect(mine()).not.toContain('offline');
+    const listed = (await viaB.get(`/api/users?q=${carol!.user.loginId}`)).body;
+    expect(listed[0].presence.state).toBe('in_office');
   });
 
   it('logout on one process disconnects that session\'s socket on the other', async () => {

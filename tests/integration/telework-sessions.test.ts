@@ -71,6 +71,14 @@ describe('who may start and end', () => {
     expect((await bob.api.get('/api/telework/sessions/current')).body.session).toBeNull();
   });
 
+  it('accepts the gateway token only as a bearer token, not as a session cookie', async () => {
+    const res = await new Api(t.url).request('POST', '/api/telework/sessions', { userId: bob.user.id }, {
+      authorization: 'Basic Zm9v',
+      cookie: `sid=${GATEWAY_TOKEN}`,
+    });
+    expect(res.status).toBe(401);
+  });
+
   it('needs the gateway to name a known person', async () => {
     const none = await gateway.post('/api/telework/sessions', {});
     expect(none.status).toBe(400);

@@ -37,6 +37,19 @@ describe('heartbeat timeout', () => {
     expect((await quiet!.api.get('/api/telework/sessions/current')).body.session).toBeNull();
   });
 
+  it('does not revive a session whose heartbeat comes after the timeout: it ends as "timeout" (409)', async () => {
+    let now = new Date('2026-11-25T01:00:00Z');
+    const t = await startTestServer({ clock: () => new Date(now), config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 60 } });
+    servers.push(t);
+    const { people: [p] } = await createTeam(t.url, 1);
+    const s = (await p!.api.post('/api/telework/sessions', {})).body;
+    now = new Date('2026-11-25T01:10:00Z'); // ten minutes of silence
+    const late = await p!.api.post(`/api/telework/sessions/${s.id}/heartbeat`);
+    expect(late.status).toBe(409);
+    const ended = (await p!.api.get(`/api/telework/sessions/${s.id}`)).body;
+    expect(ended).toMatchObject({ endReason: 'timeout', endedAt: s.startedAt, lastHeartbeatAt: s.startedAt });
+  });
+
   it('resumes active sessions and their timeouts from the database after a restart', async () => {
     const first = await startTestServer({ config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 3600 } });
     const { people: [p] } = await createTeam(first.url, 1);

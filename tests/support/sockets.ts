@@ -5,10 +5,15 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A real socket.io-client connection authenticated with a session token. */
-export function connectSocket(url: string, token: string | undefined, opts: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+export function connectSocket(
+  url: string,
+  token: string | undefined,
+  opts: { reconnection?: boolean; origin?: string } = {},
+): Promise<ClientSocket> {
   const socket: ClientSocket = connect(url, {
     auth: token ? { token } : {},
     transports: ['websocket'],
+    ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
     reconnection: opts.reconnection ?? false,
     forceNew: true,
   });
