@@ -9,23 +9,15 @@ let alice: SignedIn;
 let bob: SignedIn;
 let mallory: SignedIn;
 let conv: { id: string };
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   t = await startTestServer();
   ({ people: [alice, bob, mallory] } = await createTeam(t.url, 3));
   conv = await createConversation(alice, 'dm', [bob]);
 });
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t.stop();
-});
+afterAll(() => t.stop());
 
-async function open(who: SignedIn) {
-  const s = await connectSocket(t.url, who.token);
-  sockets.push(s);
-  return s;
-}
+const open = (who: SignedIn) => t.connect(who);
 
 describe('only members', () => {
   it('a non-member cannot read the conversation or its history (403)', async () => {
@@ -39,8 +31,9 @@ describe('only members', () => {
   });
 
   it('a non-member cannot send, mark read or signal typing, and nothing reaches the members', async () => {
-    const bobMessages = new EventLog(await open(bob), 'message:new', messageNewEventSchema);
-    const bobTyping = new EventLog(sockets[sockets.length - 1]!, 'typing', typingEventSchema);
+    const bobSocket = await open(bob);
+    const bobMessages = new EventLog(bobSocket, 'message:new', messageNewEventSchema);
+    const bobTyping = new EventLog(bobSocket, 'typing', typingEventSchema);
     const m = await open(mallory);
     const send = await emitAck(m, 'message:send', { conversationId: conv.id, clientMsgId: 'intruder-01', body: '侵入' });
     expect(send).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
@@ -49,7 +42,7 @@ describe('only members', () => {
     expect(read.error.code).toBe('forbidden');
     m.emit('typing', { conversationId: conv.id, typing: true });
     await settle(m);
-    await settle(sockets[sockets.length - 2]!);
+    await settle(bobSocket);
     expect(bobMessages.events).toEqual([]);
     expect(bobTyping.events).toEqual([]);
     expect((await bob.api.get(`/api/conversations/${conv.id}/messages`)).body.messages).toEqual([]);

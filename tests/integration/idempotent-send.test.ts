@@ -7,27 +7,20 @@ import { startTestServer, type TestServer } from '../support/server.js';
 let t: TestServer;
 let alice: SignedIn;
 let bob: SignedIn;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   t = await startTestServer();
   ({ people: [alice, bob] } = await createTeam(t.url, 2));
 });
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t.stop();
-});
+afterAll(() => t.stop());
 
-async function open(who: SignedIn) {
-  const s = await connectSocket(t.url, who.token);
-  sockets.push(s);
-  return s;
-}
+const open = (who: SignedIn) => t.connect(who);
 
 describe('retrying a send', () => {
   it('stores and broadcasts once when the acknowledgement was lost and the client retries on a new connection', async () => {
     const conv = await createConversation(alice, 'dm', [bob]);
-    const bobLog = new EventLog(await open(bob), 'message:new', messageNewEventSchema);
+    const bobSocket = await open(bob);
+    const bobLog = new EventLog(bobSocket, 'message:new', messageNewEventSchema);
     const payload = { conversationId: conv.id, clientMsgId: 'retry-abc-123', body: '資料を送ります' };
 
     // First attempt: the message is sent, then the connection drops before the ack is read.
@@ -41,7 +34,7 @@ describe('retrying a send', () => {
     expect(retry.message.seq).toBe(1);
     expect(retry.message.id).toBe(bobLog.events[0]!.message.id);
 
-    await settle(sockets[0]!);
+    await settle(bobSocket);
     expect(bobLog.events).toHaveLength(1);
     const history = await bob.api.get(`/api/conversations/${conv.id}/messages`);
     expect(history.body.messages).toHaveLength(1);

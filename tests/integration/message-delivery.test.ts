@@ -8,29 +8,22 @@ let t: TestServer;
 let alice: SignedIn;
 let bob: SignedIn;
 let carol: SignedIn;
-const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
   t = await startTestServer();
   ({ people: [alice, bob, carol] } = await createTeam(t.url, 3));
 });
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await t.stop();
-});
+afterAll(() => t.stop());
 
-async function open(who: SignedIn) {
-  const s = await connectSocket(t.url, who.token);
-  sockets.push(s);
-  return s;
-}
+const open = (who: SignedIn) => t.connect(who);
 
 describe('delivering messages', () => {
   it('reaches all four connections of two members exactly once, and the ack carries the stored message', async () => {
     const conv = await createConversation(alice, 'dm', [bob]);
     const conns = [await open(alice), await open(alice), await open(bob), await open(bob)];
     const logs = conns.map((s) => new EventLog(s, 'message:new', messageNewEventSchema));
-    const outsider = new EventLog(await open(carol), 'message:new', messageNewEventSchema);
+    const carolSocket = await open(carol);
+    const outsider = new EventLog(carolSocket, 'message:new', messageNewEventSchema);
 
     const ack = await emitAck(conns[0]!, 'message:send', { conversationId: conv.id, clientMsgId: 'deliver-0001', body: '  おはようございます  ' });
     expect(ack.ok).toBe(true);
@@ -40,7 +33,7 @@ describe('delivering messages', () => {
     for (const log of logs) await log.until((e) => e.length >= 1);
     for (const s of conns) await settle(s);
     for (const log of logs) expect(log.events).toEqual([{ message: stored }]);
-    await settle(sockets[sockets.length - 1]!);
+    await settle(carolSocket);
     expect(outsider.events).toEqual([]);
 
     const history = await bob.api.get(`/api/conversations/${conv.id}/messages`);

@@ -5,6 +5,7 @@ import type { Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { testDbUri } from './database.js';
 import { Api } from './http.js';
+import { connectSocket, type ClientSocket } from './sockets.js';
 
 export const ADMIN = { loginId: 'admin', password: 'admin-password-1' };
 
@@ -13,6 +14,8 @@ export interface TestServer {
   url: string;
   dbUri: string;
   api: Api;
+  /** A real socket.io-client connection as `who`; closed by stop(). */
+  connect(who: { token: string }): Promise<ClientSocket>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +37,22 @@ export async function startTestServer(
       ...opts.config,
     },
   });
-  return { server, url: server.url, dbUri, api: new Api(server.url), stop: () => server.stop() };
+  const sockets: ClientSocket[] = [];
+  return {
+    server,
+    url: server.url,
+    dbUri,
+    api: new Api(server.url),
+    async connect(who) {
+      const socket = await connectSocket(server.url, who.token);
+      sockets.push(socket);
+      return socket;
+    },
+    async stop() {
+      for (const socket of sockets) socket.close();
+      await server.stop();
+    },
+  };
 }
 
 export { inject };
