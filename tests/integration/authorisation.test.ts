@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageNewEventSchema, typingEventSchema } from '../../shared/schemas/conversations.js';
 import { createConversation, createTeam, type SignedIn } from '../support/factories.js';
-import { connectSocket, emitAck, EventLog, settle, type ClientSocket } from '../support/sockets.js';
+import { emitAck, EventLog, settle } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
