@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { bootstrapAdmin } from './admin/bootstrap.js';
@@ -33,7 +33,10 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const config: Config = { ...configSchema.parse({}), ...options.config };
   const conn = await connectDatabase(options.mongoUri);
-  const http = createServer();
+  // The app is plugged in later (it needs the services), but the handler must exist before
+  // Socket.IO attaches: Socket.IO keeps /socket.io/ requests from the listeners present then.
+  let app: RequestListener | undefined;
+  const http = createServer((req, res) => app!(req, res));
   const io: IoServer = new Server(http, {
     // A message body is at most 10,000 characters; nothing legitimate is bigger than this.
     maxHttpBufferSize: 100_000,
@@ -43,7 +46,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const closeRedis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : async () => {};
   const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock);
   await bootstrapAdmin(config, services.directory);
-  http.on('request', buildApp(services));
+  app = buildApp(services);
   attachSockets(io, services);
 
   await new Promise<void>((resolve, reject) => {

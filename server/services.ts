@@ -51,7 +51,7 @@ export async function createServices(config: Config, conn: Connection, realtime:
     extraRoutes: [],
     async stop() {
       telework.stop();
-      presence.stop();
+      await presence.stop();
     },
   };
 }

@@ -31,6 +31,7 @@ export class PresenceService {
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private stopped = false;
   /** Several processes behind the Redis adapter: connections and pushes must be shared. */
   private readonly clustered: boolean;
 
@@ -62,10 +63,14 @@ export class PresenceService {
     this.idleTimer.unref();
   }
 
-  stop(): void {
+  /** Stops the timers and waits for a push under way, so nothing touches a closed database. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.idleTimer);
     clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.connections.stop();
+    await this.flushing;
   }
 
   // ── inputs ──────────────────────────────────────────────────
@@ -160,7 +165,7 @@ export class PresenceService {
    */
   private changed(userId: string): void {
     this.dirty.add(userId);
-    if (this.flushTimer) return;
+    if (this.flushTimer || this.stopped) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       this.flushing = this.flushing.then(() => this.flush()).catch((e) => console.error('[presence] push failed:', e));

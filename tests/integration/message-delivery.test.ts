@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationNewEventSchema, conversationSchema, messageNewEventSchema, messageSchema } from '../../shared/schemas/conversations.js';
 import { createConversation, createTeam, type SignedIn } from '../support/factories.js';
-import { emitAck, EventLog, settle } from '../support/sockets.js';
+import { connectSocket, emitAck, EventLog, settle } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
@@ -38,6 +38,17 @@ describe('delivering messages', () => {
 
     const history = await bob.api.get(`/api/conversations/${conv.id}/messages`);
     expect(history.body.messages).toEqual([stored]);
+  });
+
+  it('works over HTTP long-polling as well as WebSocket (proxies that block WebSocket)', async () => {
+    const conv = await createConversation(alice, 'group', [bob], 'ポーリング');
+    const polling = await connectSocket(t.url, alice.token, { transports: ['polling'] });
+    const bobLog = new EventLog(await open(bob), 'message:new', messageNewEventSchema);
+    const ack = await emitAck(polling, 'message:send', { conversationId: conv.id, clientMsgId: 'polling-0001', body: 'ポーリングで送信' });
+    expect(ack.ok).toBe(true);
+    const [event] = await bobLog.until((e) => e.length === 1);
+    expect(event!.message).toEqual(ack.message);
+    polling.close();
   });
 
   it('tells each added member about a new group at once', async () => {

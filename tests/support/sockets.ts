@@ -8,11 +8,11 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function connectSocket(
   url: string,
   token: string | undefined,
-  opts: { reconnection?: boolean; origin?: string } = {},
+  opts: { reconnection?: boolean; origin?: string; transports?: ('websocket' | 'polling')[] } = {},
 ): Promise<ClientSocket> {
   const socket: ClientSocket = connect(url, {
     auth: token ? { token } : {},
-    transports: ['websocket'],
+    transports: opts.transports ?? ['websocket'],
     ...(opts.origin ? { extraHeaders: { origin: opts.origin } } : {}),
     reconnection: opts.reconnection ?? false,
     forceNew: true,
