@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { I18nProvider, useI18n } from '../i18n/i18n';
+import { restoreSession, useSession } from '../auth/session';
+import { SignIn } from '../auth/SignIn';
+import { Shell } from './Shell';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Gate />
+    </I18nProvider>
+  );
+}
+
+/** Signed in or not: a reload asks the server (`GET /api/me`), the cookie decides. */
+function Gate() {
+  const { t } = useI18n();
+  const session = useSession();
+  useEffect(() => {
+    void restoreSession();
+  }, []);
+  if (session.status === 'checking') {
+    return (
+      <p className="splash" role="status">
+        {t('auth.loading')}
+      </p>
+    );
+  }
+  if (session.status === 'signedOut') return <SignIn notice={session.notice} />;
+  return <Shell />;
+}

@@ -1,0 +1,108 @@
+import { useEffect, type ReactNode } from 'react';
+import { useApp } from './state';
+import { navigate, useRoute, type Route } from './router';
+import { useI18n } from '../i18n/i18n';
+import { signOut } from '../auth/session';
+import { ConnectionBanner } from './ConnectionBanner';
+import { SettingsButton } from './Settings';
+import { Sidebar } from '../conversations/Sidebar';
+import { ConversationView } from '../conversations/ConversationView';
+import { Directory } from '../directory/Directory';
+import { Dashboard } from '../supervisor/Dashboard';
+import { MyPresence } from '../presence/MyPresence';
+import { startActivityReporting } from '../presence/activity';
+import { startNotifications } from '../notifications/notify';
+import { PersonName } from '../directory/PersonName';
+
+/** The signed-in screen: the top bar, the connection banner and the current screen. */
+export function Shell() {
+  const { t } = useI18n();
+  const route = useRoute();
+  const me = useApp((s) => s.me);
+  const unread = useApp((s) => Object.values(s.conversations).reduce((n, c) => n + c.unreadCount, 0));
+  const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
+
+  useEffect(() => startActivityReporting(), []);
+  // A hidden tab still tells how many messages wait: "(3) メッセージ".
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${t('app.title')}` : t('app.title');
+  }, [unread, t]);
+  useEffect(() => startNotifications(t), [t]);
+
+  const link = (target: Route, label: string, testId: string, extra?: ReactNode) => {
+    const href = target.name === 'messages' ? '/' : `/${target.name}`;
+    const current = route.name === target.name;
+    return (
+      <a
+        href={href}
+        className={`nav__link${current ? ' nav__link--current' : ''}`}
+        aria-current={current ? 'page' : undefined}
+        data-testid={testId}
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          navigate(href);
+        }}
+      >
+        {label}
+        {extra}
+      </a>
+    );
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <span className="topbar__brand" aria-hidden="true">
+          ✉
+        </span>
+        <nav className="nav" aria-label={t('nav.label')}>
+          {link(
+            { name: 'messages' },
+            t('nav.messages'),
+            'nav-messages',
+            unread > 0 && (
+              <span className="badge badge--nav" aria-label={t('sidebar.unread', { n: unread })}>
+                {unread > 999 ? '999+' : unread}
+              </span>
+            ),
+          )}
+          {link({ name: 'directory' }, t('nav.directory'), 'nav-directory')}
+          {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
+        </nav>
+        <div className="topbar__end">
+          <MyPresence />
+          <SettingsButton />
+          {me && (
+            <span className="topbar__me" data-testid="me-name">
+              <PersonName user={me} />
+            </span>
+          )}
+          <button type="button" className="button button--quiet" onClick={() => void signOut()} data-testid="sign-out">
+            {t('auth.signOut')}
+          </button>
+        </div>
+      </header>
+      <ConnectionBanner />
+      <main id="main" className="main" tabIndex={-1}>
+        {route.name === 'messages' && (
+          <div className="messages-layout">
+            <Sidebar selectedId={route.conversationId} />
+            {route.conversationId ? (
+              <ConversationView key={route.conversationId} conversationId={route.conversationId} />
+            ) : (
+              <section className="conversation conversation--empty">
+                <p className="muted">{t('conv.none')}</p>
+              </section>
+            )}
+          </div>
+        )}
+        {route.name === 'directory' && <Directory />}
+        {route.name === 'dashboard' && <Dashboard />}
+      </main>
+    </div>
+  );
+}

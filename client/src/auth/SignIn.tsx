@@ -1,0 +1,82 @@
+import { useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { ApiError } from '../net/api';
+import { LanguageSelect } from '../app/LanguageSelect';
+import { signIn } from './session';
+
+export function SignIn({ notice }: { notice?: 'expired' }) {
+  const { t } = useI18n();
+  const [loginId, setLoginId] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await signIn(loginId.trim(), password);
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : 'internal';
+      setError(code === 'rate_limited' ? t('auth.rateLimited') : code === 'unavailable' || code === 'internal' ? t('auth.unavailable') : t('auth.failed'));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="signin" id="main">
+      <form className="signin__card" onSubmit={submit} aria-labelledby="signin-heading" data-testid="signin-form">
+        <div className="signin__brand" aria-hidden="true">
+          ✉
+        </div>
+        <h1 id="signin-heading">{t('auth.heading')}</h1>
+        <p className="muted">{t('auth.lead')}</p>
+        {notice === 'expired' && !error && (
+          <p className="notice" role="status">
+            {t('auth.expired')}
+          </p>
+        )}
+        <div className="field">
+          <label htmlFor="login-id">{t('auth.loginId')}</label>
+          <input
+            id="login-id"
+            className="input"
+            autoComplete="username"
+            autoCapitalize="off"
+            spellCheck={false}
+            required
+            value={loginId}
+            onChange={(e) => setLoginId(e.target.value)}
+            data-testid="login-id"
+            autoFocus
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">{t('auth.password')}</label>
+          <input
+            id="password"
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="password"
+          />
+        </div>
+        {error && (
+          <p className="error" role="alert" data-testid="signin-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy} data-testid="signin-submit">
+          {busy ? t('auth.submitting') : t('auth.submit')}
+        </button>
+        <div className="signin__lang">
+          <LanguageSelect />
+        </div>
+      </form>
+    </main>
+  );
+}

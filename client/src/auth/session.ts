@@ -1,0 +1,83 @@
+import type { User, LoginResponse } from '../../../shared/schemas/auth.js';
+import type { Department } from '../../../shared/schemas/directory.js';
+import { appStore, resetState } from '../app/state';
+import { navigate } from '../app/router';
+import { createStore, useStore } from '../app/store';
+import { api, ApiError, setUnauthenticatedHandler } from '../net/api';
+import { connectSocket, disconnectSocket, setSessionEndedHandler } from '../net/socket';
+import { loadConversations, loadUsers } from '../net/sync';
+import { clearDrafts } from '../composer/Composer';
+import { stopHeartbeat } from '../presence/telework';
+
+/**
+ * Who is signed in. The session itself is an HttpOnly cookie set by the server: the page never
+ * sees or stores a token, and a reload asks `GET /api/me` whether the cookie is still good.
+ */
+export type SessionStatus = 'checking' | 'signedOut' | 'signedIn';
+
+interface SessionState {
+  status: SessionStatus;
+  /** Why the user is looking at the sign-in screen again. */
+  notice?: 'expired';
+}
+
+const sessionStore = createStore<SessionState>({ status: 'checking' });
+
+export function useSession(): SessionState {
+  return useStore(sessionStore, (s) => s);
+}
+
+export async function restoreSession(): Promise<void> {
+  try {
+    const { user } = await api.get<{ user: User }>('/api/me');
+    start(user);
+  } catch {
+    sessionStore.set(() => ({ status: 'signedOut' }));
+  }
+}
+
+export async function signIn(loginId: string, password: string): Promise<void> {
+  const { user } = await api.post<LoginResponse>('/api/auth/login', { loginId, password });
+  // The response also carries a bearer token for other clients; the page relies on the cookie only.
+  start(user);
+}
+
+export async function signOut(): Promise<void> {
+  // Close the socket first: the server drops it on logout, and that must not read as an expiry.
+  disconnectSocket();
+  try {
+    await api.post<void>('/api/auth/logout');
+  } catch {
+    // Signed out already, or offline: the local session ends either way.
+  }
+  end();
+}
+
+function start(user: User): void {
+  appStore.set((s) => ({ ...s, me: user }));
+  sessionStore.set(() => ({ status: 'signedIn' }));
+  setUnauthenticatedHandler(expired);
+  setSessionEndedHandler(expired);
+  connectSocket();
+  void Promise.all([
+    loadConversations(),
+    loadUsers(),
+    api.get<Department[]>('/api/departments').then((departments) => appStore.set((s) => ({ ...s, departments }))),
+  ]).catch((error: unknown) => {
+    if (!(error instanceof ApiError)) throw error;
+  });
+}
+
+function end(notice?: 'expired'): void {
+  setUnauthenticatedHandler(() => {});
+  disconnectSocket();
+  stopHeartbeat();
+  clearDrafts();
+  resetState();
+  sessionStore.set(() => ({ status: 'signedOut', notice }));
+  if (!notice) navigate('/', { replace: true });
+}
+
+function expired(): void {
+  if (sessionStore.get().status === 'signedIn') end('expired');
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { appStore, useApp } from '../app/state';
+import { useI18n } from '../i18n/i18n';
+import { ApiError } from '../net/api';
+import { markRead, onMessage } from '../net/socket';
+import { loadLatest } from '../net/sync';
+import { PresenceDot } from '../presence/PresenceDot';
+import { presenceLabel } from '../presence/labels';
+import { Composer } from '../composer/Composer';
+import { markedRead } from './apply';
+import { lastSeqOf } from './thread';
+import { conversationTitle, dmPartnerId } from './title';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+import { usePageVisible } from './useVisible';
+
+/** One open conversation: header, history, typing indicator and composer. */
+export function ConversationView({ conversationId }: { conversationId: string }) {
+  const { t } = useI18n();
+  const conversation = useApp((s) => s.conversations[conversationId]);
+  const loaded = useApp((s) => s.conversationsLoaded);
+  const thread = useApp((s) => s.threads[conversationId]);
+  const users = useApp((s) => s.users);
+  const presence = useApp((s) => s.presence);
+  const me = useApp((s) => s.me);
+  const visible = usePageVisible();
+  const [atEnd, setAtEnd] = useState(true);
+  const [sentCount, setSentCount] = useState(0);
+  const [error, setError] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+
+  useEffect(() => {
+    if (!conversation || thread) return;
+    loadLatest(conversationId).catch((e: unknown) => setError(e instanceof ApiError ? t(`err.${e.code}`) : t('err.internal')));
+  }, [conversationId, Boolean(conversation), Boolean(thread)]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Reading: when the newest message is on screen in a visible tab, move the read mark to it.
+  const lastSeq = thread ? lastSeqOf(thread.messages) : 0;
+  const myRead = conversation?.myLastReadSeq ?? 0;
+  useEffect(() => {
+    if (!thread || !visible || !atEnd || lastSeq <= myRead) return;
+    markRead(conversationId, lastSeq);
+    appStore.set((s) => {
+      const c = s.conversations[conversationId];
+      return c ? { ...s, conversations: { ...s.conversations, [c.id]: markedRead(s, c, lastSeq) } } : s;
+    });
+  }, [conversationId, thread, visible, atEnd, lastSeq, myRead]);
+
+  // Screen readers hear new messages from others in this conversation.
+  useEffect(
+    () =>
+      onMessage((m) => {
+        if (m.conversationId !== conversationId || m.senderId === appStore.get().me?.id) return;
+        const name = appStore.get().users[m.senderId]?.name ?? t('conv.unknownUser');
+        setAnnouncement(t('conv.newMessage', { name, body: m.body.slice(0, 140) }));
+      }),
+    [conversationId, t],
+  );
+
+  if (!conversation) {
+    return <section className="conversation conversation--empty">{loaded && <p className="muted">{t('conv.notFound')}</p>}</section>;
+  }
+  const title = conversationTitle(conversation, users, me?.id, t);
+  const partner = dmPartnerId(conversation, me?.id);
+  const partnerPresence = partner ? presence[partner] : undefined;
+
+  return (
+    <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={conversationId}>
+      <header className="conversation__head">
+        {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" />}
+        <h2 id="conversation-title" className="conversation__title" data-testid="conversation-heading">
+          {title}
+        </h2>
+        <span className="muted small">
+          {partner
+            ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
+            : t('conv.members', { n: conversation.memberIds.length })}
+        </span>
+      </header>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {thread ? (
+        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} sentCount={sentCount} />
+      ) : (
+        <div className="history history--loading">
+          <p className="muted">{t('conv.loading')}</p>
+        </div>
+      )}
+      <TypingIndicator conversationId={conversationId} />
+      <div className="visually-hidden" aria-live="polite" data-testid="new-message-announcer">
+        {announcement}
+      </div>
+      <Composer conversationId={conversationId} onSent={() => setSentCount((n) => n + 1)} />
+    </section>
+  );
+}

@@ -1,0 +1,151 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useApp } from '../app/state';
+import { useI18n } from '../i18n/i18n';
+import { ApiError } from '../net/api';
+import { matchesPerson, sortByKana } from '../directory/people';
+import { PersonName } from '../directory/PersonName';
+import { PresenceDot } from '../presence/PresenceDot';
+import { create } from './create';
+
+const MAX_RESULTS = 50;
+
+/** Start a direct message or a group, picking people by name, kana reading or staff number. */
+export function NewConversationDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const users = useApp((s) => s.users);
+  const presence = useApp((s) => s.presence);
+  const departments = useApp((s) => s.departments);
+  const me = useApp((s) => s.me);
+  const [kind, setKind] = useState<'dm' | 'group'>('dm');
+  const [query, setQuery] = useState('');
+  const [title, setTitle] = useState('');
+  const [selected, setSelected] = useState<string[]>([]);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ids = useId();
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal?.();
+    // showModal focuses the first control (the kind); the search is where people start.
+    search.current?.focus();
+  }, []);
+
+  const departmentName = useMemo(() => new Map(departments.map((d) => [d.id, d.name])), [departments]);
+  const results = useMemo(
+    () => sortByKana(Object.values(users).filter((u) => u.id !== me?.id && matchesPerson(u, query))).slice(0, MAX_RESULTS),
+    [users, me?.id, query],
+  );
+
+  function toggle(id: string) {
+    setError('');
+    if (kind === 'dm') setSelected((s) => (s[0] === id ? [] : [id]));
+    else setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (kind === 'dm' && selected.length !== 1) return setError(t('new.pickOne'));
+    if (kind === 'group' && selected.length === 0) return setError(t('new.pickSome'));
+    setBusy(true);
+    try {
+      await create({ kind, memberIds: selected, title: kind === 'group' && title.trim() ? title.trim() : undefined });
+      onClose();
+    } catch (err) {
+      setError(err instanceof ApiError ? t(`err.${err.code}`) : t('err.internal'));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby={`${ids}-h`} onClose={onClose} data-testid="new-conversation-dialog">
+      <form onSubmit={submit} className="dialog__body">
+        <h2 id={`${ids}-h`}>{t('new.heading')}</h2>
+        <fieldset className="segmented">
+          <legend>{t('new.kind')}</legend>
+          {(['dm', 'group'] as const).map((k) => (
+            <label key={k} className="segmented__option">
+              <input
+                type="radio"
+                name="kind"
+                value={k}
+                checked={kind === k}
+                onChange={() => {
+                  setKind(k);
+                  if (k === 'dm') setSelected((s) => s.slice(0, 1));
+                }}
+                data-testid={`new-kind-${k}`}
+              />
+              <span>{t(k === 'dm' ? 'new.dm' : 'new.group')}</span>
+            </label>
+          ))}
+        </fieldset>
+        {kind === 'group' && (
+          <div className="field">
+            <label htmlFor={`${ids}-title`}>{t('new.title')}</label>
+            <input id={`${ids}-title`} className="input" value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} data-testid="new-title" />
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${ids}-q`}>{t('new.search')}</label>
+          <input
+            id={`${ids}-q`}
+            className="input"
+            type="search"
+            placeholder={t('new.searchPlaceholder')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="people-search"
+            ref={search}
+          />
+        </div>
+        <div className="picker">
+          <ul className="picker__results" aria-label={t('new.search')}>
+            {results.length === 0 && <li className="muted">{t('new.noMatch')}</li>}
+            {results.map((u) => (
+              <li key={u.id}>
+                <label className="picker__person" data-testid="people-option" data-user-id={u.id}>
+                  <input type={kind === 'dm' ? 'radio' : 'checkbox'} name="member" checked={selected.includes(u.id)} onChange={() => toggle(u.id)} />
+                  <PresenceDot presence={presence[u.id]} />
+                  <PersonName user={u} />
+                  <span className="muted small">
+                    {departmentName.get(u.departmentId) ?? ''} {u.staffNo}
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          <div className="picker__selected">
+            <h3 className="small">{t('new.selected')}</h3>
+            {selected.length === 0 && <p className="muted small">{t('new.noneSelected')}</p>}
+            <ul className="chips">
+              {selected.map((id) => (
+                <li key={id} className="chip">
+                  {users[id]?.name}
+                  <button type="button" className="chip__remove" aria-label={t('new.remove', { name: users[id]?.name ?? '' })} onClick={() => toggle(id)}>
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog__actions">
+          <button type="button" className="button" onClick={onClose}>
+            {t('new.cancel')}
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy} data-testid="new-create">
+            {t('new.create')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

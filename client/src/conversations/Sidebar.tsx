@@ -1,0 +1,107 @@
+import { useMemo, useState } from 'react';
+import type { Conversation } from '../../../shared/schemas/conversations.js';
+import { useApp } from '../app/state';
+import { navigate } from '../app/router';
+import { useI18n } from '../i18n/i18n';
+import { formatWhen } from '../i18n/format';
+import { normalizeSearch } from '../directory/people';
+import { PresenceDot } from '../presence/PresenceDot';
+import { byLatestActivity, conversationTitle, dmPartnerId } from './title';
+import { NewConversationDialog } from './NewConversationDialog';
+import { NotificationPrompt } from '../notifications/NotificationPrompt';
+
+/** The list of conversations, latest activity first, with unread counts and a filter. */
+export function Sidebar({ selectedId }: { selectedId?: string }) {
+  const { t, lang } = useI18n();
+  const conversations = useApp((s) => s.conversations);
+  const loaded = useApp((s) => s.conversationsLoaded);
+  const users = useApp((s) => s.users);
+  const presence = useApp((s) => s.presence);
+  const me = useApp((s) => s.me);
+  const [filter, setFilter] = useState('');
+  const [creating, setCreating] = useState(false);
+
+  const items = useMemo(() => {
+    const q = normalizeSearch(filter);
+    return Object.values(conversations)
+      .sort(byLatestActivity)
+      .map((c) => ({ conversation: c, title: conversationTitle(c, users, me?.id, t) }))
+      .filter(({ title, conversation }) => !q || normalizeSearch(title).includes(q) || memberMatches(conversation, users, q));
+  }, [conversations, users, me?.id, t, filter]);
+
+  return (
+    <nav className="sidebar" aria-labelledby="sidebar-heading">
+      <div className="sidebar__head">
+        <h2 id="sidebar-heading" className="sidebar__title">
+          {t('sidebar.heading')}
+        </h2>
+        <button type="button" className="button button--primary" data-testid="new-conversation" onClick={() => setCreating(true)}>
+          ＋ {t('sidebar.new')}
+        </button>
+      </div>
+      <label className="visually-hidden" htmlFor="conversation-filter">
+        {t('sidebar.filter')}
+      </label>
+      <input
+        id="conversation-filter"
+        className="input sidebar__filter"
+        type="search"
+        placeholder={t('sidebar.filterPlaceholder')}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+        data-testid="conversation-filter"
+      />
+      {loaded && items.length === 0 && <p className="muted sidebar__empty">{filter ? t('sidebar.noMatch') : t('sidebar.empty')}</p>}
+      <ul className="conv-list" data-testid="conversation-list">
+        {items.map(({ conversation: c, title }) => {
+          const partner = dmPartnerId(c, me?.id);
+          const selected = c.id === selectedId;
+          const preview = c.lastMessage ? (c.lastMessage.deletedAt ? t('conv.deleted') : c.lastMessage.body) : t('sidebar.noMessages');
+          return (
+            <li key={c.id}>
+              <a
+                href={`/c/${c.id}`}
+                className={`conv-item${selected ? ' conv-item--selected' : ''}${c.unreadCount > 0 ? ' conv-item--unread' : ''}`}
+                aria-current={selected ? 'page' : undefined}
+                data-testid="conversation-item"
+                data-conversation-id={c.id}
+                onClick={(e) => {
+                  if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                  e.preventDefault();
+                  navigate(`/c/${c.id}`);
+                }}
+              >
+                <span className="conv-item__icon" aria-hidden={partner ? undefined : true}>
+                  {partner ? <PresenceDot presence={presence[partner]} /> : <span className="conv-kind">{c.kind === 'channel' ? '#' : '◎'}</span>}
+                </span>
+                <span className="conv-item__main">
+                  <span className="conv-item__title" data-testid="conversation-title">
+                    {title}
+                  </span>
+                  <span className="conv-item__preview">{preview}</span>
+                </span>
+                <span className="conv-item__meta">
+                  <span className="conv-item__time">{formatWhen(c.lastMessage?.createdAt ?? c.createdAt, lang)}</span>
+                  {c.unreadCount > 0 && (
+                    <span className="badge" data-testid="unread-count" aria-label={t('sidebar.unread', { n: c.unreadCount })}>
+                      {c.unreadCount > 999 ? '999+' : c.unreadCount}
+                    </span>
+                  )}
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      <NotificationPrompt />
+      {creating && <NewConversationDialog onClose={() => setCreating(false)} />}
+    </nav>
+  );
+}
+
+function memberMatches(conversation: Conversation, users: Record<string, { name: string; nameKana: string }>, q: string): boolean {
+  return conversation.memberIds.some((id) => {
+    const u = users[id];
+    return u && (normalizeSearch(u.name).includes(q) || normalizeSearch(u.nameKana).includes(q));
+  });
+}

@@ -1,0 +1,163 @@
+import type { Conversation, ConversationReadEvent, Message, TypingEvent } from '../../../shared/schemas/conversations.js';
+import type { PresenceEvent } from '../../../shared/schemas/presence.js';
+import type { AppState, Thread } from '../app/state';
+import { countUnread, lastSeqOf, mergeMessages } from './thread';
+
+/**
+ * How server data and events change the client's state: pure functions `(state, …) → state`,
+ * so they can be tested without a browser or a socket.
+ */
+
+const TYPING_LAPSE_MS = 6000;
+
+export function conversationsLoaded(state: AppState, list: Conversation[]): AppState {
+  const conversations: Record<string, Conversation> = {};
+  for (const c of list) conversations[c.id] = c;
+  const reads = { ...state.reads };
+  for (const c of list) reads[c.id] = mergeReads(reads[c.id], readMarksOf(c));
+  return { ...state, conversations, conversationsLoaded: true, reads };
+}
+
+export function conversationUpserted(state: AppState, conversation: Conversation): AppState {
+  return {
+    ...state,
+    conversations: { ...state.conversations, [conversation.id]: conversation },
+    reads: { ...state.reads, [conversation.id]: mergeReads(state.reads[conversation.id], readMarksOf(conversation)) },
+  };
+}
+
+/** Each member's read mark, as the server sends it with a conversation (`readSeqs`). */
+function readMarksOf(conversation: Conversation): Record<string, number> {
+  return conversation.readSeqs ?? {};
+}
+
+function mergeReads(current: Record<string, number> | undefined, next: Record<string, number>): Record<string, number> {
+  const merged = { ...(current ?? {}) };
+  for (const [userId, seq] of Object.entries(next)) merged[userId] = Math.max(merged[userId] ?? 0, seq);
+  return merged;
+}
+
+/** A page of history arrived: the latest page, older ones (`before`) or missed ones (`after`). */
+export function pageLoaded(
+  state: AppState,
+  conversationId: string,
+  messages: Message[],
+  hasMore: boolean,
+  direction: 'latest' | 'older' | 'newer',
+): AppState {
+  const current = state.threads[conversationId];
+  let thread: Thread;
+  if (direction === 'older' && current) {
+    thread = { ...current, messages: mergeMessages(current.messages, messages), hasMoreBefore: hasMore, loadingOlder: false };
+  } else if (direction === 'newer' && current) {
+    thread = { ...current, messages: mergeMessages(current.messages, messages) };
+  } else if (current && current.messages.length > 0 && (messages.length === 0 || messages[0]!.seq <= lastSeqOf(current.messages) + 1)) {
+    // The latest page joins what is held: keep both.
+    thread = { ...current, messages: mergeMessages(current.messages, messages), loadingOlder: false };
+  } else {
+    // Nothing held, or a hole between what is held and the latest page: start again from the page.
+    thread = { messages: mergeMessages([], messages), hasMoreBefore: hasMore, loadingOlder: false };
+  }
+  let next: AppState = { ...state, threads: { ...state.threads, [conversationId]: thread } };
+  for (const m of messages) next = dropOutgoing(next, m);
+  const conversation = next.conversations[conversationId];
+  const newest = thread.messages[thread.messages.length - 1];
+  if (conversation && newest && newest.seq >= conversation.lastSeq) {
+    next = {
+      ...next,
+      conversations: { ...next.conversations, [conversationId]: { ...conversation, lastSeq: newest.seq, lastMessage: newest } },
+    };
+  }
+  return next;
+}
+
+export function olderLoading(state: AppState, conversationId: string, loading: boolean): AppState {
+  const thread = state.threads[conversationId];
+  if (!thread || thread.loadingOlder === loading) return state;
+  return { ...state, threads: { ...state.threads, [conversationId]: { ...thread, loadingOlder: loading } } };
+}
+
+/** Does this message leave a hole between the loaded history and itself? Then fetch `after`. */
+export function hasGapBefore(state: AppState, message: Message): boolean {
+  const thread = state.threads[message.conversationId];
+  if (!thread) return false;
+  return message.seq > lastSeqOf(thread.messages) + 1;
+}
+
+/** `message:new`, or an acknowledged send. Applying the same message twice changes nothing more. */
+export function messageArrived(state: AppState, message: Message): AppState {
+  const meId = state.me?.id;
+  let next = dropOutgoing(state, message);
+  const thread = next.threads[message.conversationId];
+  if (thread && !(message.seq > lastSeqOf(thread.messages) + 1)) {
+    next = { ...next, threads: { ...next.threads, [message.conversationId]: { ...thread, messages: mergeMessages(thread.messages, [message]) } } };
+  }
+  const conversation = next.conversations[message.conversationId];
+  if (conversation) {
+    const isNew = message.seq > conversation.lastSeq;
+    const fromOther = message.senderId !== meId;
+    const updated: Conversation = {
+      ...conversation,
+      lastSeq: Math.max(conversation.lastSeq, message.seq),
+      lastMessage: !conversation.lastMessage || message.seq >= conversation.lastMessage.seq ? message : conversation.lastMessage,
+      unreadCount: conversation.unreadCount + (isNew && fromOther && message.seq > conversation.myLastReadSeq ? 1 : 0),
+    };
+    next = { ...next, conversations: { ...next.conversations, [conversation.id]: updated } };
+  }
+  const typers = next.typing[message.conversationId];
+  if (typers && typers[message.senderId]) {
+    const rest = { ...typers };
+    delete rest[message.senderId];
+    next = { ...next, typing: { ...next.typing, [message.conversationId]: rest } };
+  }
+  return next;
+}
+
+function dropOutgoing(state: AppState, message: Message): AppState {
+  if (message.senderId !== state.me?.id || !state.outbox[message.clientMsgId]) return state;
+  const outbox = { ...state.outbox };
+  delete outbox[message.clientMsgId];
+  return { ...state, outbox };
+}
+
+export function readMarked(state: AppState, event: ConversationReadEvent): AppState {
+  const marks = state.reads[event.conversationId] ?? {};
+  let next = state;
+  if ((marks[event.userId] ?? 0) < event.seq) {
+    next = { ...state, reads: { ...state.reads, [event.conversationId]: { ...marks, [event.userId]: event.seq } } };
+  }
+  const conversation = next.conversations[event.conversationId];
+  if (event.userId === next.me?.id && conversation && event.seq > conversation.myLastReadSeq) {
+    next = { ...next, conversations: { ...next.conversations, [conversation.id]: markedRead(next, conversation, event.seq) } };
+  }
+  return next;
+}
+
+/** The conversation after its reader has read up to `seq`. */
+export function markedRead(state: AppState, conversation: Conversation, seq: number): Conversation {
+  const readSeq = Math.max(conversation.myLastReadSeq, seq);
+  let unreadCount = conversation.unreadCount;
+  if (readSeq >= conversation.lastSeq) {
+    unreadCount = 0;
+  } else {
+    const thread = state.threads[conversation.id];
+    // The loaded history covers everything after the read mark: count exactly.
+    if (thread && thread.messages.length > 0 && thread.messages[0]!.seq <= readSeq + 1) {
+      unreadCount = countUnread(thread.messages, readSeq, state.me?.id ?? '');
+    }
+  }
+  return { ...conversation, myLastReadSeq: readSeq, unreadCount };
+}
+
+export function typingChanged(state: AppState, event: TypingEvent, now = Date.now()): AppState {
+  if (event.userId === state.me?.id) return state;
+  const typers = { ...(state.typing[event.conversationId] ?? {}) };
+  if (event.typing) typers[event.userId] = now + TYPING_LAPSE_MS;
+  else if (typers[event.userId]) delete typers[event.userId];
+  else return state;
+  return { ...state, typing: { ...state.typing, [event.conversationId]: typers } };
+}
+
+export function presenceChanged(state: AppState, event: PresenceEvent): AppState {
+  return { ...state, presence: { ...state.presence, [event.userId]: event.presence } };
+}

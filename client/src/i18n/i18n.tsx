@@ -1,0 +1,56 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { en } from './en';
+import { ja, type MessageKey } from './ja';
+
+export type Lang = 'ja' | 'en';
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };
+// The language is a preference, not message content: it may live in localStorage.
+const STORAGE_KEY = 'lang';
+
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = dictionaries[lang][key] ?? ja[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
+  } catch {
+    return 'ja';
+  }
+}
+
+interface I18n {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+  t: Translate;
+}
+
+const I18nContext = createContext<I18n>({ lang: 'ja', setLang: () => {}, t: (key, params) => translate('ja', key, params) });
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Storage may be disabled on the terminal; the choice then lasts for this page only.
+    }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = translate(lang, 'app.title');
+  }, [lang]);
+  const value = useMemo<I18n>(() => ({ lang, setLang, t: (key, params) => translate(lang, key, params) }), [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}
+
+export type { MessageKey };

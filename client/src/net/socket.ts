@@ -1,0 +1,175 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, OverviewMemberEvent, ServerToClientEvents } from '../../../shared/events.js';
+import type { Message } from '../../../shared/schemas/conversations.js';
+import type { Presence, PresenceSetPayload } from '../../../shared/schemas/presence.js';
+import type { Overview } from '../../../shared/schemas/telework.js';
+import type { ErrorBody } from '../../../shared/errors.js';
+import { appStore } from '../app/state';
+import {
+  conversationUpserted,
+  hasGapBefore,
+  messageArrived,
+  presenceChanged,
+  readMarked,
+  typingChanged,
+} from '../conversations/apply';
+import { fetchNewer, resync } from './sync';
+import { flushOutbox, outboxDisconnected } from '../composer/outbox';
+
+/**
+ * The one module that owns the Socket.IO connection (like Excalidraw's Portal): it connects after
+ * sign-in, turns server events into state changes, tracks the connection state, and on every
+ * (re)connect fetches what was missed and re-sends what is still pending. Everything else talks to
+ * the server in real time through the functions exported here.
+ */
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 15_000;
+
+let socket: AppSocket | null = null;
+let onSessionEnded: () => void = () => {};
+const messageListeners = new Set<(message: Message) => void>();
+const overviewListeners = new Set<(event: OverviewMemberEvent) => void>();
+const watched = new Set<string>();
+
+export function setSessionEndedHandler(handler: () => void): void {
+  onSessionEnded = handler;
+}
+
+export function isConnected(): boolean {
+  return socket?.connected ?? false;
+}
+
+export function connectSocket(): void {
+  if (socket) return;
+  // The HttpOnly session cookie authenticates the handshake: no token is held by the page.
+  const s: AppSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false });
+  socket = s;
+  appStore.set((st) => ({ ...st, connection: 'connecting' }));
+
+  s.on('connect', () => {
+    appStore.set((st) => ({ ...st, connection: 'connected', everConnected: true }));
+    for (const departmentId of watched) s.emit('overview:watch', { departmentId }, () => {});
+    void resync().finally(() => flushOutbox());
+  });
+  s.on('disconnect', (reason) => {
+    appStore.set((st) => ({ ...st, connection: 'disconnected' }));
+    outboxDisconnected();
+    // The server closed this socket on purpose (sign-out elsewhere): it will not reconnect by itself.
+    if (reason === 'io server disconnect') void checkSessionThenReconnect();
+  });
+  s.on('connect_error', (error) => {
+    appStore.set((st) => ({ ...st, connection: st.everConnected ? 'disconnected' : 'connecting' }));
+    // A refusal by the server's middleware is not retried by socket.io-client; network errors are.
+    if (!s.active) {
+      if (error.message === 'unauthenticated') onSessionEnded();
+      else setTimeout(() => socket === s && s.connect(), 3000);
+    }
+  });
+
+  s.on('message:new', ({ message }) => receiveMessage(message));
+  s.on('conversation:new', ({ conversation }) => appStore.set((st) => conversationUpserted(st, conversation)));
+  s.on('conversation:read', (event) => appStore.set((st) => readMarked(st, event)));
+  s.on('typing', (event) => appStore.set((st) => typingChanged(st, event)));
+  s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
+  s.on('overview:member', (event) => {
+    appStore.set((st) => presenceChanged(st, { userId: event.member.user.id, presence: event.member.presence }));
+    for (const listener of overviewListeners) listener(event);
+  });
+
+  s.connect();
+}
+
+async function checkSessionThenReconnect(): Promise<void> {
+  const response = await fetch('/api/me', { credentials: 'same-origin' }).catch(() => null);
+  if (response?.status === 401) onSessionEnded();
+  else socket?.connect();
+}
+
+export function disconnectSocket(): void {
+  const s = socket;
+  socket = null;
+  watched.clear();
+  s?.removeAllListeners();
+  s?.disconnect();
+}
+
+function receiveMessage(message: Message): void {
+  const state = appStore.get();
+  const known = state.conversations[message.conversationId];
+  const gap = hasGapBefore(state, message);
+  appStore.set((st) => messageArrived(st, message));
+  if (gap) void fetchNewer(message.conversationId);
+  // A message in a conversation we have not heard of: we were added to it while away.
+  if (!known) void resync({ threads: false });
+  for (const listener of messageListeners) listener(message);
+}
+
+/** Be told of every incoming message (notifications, screen-reader announcements). */
+export function onMessage(listener: (message: Message) => void): () => void {
+  messageListeners.add(listener);
+  return () => messageListeners.delete(listener);
+}
+
+type SendResult = { ok: true; message: Message } | { ok: false; error: ErrorBody | { code: 'timeout'; message: string } };
+
+/** Emit `message:send`; resolves with the acknowledgement, or a `timeout` error. */
+export function emitSend(payload: { conversationId: string; clientMsgId: string; body: string }): Promise<SendResult> {
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'timeout', message: 'not connected' } });
+  return new Promise((resolve) => {
+    s.timeout(ACK_TIMEOUT_MS).emit('message:send', payload, (err: Error | null, ack) => {
+      if (err || !ack) resolve({ ok: false, error: { code: 'timeout', message: 'no acknowledgement' } });
+      else resolve(ack);
+    });
+  });
+}
+
+export function markRead(conversationId: string, seq: number): void {
+  socket?.emit('conversation:read', { conversationId, seq }, () => {});
+}
+
+export function sendTyping(conversationId: string, typing: boolean): void {
+  if (socket?.connected) socket.emit('typing', { conversationId, typing });
+}
+
+export function reportActive(): void {
+  if (socket?.connected) socket.emit('presence:active');
+}
+
+export function setPresence(payload: PresenceSetPayload): Promise<{ ok: true; presence: Presence } | { ok: false; error: ErrorBody }> {
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
+  return new Promise((resolve) => {
+    s.timeout(ACK_TIMEOUT_MS).emit('presence:set', payload, (err: Error | null, ack) => {
+      if (err || !ack) resolve({ ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } });
+      else resolve(ack);
+    });
+  });
+}
+
+/** Follow a department overview live; the subscription is renewed after every reconnect. */
+export function watchOverview(departmentId: string): Promise<{ ok: true; overview: Overview } | { ok: false; error: ErrorBody }> {
+  watched.add(departmentId);
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
+  return new Promise((resolve) => {
+    s.timeout(ACK_TIMEOUT_MS).emit('overview:watch', { departmentId }, (err: Error | null, ack) => {
+      if (err || !ack) resolve({ ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } });
+      else {
+        if (!ack.ok) watched.delete(departmentId);
+        resolve(ack);
+      }
+    });
+  });
+}
+
+export function unwatchOverview(departmentId: string): void {
+  watched.delete(departmentId);
+  if (socket?.connected) socket.emit('overview:unwatch', { departmentId }, () => {});
+}
+
+export function onOverviewMember(listener: (event: OverviewMemberEvent) => void): () => void {
+  overviewListeners.add(listener);
+  return () => overviewListeners.delete(listener);
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, CDPSession } from 'playwright-core';
+import { uniqueDbName, testDbUri } from '../support/database.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { createConversation } from '../support/factories.js';
+import { launchBrowser, messagesWithBody, openConversation, openSignedIn, type Person } from './support/browser.js';
+import { createOffice, NAMES, type Office } from './support/people.js';
+
+let server: TestServer;
+let browser: Browser;
+let office: Office;
+let yamada: Person;
+let sato: Person;
+let cdp: CDPSession;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  server = await startTestServer({ dbUri: testDbUri(uniqueDbName('e2e_ime')) });
+  office = await createOffice(server.url);
+  await createConversation(office.yamada, 'dm', [office.sato]);
+  browser = await launchBrowser();
+  yamada = await openSignedIn(browser, server.url, office.yamada.user.loginId, office.yamada.password);
+  sato = await openSignedIn(browser, server.url, office.sato.user.loginId, office.sato.password);
+  await openConversation(yamada.page, NAMES.sato.name);
+  await openConversation(sato.page, NAMES.yamada.name);
+  cdp = await yamada.context.newCDPSession(yamada.page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('Enter while a Japanese IME is composing only confirms the conversion', () => {
+  test('Enter during an IME composition (Input.imeSetComposition) sends nothing; the next Enter sends', async () => {
+    const { page } = yamada;
+    const input = page.getByTestId('composer-input');
+    await input.click();
+
+    // The IME shows "にほんご" as an uncommitted composition, then the person presses Enter to convert.
+    await cdp.send('Input.imeSetComposition', { text: 'にほんご', selectionStart: 4, selectionEnd: 4 });
+    expect(await input.inputValue()).toBe('にほんご');
+    await page.keyboard.press('Enter');
+    await pause(800);
+    expect(await page.getByTestId('message').count()).toBe(0);
+    expect(await sato.page.getByTestId('message').count()).toBe(0);
+
+    // The IME commits the converted text ("日本語"); the composition ends.
+    await cdp.send('Input.insertText', { text: '日本語' });
+    const value = await input.inputValue();
+    expect(value.trim()).toBe('日本語');
+    await pause(300);
+    expect(await page.getByTestId('message').count()).toBe(0);
+
+    // Now Enter sends.
+    await page.keyboard.press('Enter');
+    await messagesWithBody(sato.page, '日本語').waitFor();
+    expect(await messagesWithBody(sato.page, '日本語').count()).toBe(1);
+    expect(await input.inputValue()).toBe('');
+  });
+
+  test('Enter with keyCode 229 (the IME has the key, as Safari reports it) sends nothing', async () => {
+    const { page } = yamada;
+    const input = page.getByTestId('composer-input');
+    await input.fill('会議室');
+    await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 229 });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 229 });
+    await pause(800);
+    expect(await messagesWithBody(page, '会議室').count()).toBe(0);
+    await input.press('Enter');
+    await messagesWithBody(sato.page, '会議室').waitFor();
+  });
+
+  test('a composition driven by composition events behaves the same', async () => {
+    const { page } = yamada;
+    const input = page.getByTestId('composer-input');
+    await input.fill('確認中');
+    const before = await page.getByTestId('message').count();
+    // compositionstart, then Enter flagged isComposing, then a plain Enter still inside the
+    // composition (compositionend not yet fired): neither sends.
+    await page.evaluate(() => {
+      const el = document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')!;
+      el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true, isComposing: true }));
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true }));
+    });
+    await pause(800);
+    expect(await page.getByTestId('message').count()).toBe(before);
+    await page.evaluate(() => {
+      const el = document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')!;
+      el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '確認中' }));
+    });
+    await input.press('Enter');
+    await messagesWithBody(sato.page, '確認中').waitFor();
+    expect(await messagesWithBody(sato.page, '確認中').count()).toBe(1);
+  });
+
+  test('no page had an error', () => {
+    expect(yamada.errors).toEqual([]);
+    expect(sato.errors).toEqual([]);
+  });
+});
