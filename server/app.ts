@@ -24,10 +24,23 @@ export function buildApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // The office may serve plain http on its closed network: then the browser must not be told to
+  // upgrade requests to https (it would load no script at all) nor to remember HSTS.
+  const overTls = s.config.COOKIE_SECURE;
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: overTls ? [] : null } },
+      strictTransportSecurity: overTls,
+    }),
+  );
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
   app.use('/api', checkOrigin(s.config.ALLOWED_ORIGINS));
+  // API answers carry message text: no browser or proxy may keep them on the remote terminal.
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
   const api = express.Router();
   api.use(healthRoutes(s.conn));
