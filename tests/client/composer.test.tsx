@@ -53,6 +53,21 @@ describe('the composer', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  test('送信 pressed while the IME is converting sends nothing, and the conversion can carry on', () => {
+    const { send, input } = setup();
+    fireEvent.compositionStart(input);
+    const button = screen.getByTestId('composer-send');
+    // The press does not take the focus from the text (which would end the conversion)…
+    expect(fireEvent.mouseDown(button)).toBe(false);
+    // …and the click sends nothing while the conversion is open.
+    fireEvent.click(button);
+    expect(send).not.toHaveBeenCalled();
+    expect(input.value).toBe('了解です');
+    fireEvent.compositionEnd(input);
+    fireEvent.click(button);
+    expect(send).toHaveBeenCalledWith('c1', '了解です');
+  });
+
   test('an empty or blank message is not sent', () => {
     const { send, input } = setup();
     fireEvent.change(input, { target: { value: ' \n　' } });

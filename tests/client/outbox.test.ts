@@ -96,18 +96,88 @@ describe('outgoing messages', () => {
     expect(appStore.get().outbox[id]!.status).toBe('pending');
   });
 
-  test('a late answer to an earlier attempt is ignored', async () => {
+  test('a late answer from before a reconnect is ignored: the resend owns the message', async () => {
     let late!: () => void;
     const gate = new Promise<void>((r) => (late = r));
     net.answers.push(async () => (await gate, { ok: false, error: { code: 'timeout', message: 'late' } }));
     const id = sendMessage(CONV, '二度目で成功');
     await tick();
+    // The connection is replaced while the first attempt still waits for its answer.
     net.answers.push((p) => ({ ok: true, message: stored(p) }));
-    retryMessage(id);
-    await tick();
+    await flushOutbox();
     late();
     await tick();
+    expect(net.sent.map((s) => s.clientMsgId)).toEqual([id, id]);
     expect(appStore.get().outbox[id]).toBeUndefined();
     expect(appStore.get().threads[CONV]!.messages).toHaveLength(1);
+  });
+});
+
+describe('the order of outgoing messages', () => {
+  const answerInOrder = () => {
+    let seq = 0;
+    return (p: { clientMsgId: string; body: string }) => ({ ok: true, message: stored(p, ++seq) });
+  };
+
+  test('what was written offline goes out on reconnect in the order written, before anything typed after it', async () => {
+    net.connected = false;
+    sendMessage(CONV, 'オフライン中 1');
+    sendMessage(CONV, 'オフライン中 2');
+    await tick();
+    expect(net.sent).toEqual([]);
+
+    net.connected = true;
+    const answer = answerInOrder();
+    for (let i = 0; i < 3; i++) net.answers.push(answer);
+    const flushed = flushOutbox();
+    sendMessage(CONV, '再接続直後に入力');
+    await flushed;
+    await tick();
+    expect(net.sent.map((s) => s.body)).toEqual(['オフライン中 1', 'オフライン中 2', '再接続直後に入力']);
+    expect(appStore.get().outbox).toEqual({});
+    expect(appStore.get().threads[CONV]!.messages.map((m) => m.body)).toEqual(['オフライン中 1', 'オフライン中 2', '再接続直後に入力']);
+  });
+
+  test('one message is on the wire at a time: the next waits for the answer to the one before', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    net.answers.push(async (p) => (await gate, { ok: true, message: stored(p, 1) }));
+    net.answers.push((p) => ({ ok: true, message: stored(p, 2) }));
+    sendMessage(CONV, '一通目');
+    const second = sendMessage(CONV, '二通目');
+    await tick();
+    expect(net.sent.map((s) => s.body)).toEqual(['一通目']);
+    expect(appStore.get().outbox[second]!.status).toBe('pending');
+    release();
+    await tick();
+    await tick();
+    expect(net.sent.map((s) => s.body)).toEqual(['一通目', '二通目']);
+    expect(appStore.get().outbox).toEqual({});
+  });
+
+  test('a reconnect with nothing to send leaves the queue ready for the next message', async () => {
+    await flushOutbox();
+    net.answers.push((p) => ({ ok: true, message: stored(p, 1) }));
+    const id = sendMessage(CONV, '次の一通');
+    await tick();
+    expect(net.sent.map((s) => s.body)).toEqual(['次の一通']);
+    expect(appStore.get().outbox[id]).toBeUndefined();
+  });
+
+  test('a failed message does not hold up the ones after it, and its retry goes out once', async () => {
+    net.answers.push(() => ({ ok: false, error: { code: 'rate_limited', message: 'slow down' } }));
+    net.answers.push((p) => ({ ok: true, message: stored(p, 1) }));
+    const failed = sendMessage(CONV, '失敗する');
+    sendMessage(CONV, '届く');
+    await tick();
+    await tick();
+    expect(appStore.get().outbox[failed]!.status).toBe('failed');
+    expect(Object.keys(appStore.get().outbox)).toEqual([failed]);
+
+    net.answers.push((p) => ({ ok: true, message: stored(p, 2) }));
+    retryMessage(failed);
+    await tick();
+    expect(net.sent.map((s) => s.body)).toEqual(['失敗する', '届く', '失敗する']);
+    expect(appStore.get().outbox).toEqual({});
   });
 });

@@ -109,11 +109,61 @@ describe('applying events', () => {
     expect(markedRead(s, s.conversations[CONV]!, 4).unreadCount).toBe(0);
   });
 
+  test('reading up to the last message shown does not count a newer one, known but not yet fetched, as read', () => {
+    // seq 4 arrived as message:new while the latest page (1–3) was loading: only lastSeq knows of it.
+    let s = stateWith([msg(1), msg(2), msg(3)], { lastSeq: 4, unreadCount: 4 });
+    s = { ...s, conversations: { [CONV]: markedRead(s, s.conversations[CONV]!, 3) } };
+    expect(s.conversations[CONV]!.unreadCount).toBe(1);
+    s = pageLoaded(s, CONV, [msg(4)], false, 'newer');
+    expect(markedRead(s, s.conversations[CONV]!, 4).unreadCount).toBe(0);
+  });
+
   test('older pages go in front and keep hasMore from the server', () => {
     let s = stateWith([msg(51), msg(52)]);
     s = { ...s, threads: { [CONV]: { ...s.threads[CONV]!, hasMoreBefore: true } } };
     s = pageLoaded(s, CONV, [msg(49), msg(50)], false, 'older');
     expect(s.threads[CONV]!.messages.map((m) => m.seq)).toEqual([49, 50, 51, 52]);
     expect(s.threads[CONV]!.hasMoreBefore).toBe(false);
+  });
+});
+
+describe('the conversation list fetched again after a reconnect', () => {
+  test('does not roll back a conversation that a message:new moved on while the list was on its way', () => {
+    let s = stateWith([msg(1)], { lastSeq: 1, unreadCount: 1, lastMessage: msg(1) });
+    const fetched = s.conversations[CONV]!; // the server's answer, computed before seq 2 was stored
+    s = messageArrived(s, msg(2));
+    s = conversationsLoaded(s, [fetched]);
+    const c = s.conversations[CONV]!;
+    expect(c.lastSeq).toBe(2);
+    expect(c.lastMessage!.seq).toBe(2);
+    expect(c.unreadCount).toBe(2);
+  });
+
+  test('takes the fetched copy when it is the newer one', () => {
+    let s = stateWith([msg(1)], { lastSeq: 1, unreadCount: 1, lastMessage: msg(1) });
+    s = conversationsLoaded(s, [conversation({ lastSeq: 3, unreadCount: 3, lastMessage: msg(3) })]);
+    const c = s.conversations[CONV]!;
+    expect(c.lastSeq).toBe(3);
+    expect(c.lastMessage!.seq).toBe(3);
+    expect(c.unreadCount).toBe(3);
+  });
+
+  test('keeps a read mark of mine that the fetched copy has not seen yet', () => {
+    let s = stateWith([msg(1), msg(2)], { lastSeq: 2, unreadCount: 2 });
+    const fetched = s.conversations[CONV]!;
+    s = readMarked(s, { conversationId: CONV, userId: ME, seq: 2 });
+    s = conversationsLoaded(s, [fetched]);
+    expect(s.conversations[CONV]!.myLastReadSeq).toBe(2);
+    expect(s.conversations[CONV]!.unreadCount).toBe(0);
+  });
+
+  test('takes a read mark made elsewhere (another tab) from the fetched copy, even when the held copy is newer', () => {
+    let s = stateWith([msg(1), msg(2)], { lastSeq: 2, unreadCount: 2, lastMessage: msg(2) });
+    s = messageArrived(s, msg(3));
+    s = conversationsLoaded(s, [conversation({ lastSeq: 2, unreadCount: 0, myLastReadSeq: 2, lastMessage: msg(2) })]);
+    const c = s.conversations[CONV]!;
+    expect(c.lastSeq).toBe(3);
+    expect(c.myLastReadSeq).toBe(2);
+    expect(c.unreadCount).toBe(1);
   });
 });

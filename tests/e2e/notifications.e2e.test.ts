@@ -17,8 +17,9 @@ let sato: Person;
  * hide the tab (`window.__setHidden(true)`), which a headless browser cannot do by itself.
  */
 function instrument(): void {
-  const w = window as unknown as { __notes: Array<{ title: string; body?: string }>; __setHidden: (h: boolean) => void };
+  const w = window as unknown as { __notes: Array<{ title: string; body?: string }>; __closed: string[]; __setHidden: (h: boolean) => void };
   w.__notes = [];
+  w.__closed = [];
   const Real = window.Notification;
   class Recorder {
     static get permission() {
@@ -28,10 +29,16 @@ function instrument(): void {
       return Real.requestPermission();
     }
     onclick: (() => void) | null = null;
+    onclose: (() => void) | null = null;
+    private readonly title: string;
     constructor(title: string, options?: NotificationOptions) {
+      this.title = title;
       w.__notes.push({ title, body: options?.body });
     }
-    close() {}
+    close() {
+      w.__closed.push(this.title);
+      this.onclose?.();
+    }
   }
   (window as unknown as { Notification: unknown }).Notification = Recorder;
   let hidden = false;
@@ -104,6 +111,13 @@ describe('desktop notifications for direct messages', () => {
     await setHidden(sato.page, false);
     await openConversation(sato.page, NAMES.yamada.name);
     await messagesWithBody(sato.page, '通知はオフのはず').waitFor();
+  });
+
+  test('signing out closes the notifications still on the desktop', async () => {
+    expect(await sato.page.evaluate(() => (window as unknown as { __closed: string[] }).__closed)).toEqual([]);
+    await sato.page.getByTestId('sign-out').click();
+    await sato.page.getByTestId('signin-form').waitFor();
+    expect(await sato.page.evaluate(() => (window as unknown as { __closed: string[] }).__closed)).toEqual([`${NAMES.yamada.name}さんからのメッセージ`]);
   });
 
   test('no page had an error', () => {

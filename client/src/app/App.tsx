@@ -19,6 +19,12 @@ function Gate() {
   useEffect(() => {
     void restoreSession();
   }, []);
+  // Signed in, the shell's title carries the unread count; otherwise it is the plain name, in
+  // the chosen language (and no count outlives a sign-out).
+  const signedIn = session.status === 'signedIn';
+  useEffect(() => {
+    if (!signedIn) document.title = t('app.title');
+  }, [signedIn, t]);
   if (session.status === 'checking') {
     return (
       <p className="splash" role="status">

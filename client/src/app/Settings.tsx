@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { setNotifications, useNotificationPref } from '../notifications/notify';
 import { LanguageSelect } from './LanguageSelect';
+import { keepOpenWhileConverting } from '../composer/keys';
 
 /** Language and desktop notifications. */
 export function SettingsButton() {
@@ -27,7 +28,14 @@ function SettingsDialog({ onClose }: { onClose: () => void }) {
     if (d && !d.open) d.showModal?.();
   }, []);
   return (
-    <dialog ref={dialog} className="dialog dialog--small" aria-labelledby={`${id}-h`} onClose={onClose} data-testid="settings-dialog">
+    <dialog
+      ref={dialog}
+      className="dialog dialog--small"
+      aria-labelledby={`${id}-h`}
+      onClose={onClose}
+      onKeyDown={keepOpenWhileConverting}
+      data-testid="settings-dialog"
+    >
       <div className="dialog__body">
         <h2 id={`${id}-h`}>{t('settings.heading')}</h2>
         <div className="field">

@@ -8,6 +8,7 @@ import { connectSocket, disconnectSocket, setSessionEndedHandler } from '../net/
 import { loadConversations, loadUsers } from '../net/sync';
 import { clearDrafts } from '../composer/Composer';
 import { stopHeartbeat } from '../presence/telework';
+import { closeNotifications } from '../notifications/notify';
 
 /**
  * Who is signed in. The session itself is an HttpOnly cookie set by the server: the page never
@@ -73,6 +74,7 @@ function end(notice?: 'expired'): void {
   disconnectSocket();
   stopHeartbeat();
   clearDrafts();
+  closeNotifications();
   resetState();
   sessionStore.set(() => ({ status: 'signedOut', notice }));
   if (!notice) navigate('/', { replace: true });

@@ -44,6 +44,8 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
   }
 
   function submit() {
+    // Mid-conversion the text is not what the person means to send (送信 clicked, Ctrl+Enter).
+    if (composing.current) return;
     if (!trimmed || tooLong) return;
     send(conversationId, trimmed);
     update('');
@@ -90,7 +92,15 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         aria-describedby={tooLong ? 'composer-error' : undefined}
         data-testid="composer-input"
       />
-      <button type="submit" className="button button--primary composer__send" disabled={!trimmed || tooLong} data-testid="composer-send">
+      <button
+        type="submit"
+        className="button button--primary composer__send"
+        disabled={!trimmed || tooLong}
+        // Pressing it must not take the focus: the blur would end an IME conversion and commit
+        // its unconverted text, which the click would then send. The input keeps the focus.
+        onMouseDown={(e) => e.preventDefault()}
+        data-testid="composer-send"
+      >
         {t('composer.send')}
       </button>
       {tooLong && (

@@ -1,7 +1,8 @@
 import { appStore, type Outgoing } from '../app/state';
-import { messageArrived } from '../conversations/apply';
+import { hasGapBefore, messageArrived } from '../conversations/apply';
 import { newClientMsgId } from '../net/ids';
 import { emitSend, isConnected } from '../net/socket';
+import { fetchNewer } from '../net/sync';
 
 /**
  * Outgoing messages as a small state machine keyed by `clientMsgId` (like matrix-js-sdk's
@@ -14,6 +15,12 @@ import { emitSend, isConnected } from '../net/socket';
  *
  * The same clientMsgId on every attempt lets the server return the stored message instead of
  * storing a second copy, so a retry can never duplicate a message.
+ *
+ * Every send goes through one queue: the outbox, in the order the messages were written (the
+ * order of its keys). One message is on the wire at a time, so the server stores them in that
+ * order, and whatever was written while offline goes out, as soon as the socket connects,
+ * before anything typed after it. While connected, the queue runs until nothing is pending:
+ * a pending message is always either on the wire or next in line.
  */
 
 const OFFLINE_GRACE_MS = 60_000;
@@ -30,21 +37,57 @@ function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefin
   });
 }
 
-/** Show the message at once as pending, then send it. Returns its clientMsgId. */
+/** Show the message at once as pending, then queue it. Returns its clientMsgId. */
 export function sendMessage(conversationId: string, body: string): string {
   const clientMsgId = newClientMsgId();
   const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0 };
   appStore.set((s) => ({ ...s, outbox: { ...s.outbox, [clientMsgId]: outgoing } }));
-  void attempt(clientMsgId);
+  queued(clientMsgId);
   return clientMsgId;
 }
 
+/** Send a failed message again, in its place in the queue, with the same clientMsgId. */
 export function retryMessage(clientMsgId: string): void {
-  void attempt(clientMsgId);
+  // A new attempt number: timers of earlier attempts no longer apply to it.
+  update(clientMsgId, (o) => (o.status === 'failed' ? { ...o, status: 'pending', error: undefined, attempt: o.attempt + 1 } : o));
+  queued(clientMsgId);
 }
 
 export function discardMessage(clientMsgId: string): void {
   update(clientMsgId, () => undefined);
+}
+
+function queued(clientMsgId: string): void {
+  if (isConnected()) void pump();
+  else {
+    const o = appStore.get().outbox[clientMsgId];
+    if (o) failIfStillOffline(clientMsgId, o.attempt);
+  }
+}
+
+/** Counts connections: a queue run belongs to the connection it started on. */
+let connection = 0;
+let running: { connection: number; done: Promise<void> } | null = null;
+
+/** Send pending messages one at a time, oldest first, while this connection lasts. */
+function pump(): Promise<void> {
+  if (running && running.connection === connection) return running.done;
+  const run = { connection, done: Promise.resolve() };
+  running = run;
+  run.done = (async () => {
+    try {
+      for (;;) {
+        if (run.connection !== connection || !isConnected()) return;
+        const next = Object.values(appStore.get().outbox).find((o) => o.status === 'pending');
+        if (!next) return;
+        await attempt(next.clientMsgId);
+      }
+    } finally {
+      // (This may run before `run.done` is even assigned, when there is nothing to send.)
+      if (running === run) running = null;
+    }
+  })();
+  return run.done;
 }
 
 async function attempt(clientMsgId: string): Promise<void> {
@@ -52,15 +95,16 @@ async function attempt(clientMsgId: string): Promise<void> {
   if (!outgoing) return;
   const n = outgoing.attempt + 1;
   update(clientMsgId, (o) => ({ ...o, status: 'pending', error: undefined, attempt: n }));
-  if (!isConnected()) {
-    failIfStillOffline(clientMsgId, n);
-    return;
-  }
   const result = await emitSend({ conversationId: outgoing.conversationId, clientMsgId, body: outgoing.body });
   const current = appStore.get().outbox[clientMsgId];
   if (!current || current.attempt !== n) return; // confirmed already, or a newer attempt owns it
   if (result.ok) {
+    const gap = hasGapBefore(appStore.get(), result.message);
     appStore.set((s) => messageArrived(s, result.message));
+    // Stored, whatever the state makes of it: it must never be sent again.
+    update(clientMsgId, () => undefined);
+    // Messages stored before it (by others while we were away) are still being fetched.
+    if (gap) void fetchNewer(result.message.conversationId).catch(() => {});
   } else if (result.error.code === 'timeout' && !isConnected()) {
     // The connection dropped before the answer: the reconnect sends it again.
     failIfStillOffline(clientMsgId, n);
@@ -78,15 +122,14 @@ function failIfStillOffline(clientMsgId: string, n: number): void {
   }, OFFLINE_GRACE_MS);
 }
 
-/** On (re)connect: send every pending message again, oldest first, with its own clientMsgId. */
-export async function flushOutbox(): Promise<void> {
-  const pending = Object.values(appStore.get().outbox)
-    .filter((o) => o.status === 'pending')
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const o of pending) {
-    if (!isConnected()) return;
-    await attempt(o.clientMsgId);
-  }
+/**
+ * On (re)connect, at once (not after the catch-up): send every pending message, oldest first,
+ * each with its own clientMsgId. A run left over from the previous connection stops; an answer
+ * it still gets is ignored (the attempt counter).
+ */
+export function flushOutbox(): Promise<void> {
+  connection++;
+  return pump();
 }
 
 /** Nothing to do at once: pending sends stay pending until the reconnect or the grace period ends. */

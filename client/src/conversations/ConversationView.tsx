@@ -12,7 +12,7 @@ import { lastSeqOf } from './thread';
 import { conversationTitle, dmPartnerId } from './title';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
-import { usePageVisible } from './useVisible';
+import { usePageVisible, useWindowFocused } from './useVisible';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -24,6 +24,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const presence = useApp((s) => s.presence);
   const me = useApp((s) => s.me);
   const visible = usePageVisible();
+  const focused = useWindowFocused();
   const [atEnd, setAtEnd] = useState(true);
   const [sentCount, setSentCount] = useState(0);
   const [error, setError] = useState('');
@@ -34,17 +35,18 @@ export function ConversationView({ conversationId }: { conversationId: string })
     loadLatest(conversationId).catch((e: unknown) => setError(e instanceof ApiError ? t(`err.${e.code}`) : t('err.internal')));
   }, [conversationId, Boolean(conversation), Boolean(thread)]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Reading: when the newest message is on screen in a visible tab, move the read mark to it.
+  // Reading: when the newest message shown is on screen in a visible tab of the focused window,
+  // move the read mark to it (never beyond what is shown); checked again when focus comes back.
   const lastSeq = thread ? lastSeqOf(thread.messages) : 0;
   const myRead = conversation?.myLastReadSeq ?? 0;
   useEffect(() => {
-    if (!thread || !visible || !atEnd || lastSeq <= myRead) return;
+    if (!thread || !visible || !focused || !atEnd || lastSeq <= myRead) return;
     markRead(conversationId, lastSeq);
     appStore.set((s) => {
       const c = s.conversations[conversationId];
       return c ? { ...s, conversations: { ...s.conversations, [c.id]: markedRead(s, c, lastSeq) } } : s;
     });
-  }, [conversationId, thread, visible, atEnd, lastSeq, myRead]);
+  }, [conversationId, thread, visible, focused, atEnd, lastSeq, myRead]);
 
   // Screen readers hear new messages from others in this conversation.
   useEffect(

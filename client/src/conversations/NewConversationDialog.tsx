@@ -6,6 +6,7 @@ import { matchesPerson, sortByKana } from '../directory/people';
 import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { create } from './create';
+import { keepOpenWhileConverting } from '../composer/keys';
 
 const MAX_RESULTS = 50;
 
@@ -60,7 +61,14 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <dialog ref={dialog} className="dialog" aria-labelledby={`${ids}-h`} onClose={onClose} data-testid="new-conversation-dialog">
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${ids}-h`}
+      onClose={onClose}
+      onKeyDown={keepOpenWhileConverting}
+      data-testid="new-conversation-dialog"
+    >
       <form onSubmit={submit} className="dialog__body">
         <h2 id={`${ids}-h`}>{t('new.heading')}</h2>
         <fieldset className="segmented">

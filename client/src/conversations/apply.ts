@@ -10,12 +10,33 @@ import { countUnread, lastSeqOf, mergeMessages } from './thread';
 
 const TYPING_LAPSE_MS = 6000;
 
+/**
+ * The conversation list arrived (sign-in, or the refetch after a reconnect). Events keep coming
+ * while it is on its way, so a conversation held here may be newer than the fetched copy: its
+ * live fields (last message, unread count) and my read mark are kept when they are ahead.
+ */
 export function conversationsLoaded(state: AppState, list: Conversation[]): AppState {
   const conversations: Record<string, Conversation> = {};
-  for (const c of list) conversations[c.id] = c;
+  for (const c of list) conversations[c.id] = newerOf(state, state.conversations[c.id], c);
   const reads = { ...state.reads };
   for (const c of list) reads[c.id] = mergeReads(reads[c.id], readMarksOf(c));
   return { ...state, conversations, conversationsLoaded: true, reads };
+}
+
+function newerOf(state: AppState, held: Conversation | undefined, fetched: Conversation): Conversation {
+  if (!held) return fetched;
+  let merged = fetched;
+  if (held.lastSeq > fetched.lastSeq) {
+    merged = {
+      ...fetched,
+      lastSeq: held.lastSeq,
+      lastMessage: held.lastMessage,
+      unreadCount: held.unreadCount,
+      myLastReadSeq: held.myLastReadSeq,
+    };
+  }
+  const readSeq = Math.max(held.myLastReadSeq, fetched.myLastReadSeq);
+  return readSeq > merged.myLastReadSeq ? markedRead(state, merged, readSeq) : merged;
 }
 
 export function conversationUpserted(state: AppState, conversation: Conversation): AppState {
@@ -141,9 +162,13 @@ export function markedRead(state: AppState, conversation: Conversation, seq: num
     unreadCount = 0;
   } else {
     const thread = state.threads[conversation.id];
-    // The loaded history covers everything after the read mark: count exactly.
     if (thread && thread.messages.length > 0 && thread.messages[0]!.seq <= readSeq + 1) {
-      unreadCount = countUnread(thread.messages, readSeq, state.me?.id ?? '');
+      // The loaded history covers what follows the read mark: count it exactly. Messages known to
+      // exist beyond it (not fetched yet) are not held, so their senders are unknown: each counts
+      // as unread until it arrives, never as read.
+      const counted = countUnread(thread.messages, readSeq, state.me?.id ?? '');
+      const beyond = conversation.lastSeq - lastSeqOf(thread.messages);
+      unreadCount = beyond > 0 ? Math.min(conversation.unreadCount, counted + beyond) : counted;
     }
   }
   return { ...conversation, myLastReadSeq: readSeq, unreadCount };

@@ -41,9 +41,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       // Storage may be disabled on the terminal; the choice then lasts for this page only.
     }
   }, []);
+  // The document title is the screens' business (the signed-in one shows the unread count).
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = translate(lang, 'app.title');
   }, [lang]);
   const value = useMemo<I18n>(() => ({ lang, setLang, t: (key, params) => translate(lang, key, params) }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -42,6 +42,9 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
       method,
       // The session is an HttpOnly cookie: nothing about it is kept by the client.
       credentials: 'same-origin',
+      // Answers carry message text: never let the browser keep them in its disk cache, whatever
+      // headers arrive (the terminal is shared).
+      cache: 'no-store',
       headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -19,7 +19,7 @@ import { flushOutbox, outboxDisconnected } from '../composer/outbox';
 /**
  * The one module that owns the Socket.IO connection (like Excalidraw's Portal): it connects after
  * sign-in, turns server events into state changes, tracks the connection state, and on every
- * (re)connect fetches what was missed and re-sends what is still pending. Everything else talks to
+ * (re)connect re-sends what is still pending and fetches what was missed. Everything else talks to
  * the server in real time through the functions exported here.
  */
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -50,7 +50,10 @@ export function connectSocket(): void {
   s.on('connect', () => {
     appStore.set((st) => ({ ...st, connection: 'connected', everConnected: true }));
     for (const departmentId of watched) s.emit('overview:watch', { departmentId }, () => {});
-    void resync().finally(() => flushOutbox());
+    // What was written while offline goes out now, in order, ahead of anything typed from here
+    // on; it does not wait for the catch-up, which runs alongside.
+    void flushOutbox();
+    void resync();
   });
   s.on('disconnect', (reason) => {
     appStore.set((st) => ({ ...st, connection: 'disconnected' }));
@@ -81,7 +84,7 @@ export function connectSocket(): void {
 }
 
 async function checkSessionThenReconnect(): Promise<void> {
-  const response = await fetch('/api/me', { credentials: 'same-origin' }).catch(() => null);
+  const response = await fetch('/api/me', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
   if (response?.status === 401) onSessionEnded();
   else socket?.connect();
 }
@@ -99,7 +102,7 @@ function receiveMessage(message: Message): void {
   const known = state.conversations[message.conversationId];
   const gap = hasGapBefore(state, message);
   appStore.set((st) => messageArrived(st, message));
-  if (gap) void fetchNewer(message.conversationId);
+  if (gap) void fetchNewer(message.conversationId).catch(() => {}); // the next reconnect catches up
   // A message in a conversation we have not heard of: we were added to it while away.
   if (!known) void resync({ threads: false });
   for (const listener of messageListeners) listener(message);

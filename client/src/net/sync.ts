@@ -34,20 +34,32 @@ export async function loadUsers(): Promise<void> {
   appStore.set((s) => ({ ...s, users: { ...s.users, ...users }, presence: { ...s.presence, ...presence } }));
 }
 
-/** After a (re)connect: the conversation list, presence, and each loaded conversation's missed messages. */
+/**
+ * After a (re)connect: the conversation list, presence, and each loaded conversation's missed
+ * messages, side by side (a slow directory does not hold up the messages).
+ */
 export async function resync(options: { threads?: boolean } = {}): Promise<void> {
+  const threads = options.threads === false ? [] : Object.keys(appStore.get().threads);
   try {
-    await Promise.all([loadConversations(), loadUsers()]);
-    if (options.threads === false) return;
-    await Promise.all(Object.keys(appStore.get().threads).map((id) => fetchNewer(id)));
+    await Promise.all([loadConversations(), loadUsers(), ...threads.map((id) => fetchNewer(id))]);
   } catch {
     // Offline again or signed out: the next connect tries again.
   }
 }
 
+/**
+ * The latest page of a conversation. A `message:new` that arrives while it loads has no thread
+ * to join yet; it is remembered only as the conversation's `lastSeq`, so anything known beyond
+ * the page is fetched right after it.
+ */
 export async function loadLatest(conversationId: string): Promise<void> {
   const page = await api.get<MessagePage>(`/api/conversations/${conversationId}/messages`, { limit: PAGE });
   appStore.set((s) => pageLoaded(s, conversationId, page.messages, page.hasMore, 'latest'));
+  const state = appStore.get();
+  const thread = state.threads[conversationId];
+  const known = state.conversations[conversationId]?.lastSeq ?? 0;
+  // Failing here leaves the page shown; the next message or reconnect fetches the rest.
+  if (thread && known > lastSeqOf(thread.messages)) void fetchNewer(conversationId).catch(() => {});
 }
 
 export async function loadOlder(conversationId: string): Promise<void> {

@@ -42,6 +42,15 @@ export async function setNotifications(on: boolean): Promise<void> {
   prefStore.set(() => ({ pref, permission }));
 }
 
+/** The notifications this page has shown and not seen closed: their text is message content. */
+const shown = new Set<Notification>();
+
+/** Close every notification this page has shown (sign-out: no message text outlives the session). */
+export function closeNotifications(): void {
+  for (const notification of shown) notification.close();
+  shown.clear();
+}
+
 export function startNotifications(t: Translate): () => void {
   return onMessage((message) => {
     const { pref, permission } = prefStore.get();
@@ -55,10 +64,13 @@ export function startNotifications(t: Translate): () => void {
       tag: message.conversationId,
       lang: document.documentElement.lang,
     });
+    shown.add(notification);
+    notification.onclose = () => shown.delete(notification);
     notification.onclick = () => {
       window.focus();
       navigate(`/c/${message.conversationId}`);
       notification.close();
+      shown.delete(notification);
     };
   });
 }

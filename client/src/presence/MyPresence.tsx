@@ -4,10 +4,11 @@ import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { formatTime } from '../i18n/format';
 import { ApiError } from '../net/api';
+import { isImeKey } from '../composer/keys';
 import { setPresence } from '../net/socket';
 import { PresenceDot } from './PresenceDot';
 import { presenceLabel } from './labels';
-import { endTelework, refreshTeleworkStatus, resumeTelework, startTelework } from './telework';
+import { endTelework, keepResuming, refreshTeleworkStatus, startTelework } from './telework';
 
 /** My own presence: telework start/end with the licences in use, availability and status text. */
 export function MyPresence() {
@@ -15,6 +16,7 @@ export function MyPresence() {
   const me = useApp((s) => s.me);
   const presence = useApp((s) => (s.me ? s.presence[s.me.id] : undefined));
   const telework = useApp((s) => s.telework);
+  const adopted = useApp((s) => s.mySession !== null);
   const [open, setOpen] = useState(false);
   const [statusText, setStatusText] = useState('');
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
@@ -23,11 +25,12 @@ export function MyPresence() {
   const button = useRef<HTMLButtonElement>(null);
   const id = useId();
 
-  // Once my presence is known after sign-in or a reload: pick up a running session of mine.
-  const known = presence !== undefined;
+  // Whenever I am teleworking and this tab keeps no session alive (after a reload, or a session
+  // started in another tab, which may close): pick it up and send its heartbeats from here too.
+  const teleworking = presence?.state === 'teleworking';
   useEffect(() => {
-    if (known) void resumeTelework().catch(() => {});
-  }, [known]);
+    if (teleworking && !adopted) return keepResuming();
+  }, [teleworking, adopted]);
   useEffect(() => {
     if (!open) return;
     setStatusText(presence?.statusText ?? '');
@@ -35,6 +38,8 @@ export function MyPresence() {
     void refreshTeleworkStatus().catch(() => {});
     const timer = setInterval(() => void refreshTeleworkStatus().catch(() => {}), 30_000);
     const onKey = (e: KeyboardEvent) => {
+      // Escape while an IME is converting cancels the conversion, not the panel.
+      if (isImeKey(e)) return;
       if (e.key === 'Escape') {
         setOpen(false);
         button.current?.focus();
@@ -54,7 +59,6 @@ export function MyPresence() {
   }, [open]); // eslint-disable-line react-hooks/exhaustive-deps -- reset the form when it opens
 
   if (!me) return null;
-  const teleworking = presence?.state === 'teleworking';
 
   async function run(action: () => Promise<void>) {
     setBusy(true);

@@ -41,12 +41,39 @@ async function currentSession(): Promise<TeleworkSession | null> {
   return session;
 }
 
-/** After a reload while teleworking: find the session again and keep it alive if it is ours. */
+/** While I am teleworking with no session adopted here: find it and keep it alive if it is ours. */
 export async function resumeTelework(): Promise<void> {
-  const s = appStore.get();
-  if (!s.me || s.mySession || s.presence[s.me.id]?.state !== 'teleworking') return;
+  if (!needsSession()) return;
   const session = await currentSession();
-  if (session) adopt(session);
+  if (session && needsSession()) adopt(session);
+}
+
+function needsSession(): boolean {
+  const s = appStore.get();
+  return Boolean(s.me && !s.mySession && s.presence[s.me.id]?.state === 'teleworking');
+}
+
+const RESUME_RETRY_MS = [2_000, 5_000, 10_000, 30_000];
+
+/**
+ * `resumeTelework`, tried again after a failure (offline, a server hiccup) until it succeeds,
+ * with growing pauses. Returns the function that stops trying.
+ */
+export function keepResuming(): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = (failures: number) => {
+    resumeTelework().catch(() => {
+      if (stopped) return;
+      const delay = RESUME_RETRY_MS[Math.min(failures, RESUME_RETRY_MS.length - 1)]!;
+      timer = setTimeout(() => run(failures + 1), delay);
+    });
+  };
+  run(0);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 function adopt(session: TeleworkSession): void {
