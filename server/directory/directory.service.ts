@@ -80,9 +80,9 @@ export class DirectoryService {
     return out;
   }
 
-  /** The department and every department above it, nearest first. */
-  async ancestorIds(departmentId: string): Promise<string[]> {
-    const all = new Map((await this.listDepartments()).map((d) => [d.id, d]));
+  /** The department and every department above it, nearest first (pass `departments` to reuse a list). */
+  async ancestorIds(departmentId: string, departments?: Department[]): Promise<string[]> {
+    const all = new Map((departments ?? (await this.listDepartments())).map((d) => [d.id, d]));
     const out: string[] = [];
     for (let id: string | null = departmentId; id && !out.includes(id); id = all.get(id)?.parentId ?? null) {
       out.push(id);

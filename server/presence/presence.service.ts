@@ -199,10 +199,12 @@ export class PresenceService {
    */
   private async pushOverviews(userIds: string[]): Promise<void> {
     const rooms = this.realtime.io.sockets.adapter.rooms;
-    const users = await this.directory.getUsers(userIds);
+    // Most of the time no supervisor on this process watches anything: then there is nothing to do.
+    if (![...rooms.keys()].some((room) => room.startsWith(overviewRoom('')))) return;
+    const [users, departments] = await Promise.all([this.directory.getUsers(userIds), this.directory.listDepartments()]);
     const watched = new Map<string, string[]>();
     for (const user of users) {
-      for (const deptId of await this.directory.ancestorIds(user.departmentId)) {
+      for (const deptId of await this.directory.ancestorIds(user.departmentId, departments)) {
         if (!rooms.get(overviewRoom(deptId))?.size) continue;
         watched.set(deptId, [...(watched.get(deptId) ?? []), user.id]);
       }
