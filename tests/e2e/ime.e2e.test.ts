@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, CDPSession } from 'playwright-core';
 import { uniqueDbName, testDbUri } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createConversation } from '../support/factories.js';
-import { launchBrowser, messagesWithBody, openConversation, openSignedIn, type Person } from './support/browser.js';
-import { createOffice, NAMES, type Office } from './support/people.js';
+import { messagesWithBody, type Person } from './support/browser.js';
+import { openDirectChat } from './support/direct-chat.js';
 
 let server: TestServer;
 let browser: Browser;
-let office: Office;
 let yamada: Person;
 let sato: Person;
 let cdp: CDPSession;
@@ -17,13 +15,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   server = await startTestServer({ dbUri: testDbUri(uniqueDbName('e2e_ime')) });
-  office = await createOffice(server.url);
-  await createConversation(office.yamada, 'dm', [office.sato]);
-  browser = await launchBrowser();
-  yamada = await openSignedIn(browser, server.url, office.yamada.user.loginId, office.yamada.password);
-  sato = await openSignedIn(browser, server.url, office.sato.user.loginId, office.sato.password);
-  await openConversation(yamada.page, NAMES.sato.name);
-  await openConversation(sato.page, NAMES.yamada.name);
+  ({ browser, yamada, sato } = await openDirectChat(server.url));
   cdp = await yamada.context.newCDPSession(yamada.page);
 });
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { uniqueDbName, testDbUri } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createConversation } from '../support/factories.js';
 import { connectSocket, emitAck } from '../support/sockets.js';
-import { launchBrowser, messagesWithBody, openConversation, openSignedIn, screenshot, sendMessage, type Person } from './support/browser.js';
-import { createOffice, NAMES, type Office } from './support/people.js';
+import { messagesWithBody, screenshot, sendMessage, type Person } from './support/browser.js';
+import type { Office } from './support/people.js';
+import { openDirectChat } from './support/direct-chat.js';
 
 let server: TestServer;
 let dbUri: string;
@@ -20,13 +20,7 @@ beforeAll(async () => {
   dbUri = testDbUri(uniqueDbName('e2e_reconnect'));
   server = await startTestServer({ dbUri });
   port = server.server.port;
-  office = await createOffice(server.url);
-  conversationId = (await createConversation(office.yamada, 'dm', [office.sato])).id;
-  browser = await launchBrowser();
-  yamada = await openSignedIn(browser, server.url, office.yamada.user.loginId, office.yamada.password);
-  sato = await openSignedIn(browser, server.url, office.sato.user.loginId, office.sato.password);
-  await openConversation(yamada.page, NAMES.sato.name);
-  await openConversation(sato.page, NAMES.yamada.name);
+  ({ office, conversationId, browser, yamada, sato } = await openDirectChat(server.url));
 });
 
 afterAll(async () => {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { uniqueDbName, testDbUri } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { createConversation } from '../support/factories.js';
-import { launchBrowser, messagesWithBody, openConversation, openSignedIn, sendMessage, type Person } from './support/browser.js';
-import { createOffice, NAMES, type Office } from './support/people.js';
+import { messagesWithBody, sendMessage, type Person } from './support/browser.js';
+import type { Office } from './support/people.js';
+import { openDirectChat } from './support/direct-chat.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -19,13 +19,7 @@ beforeAll(async () => {
     dbUri: testDbUri(uniqueDbName('e2e_send_failure')),
     config: { MESSAGE_RATE_LIMIT: 3, MESSAGE_RATE_WINDOW_S: 2 },
   });
-  office = await createOffice(server.url);
-  conversationId = (await createConversation(office.yamada, 'dm', [office.sato])).id;
-  browser = await launchBrowser();
-  yamada = await openSignedIn(browser, server.url, office.yamada.user.loginId, office.yamada.password);
-  sato = await openSignedIn(browser, server.url, office.sato.user.loginId, office.sato.password);
-  await openConversation(yamada.page, NAMES.sato.name);
-  await openConversation(sato.page, NAMES.yamada.name);
+  ({ office, conversationId, browser, yamada, sato } = await openDirectChat(server.url));
 });
 
 afterAll(async () => {
