@@ -1,5 +1,6 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
+import type { RedisClient } from './lib/limiter.js';
 import type { IoServer } from './realtime.js';
 
 /**
@@ -7,14 +8,18 @@ import type { IoServer } from './realtime.js';
  * server processes through Redis pub/sub. MongoDB stays the single source of truth; Redis only
  * carries events. Returns a function that closes the Redis connections.
  */
-export async function useRedisAdapter(io: IoServer, url: string): Promise<() => Promise<void>> {
+export async function useRedisAdapter(io: IoServer, url: string): Promise<{ client: RedisClient; close: () => Promise<void> }> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   pub.on('error', (err) => console.error('[redis] publisher error:', err.message));
   sub.on('error', (err) => console.error('[redis] subscriber error:', err.message));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub));
-  return async () => {
-    await Promise.allSettled([pub.quit(), sub.quit()]);
+  // The publisher doubles as the client for shared counters (rate limits): it only sends commands.
+  return {
+    client: pub,
+    close: async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
+import { Limiters } from './lib/limiter.js';
 import { Realtime, type IoServer } from './realtime.js';
 import { isAllowedOrigin } from './transport/origin.js';
 import { useRedisAdapter } from './redis-adapter.js';
@@ -43,8 +44,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     serveClient: false,
     allowRequest: (req, callback) => callback(null, isAllowedOrigin(req.headers.origin, req.headers.host, config.ALLOWED_ORIGINS)),
   });
-  const closeRedis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : async () => {};
-  const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock);
+  const redis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : undefined;
+  const closeRedis = redis?.close ?? (async () => {});
+  const limiters = new Limiters(redis?.client);
+  const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock, limiters);
   await bootstrapAdmin(config, services.directory);
   app = buildApp(services);
   attachSockets(io, services);

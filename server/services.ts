@@ -9,6 +9,7 @@ import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
 import type { Clock } from './clock.js';
+import type { Limiters } from './lib/limiter.js';
 import { TeleworkService } from './telework/telework.service.js';
 
 /** Every capability's service, wired once per server instance. */
@@ -23,16 +24,23 @@ export interface Services {
   presence: PresenceService;
   telework: TeleworkService;
   clock: Clock;
+  limiters: Limiters;
   extraRoutes: Router[];
   stop(): Promise<void>;
 }
 
-export async function createServices(config: Config, conn: Connection, realtime: Realtime, clock: Clock): Promise<Services> {
+export async function createServices(
+  config: Config,
+  conn: Connection,
+  realtime: Realtime,
+  clock: Clock,
+  limiters: Limiters,
+): Promise<Services> {
   const directory = new DirectoryService(conn);
-  const auth = new AuthService(conn, config, directory);
+  const auth = new AuthService(conn, config, directory, limiters);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
-  const messaging = new MessagingService(conn, config, conversations, directory, realtime);
+  const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
   const telework = new TeleworkService(conn, config, directory, clock);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
@@ -48,6 +56,7 @@ export async function createServices(config: Config, conn: Connection, realtime:
     presence,
     telework,
     clock,
+    limiters,
     extraRoutes: [],
     async stop() {
       telework.stop();

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import type { LoginBody, User } from '../../shared/schemas/auth.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import type { Limiters } from '../lib/limiter.js';
 import { LoginLimiter } from './login-limiter.js';
 import { dummyHash, verifyPassword } from './password.js';
 import { sessionModel, type SessionDoc } from './session.model.js';
@@ -26,9 +27,10 @@ export class AuthService {
     conn: Connection,
     private readonly config: Config,
     private readonly directory: DirectoryService,
+    limiters: Limiters,
   ) {
     this.sessions = sessionModel(conn);
-    this.limiter = new LoginLimiter(config);
+    this.limiter = new LoginLimiter(config, limiters);
   }
 
   async init(): Promise<void> {

@@ -1,6 +1,7 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { Config } from '../config.js';
+import type { Limiters } from '../lib/limiter.js';
 
 /**
  * Sign-in attempts are counted per login id and per address *before* the password is checked
@@ -10,12 +11,12 @@ import type { Config } from '../config.js';
  * keeps its own, so the effective limit is at most N times higher.
  */
 export class LoginLimiter {
-  private readonly byId: RateLimiterMemory;
-  private readonly byIp: RateLimiterMemory;
+  private readonly byId: RateLimiterAbstract;
+  private readonly byIp: RateLimiterAbstract;
 
-  constructor(config: Config) {
-    this.byId = new RateLimiterMemory({ points: config.LOGIN_FAIL_LIMIT_PER_ID, duration: config.LOGIN_FAIL_WINDOW_S });
-    this.byIp = new RateLimiterMemory({ points: config.LOGIN_FAIL_LIMIT_PER_IP, duration: config.LOGIN_FAIL_WINDOW_S });
+  constructor(config: Config, limiters: Limiters) {
+    this.byId = limiters.create({ name: 'login:id', points: config.LOGIN_FAIL_LIMIT_PER_ID, durationS: config.LOGIN_FAIL_WINDOW_S });
+    this.byIp = limiters.create({ name: 'login:ip', points: config.LOGIN_FAIL_LIMIT_PER_IP, durationS: config.LOGIN_FAIL_WINDOW_S });
   }
 
   /** Takes one attempt from both budgets, or refuses with `rate_limited` (taking nothing). */

@@ -1,5 +1,5 @@
 import { Types, type Connection, type Model } from 'mongoose';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
 import type { ListMessagesQuery, Message, MessagePage, MessageSendPayload } from '../../shared/schemas/conversations.js';
@@ -9,6 +9,7 @@ import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { Realtime } from '../realtime.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
+import type { Limiters } from '../lib/limiter.js';
 import { findMentions } from './mentions.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 import { toMessageDto } from './message.queries.js';
@@ -25,7 +26,7 @@ export class MessagingService {
   private readonly queue = new KeyedQueue();
   /** Highest seq this process stored per conversation: one number per active conversation. */
   private readonly lastSeqHint = new Map<string, number>();
-  private readonly rate: RateLimiterMemory;
+  private readonly rate: RateLimiterAbstract;
 
   constructor(
     conn: Connection,
@@ -33,9 +34,10 @@ export class MessagingService {
     private readonly conversations: ConversationsService,
     private readonly directory: DirectoryService,
     private readonly realtime: Realtime,
+    limiters: Limiters,
   ) {
     this.messages = messageModel(conn);
-    this.rate = new RateLimiterMemory({ points: config.MESSAGE_RATE_LIMIT, duration: config.MESSAGE_RATE_WINDOW_S });
+    this.rate = limiters.create({ name: 'send', points: config.MESSAGE_RATE_LIMIT, durationS: config.MESSAGE_RATE_WINDOW_S });
   }
 
   async init(): Promise<void> {
