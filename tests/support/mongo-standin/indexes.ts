@@ -1,8 +1,14 @@
-// Index catalogue entries and unique-key enforcement. Only unique indexes keep a key map;
-// other indexes are accepted and listed (queries are full scans anyway).
+// Index catalogue entries. Every index on plain ascending/descending keys keeps an ordered
+// B+ tree (sorted-btree) of [key values…, record id] → document, which the planner walks;
+// unique indexes also keep a key map that enforces uniqueness with mongod's E11000 error.
+import BTree from 'sorted-btree';
 import { CommandError } from './errors';
+import { keyCombos, fieldValues } from './index-keys';
+import { compareValues, sortClass } from './key-order';
 import { matcher } from './query';
 import { keyString, renderDoc, type Doc } from './values';
+
+export { pathValues } from './index-keys';
 
 export interface IndexSpec {
   v: number;
@@ -20,38 +26,41 @@ export function defaultIndexName(key: Doc): string {
   return Object.entries(key).map(([field, dir]) => `${field}_${dir}`).join('_');
 }
 
-/** All values at a dotted path, expanding arrays the way a multikey index does. */
-export function pathValues(v: unknown, parts: string[]): unknown[] {
-  if (parts.length === 0) {
-    if (Array.isArray(v)) return v.length ? v : [undefined];
-    return [v];
-  }
-  const [head, ...rest] = parts;
-  if (Array.isArray(v)) {
-    if (/^\d+$/.test(head)) return pathValues(v[Number(head)], rest);
-    return v.flatMap((el) => pathValues(el, parts));
-  }
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-    return pathValues((v as Doc)[head], rest);
-  }
-  return [undefined];
+/** What the planner needs to know about the values held under one key field. */
+export interface FieldStats {
+  /** Key entries per sortClass (null, number, string, date, objectid, boolean, array, other). */
+  classes: Map<string, number>;
+  /** Documents for which an array was expanded at this field. */
+  multikeyDocs: number;
 }
 
 interface Key {
   str: string;
   value: Doc;
+  combo: unknown[];
 }
+
+/** Tree key: the key values in index field order, then the document's record id. */
+export type TreeKey = unknown[];
 
 export class Index {
   readonly spec: IndexSpec;
+  readonly fields: string[];
+  /** 1 or -1 per field; empty for text/hashed/geo indexes, which keep no tree. */
+  readonly dirs: number[];
+  readonly tree?: BTree<TreeKey, Doc>;
+  readonly stats: FieldStats[];
   private readonly entries = new Map<string, Doc>();
   private readonly partial?: (doc: Doc) => boolean;
-  private readonly fields: string[];
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
+    const dirs = Object.values(spec.key).map(Number);
+    this.dirs = dirs.every((d) => d === 1 || d === -1) ? dirs : [];
+    this.stats = this.fields.map(() => ({ classes: new Map(), multikeyDocs: 0 }));
     if (spec.partialFilterExpression) this.partial = matcher(spec.partialFilterExpression);
+    if (this.dirs.length) this.tree = new BTree<TreeKey, Doc>(undefined, (a, b) => this.compareKeys(a, b));
   }
 
   get name(): string {
@@ -62,25 +71,31 @@ export class Index {
     return this.spec.unique === true || this.spec.name === '_id_';
   }
 
+  compareKeys(a: TreeKey, b: TreeKey): number {
+    const n = this.dirs.length;
+    for (let i = 0; i < n; i++) {
+      const c = compareValues(a[i], b[i]);
+      if (c !== 0) return this.dirs[i] * c;
+    }
+    return (a[n] as number) - (b[n] as number);
+  }
+
   /** Keys this document contributes, or none if sparse/partial leaves it out of the index. */
   keys(doc: Doc): Key[] {
-    if (this.partial && !this.partial(doc)) return [];
-    const perField = this.fields.map((f) => pathValues(doc, f.split('.')));
-    if (this.spec.sparse && perField.every((vals) => vals.every((x) => x === undefined))) return [];
-    // Cartesian product; mongod allows at most one array field per compound key, so it stays small.
-    let combos: unknown[][] = [[]];
-    for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x]));
-    const seen = new Set<string>();
-    const keys: Key[] = [];
-    for (const combo of combos) {
-      const str = combo.map(keyString).join('|');
-      if (seen.has(str)) continue;
-      seen.add(str);
+    return this.keysWithArrays(doc)?.keys ?? [];
+  }
+
+  private keysWithArrays(doc: Doc): { keys: Key[]; multikey: boolean[] } | undefined {
+    if (this.partial && !this.partial(doc)) return undefined;
+    const perField = this.fields.map((f) => fieldValues(doc, f));
+    if (this.spec.sparse && perField.every((f) => f.values.every((x) => x === undefined))) return undefined;
+    const combos = keyCombos(perField.map((f) => f.values), (c) => c.map(keyString).join('|'));
+    const keys = combos.map(({ str, combo }) => {
       const value: Doc = {};
-      this.fields.forEach((f, i) => (value[f] = combo[i] ?? null));
-      keys.push({ str, value });
-    }
-    return keys;
+      this.fields.forEach((f, i) => (value[f] = combo[i]));
+      return { str, value, combo };
+    });
+    return { keys, multikey: perField.map((f) => f.multikey) };
   }
 
   /** Throws E11000 if `doc` would collide with a document other than `replacing`. */
@@ -92,36 +107,41 @@ export class Index {
     }
   }
 
-  /** The field whose equality this index answers exactly: single-field, unique, holding every document. */
-  get exactLookupField(): string | undefined {
-    const s = this.spec;
-    if (!this.enforcesUniqueness || this.fields.length !== 1 || s.sparse || s.partialFilterExpression || s.collation) return undefined;
-    return this.fields[0];
+  add(doc: Doc, rid: number): void {
+    this.update(doc, rid, 1);
   }
 
-  /** The document holding a single-field unique key, if any. */
-  lookup(value: unknown): Doc | undefined {
-    return this.entries.get(keyString(value));
+  remove(doc: Doc, rid: number): void {
+    this.update(doc, rid, -1);
   }
 
-  add(doc: Doc): void {
-    if (!this.enforcesUniqueness) return;
-    for (const key of this.keys(doc)) this.entries.set(key.str, doc);
-  }
-
-  remove(doc: Doc): void {
-    if (!this.enforcesUniqueness) return;
-    for (const key of this.keys(doc)) {
-      if (this.entries.get(key.str) === doc) this.entries.delete(key.str);
+  private update(doc: Doc, rid: number, delta: 1 | -1): void {
+    const found = this.keysWithArrays(doc);
+    if (!found) return;
+    for (const key of found.keys) {
+      if (this.enforcesUniqueness) {
+        if (delta > 0) this.entries.set(key.str, doc);
+        else if (this.entries.get(key.str) === doc) this.entries.delete(key.str);
+      }
+      if (!this.tree) continue;
+      if (delta > 0) this.tree.set([...key.combo, rid], doc);
+      else this.tree.delete([...key.combo, rid]);
+      key.combo.forEach((v, i) => {
+        const classes = this.stats[i].classes;
+        const cls = sortClass(v);
+        classes.set(cls, (classes.get(cls) ?? 0) + delta);
+      });
     }
+    found.multikey.forEach((m, i) => {
+      if (m) this.stats[i].multikeyDocs += delta;
+    });
   }
 
-  /** Builds the key map over existing documents, failing like mongod if they already collide. */
-  build(ns: string, docs: Doc[]): void {
-    if (!this.enforcesUniqueness) return;
-    for (const doc of docs) {
+  /** Builds the index over existing documents, failing like mongod if they already collide. */
+  build(ns: string, records: Iterable<[number, Doc]>): void {
+    for (const [rid, doc] of records) {
       this.check(ns, doc);
-      this.add(doc);
+      this.add(doc, rid);
     }
   }
 }

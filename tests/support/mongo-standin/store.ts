@@ -1,15 +1,35 @@
-// In-memory databases, collections and documents. Documents live in insertion order in an
-// array (that is $natural order); every write goes through the collection so the unique
-// index maps stay in step with the documents.
+// In-memory databases, collections and documents. Documents are kept by record id in
+// insertion order (that is $natural order; a replaced document keeps its place); every write
+// goes through the collection so each index stays in step with the documents.
 import { UUID } from 'bson';
 import { CommandError } from './errors';
+import { walkIndex } from './index-scan';
 import { Index, ID_INDEX, type IndexSpec } from './indexes';
+import { choosePlan, type Plan } from './planner';
+import { matcher, type QueryExtras } from './query';
 import type { Doc } from './values';
 
+export interface LookupOptions extends QueryExtras {
+  sort?: Doc;
+  skip?: number;
+  limit?: number;
+}
+
+/** The documents a query has to look at, in $natural order, and how they were found. */
+export interface Candidates {
+  docs: Doc[];
+  /** Undefined for a collection scan. */
+  plan?: Plan;
+  keysExamined: number;
+  docsExamined: number;
+}
+
 export class Collection {
-  readonly docs: Doc[] = [];
   readonly indexes: Index[] = [new Index(ID_INDEX)];
   readonly uuid = new UUID();
+  private readonly records = new Map<number, Doc>();
+  private readonly rids = new WeakMap<Doc, number>();
+  private nextRid = 1;
 
   constructor(
     readonly db: string,
@@ -21,6 +41,15 @@ export class Collection {
     return `${this.db}.${this.name}`;
   }
 
+  /** All documents in $natural order. */
+  get docs(): Doc[] {
+    return [...this.records.values()];
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
   /** Throws E11000 (leaving everything untouched) if `doc` collides on a unique index. */
   checkUnique(doc: Doc, replacing?: Doc): void {
     for (const index of this.indexes) index.check(this.ns, doc, replacing);
@@ -28,40 +57,58 @@ export class Collection {
 
   insert(doc: Doc): void {
     this.checkUnique(doc);
-    this.docs.push(doc);
-    for (const index of this.indexes) index.add(doc);
+    const rid = this.nextRid++;
+    this.records.set(rid, doc);
+    this.rids.set(doc, rid);
+    for (const index of this.indexes) index.add(doc, rid);
   }
 
   replace(old: Doc, next: Doc): void {
     this.checkUnique(next, old);
-    const at = this.docs.indexOf(old);
-    if (at < 0) throw new Error('replace: document is not stored in this collection');
-    for (const index of this.indexes) index.remove(old);
-    this.docs[at] = next;
-    for (const index of this.indexes) index.add(next);
+    const rid = this.rids.get(old);
+    if (rid === undefined) throw new Error('replace: document is not stored in this collection');
+    for (const index of this.indexes) index.remove(old, rid);
+    this.records.set(rid, next);
+    this.rids.delete(old);
+    this.rids.set(next, rid);
+    for (const index of this.indexes) index.add(next, rid);
   }
 
   remove(doc: Doc): void {
-    const at = this.docs.indexOf(doc);
-    if (at < 0) return;
-    this.docs.splice(at, 1);
-    for (const index of this.indexes) index.remove(doc);
+    const rid = this.rids.get(doc);
+    if (rid === undefined) return;
+    this.records.delete(rid);
+    this.rids.delete(doc);
+    for (const index of this.indexes) index.remove(doc, rid);
   }
 
   /**
-   * Documents that can match `filter`: for an equality on a field with a plain unique index
-   * (`_id` or e.g. `email`) at most the one holding that key, found without a scan;
-   * otherwise all. The filter itself is still applied by mingo.
+   * Documents that can match `filter`, in $natural order: those an index walk finds when the
+   * planner picks an index (see planner.ts), otherwise all. The filter, sort, skip and limit
+   * are still applied by mingo, so the answer is the same either way.
    */
-  candidates(filter: Doc | undefined): Doc[] {
-    if (!filter) return this.docs;
-    for (const index of this.indexes) {
-      const field = index.exactLookupField;
-      if (field === undefined || !(field in filter) || !isExactValue(filter[field])) continue;
-      const doc = index.lookup(filter[field]);
-      return doc ? [doc] : [];
+  lookup(filter: Doc | undefined, opts: LookupOptions = {}): Candidates {
+    const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
+    const need = opts.limit ? (opts.skip ?? 0) + opts.limit : undefined;
+    const plan = choosePlan(this.indexes, { filter, sort, need, collation: opts.collation });
+    if (!plan) return { docs: this.docs, keysExamined: 0, docsExamined: this.records.size };
+    const test = need !== undefined && plan.sortPositions.length ? matcher(filter ?? {}, opts) : undefined;
+    const walked = walkIndex(plan, need, test);
+    return { docs: this.inNaturalOrder(walked.found), plan, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+  }
+
+  candidates(filter: Doc | undefined, opts: LookupOptions = {}): Doc[] {
+    return this.lookup(filter, opts).docs;
+  }
+
+  private inNaturalOrder(found: Map<number, Doc>): Doc[] {
+    if (found.size * 8 > this.records.size) {
+      const out: Doc[] = [];
+      for (const [rid, doc] of this.records) if (found.has(rid)) out.push(doc);
+      return out;
     }
-    return this.docs;
+    const rids = Float64Array.from(found.keys()).sort();
+    return Array.from(rids, (rid) => found.get(rid) as Doc);
   }
 
   findIndex(name: string): Index | undefined {
@@ -70,7 +117,7 @@ export class Collection {
 
   addIndex(spec: IndexSpec): void {
     const index = new Index(spec);
-    index.build(this.ns, this.docs);
+    index.build(this.ns, this.records);
     this.indexes.push(index);
   }
 
@@ -128,11 +175,4 @@ export class Store {
   dropDatabase(name: string): void {
     this.databases.delete(name);
   }
-}
-
-function isExactValue(v: unknown): boolean {
-  if (v === null || v === undefined || Array.isArray(v) || v instanceof RegExp) return false;
-  if (typeof v !== 'object') return true;
-  if (Object.getPrototypeOf(v) !== Object.prototype) return true; // ObjectId, Date, UUID, ...
-  return !Object.keys(v).some((k) => k.startsWith('$'));
 }

@@ -4,6 +4,7 @@ import { CommandError, errorReply } from '../errors';
 import type { Doc } from '../values';
 import type { Context } from './context';
 import * as catalog from './catalog';
+import { explain } from './explain';
 import * as handshake from './handshake';
 import * as read from './read';
 import * as write from './write';
@@ -20,7 +21,6 @@ const REFUSED: Record<string, string> = {
   authenticate: 'authentication is not supported by the MongoDB stand-in; use a URI without credentials',
   mapReduce: 'mapReduce is not supported by the MongoDB stand-in; use aggregate',
   collMod: 'collMod is not supported by the MongoDB stand-in',
-  explain: 'explain is not supported by the MongoDB stand-in',
   bulkWrite: 'the bulkWrite command (MongoDB 8.0) is not supported by the MongoDB stand-in',
   createUser: 'users and roles are not supported by the MongoDB stand-in',
   validate: 'validate is not supported by the MongoDB stand-in',
@@ -80,6 +80,8 @@ function dispatch(name: string, cmd: Doc, ctx: Context): Doc {
 
     case 'find':
       return read.find(cmd, ctx);
+    case 'explain':
+      return explain(cmd, ctx);
     case 'getMore':
       return read.getMore(cmd, ctx);
     case 'killCursors':

@@ -3,7 +3,8 @@ import { Long, ObjectId } from 'bson';
 import { compare } from 'mingo/util';
 import { CommandError } from '../errors';
 import { pathValues } from '../indexes';
-import { projector, runPipeline, select } from '../query';
+import { projector, runPipeline, select, type QueryExtras } from '../query';
+import type { LookupOptions } from '../store';
 import { clone, idFirst, keyString, type Doc } from '../values';
 import { collectionArg, optionalDoc, optionalNumber, type Context } from './context';
 
@@ -19,9 +20,8 @@ export function find(cmd: Doc, ctx: Context): Doc {
     singleBatch = true;
   }
   const extras = { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) };
-  const docs = coll
-    ? select(coll.candidates(filter), filter, { ...extras, sort: optionalDoc(cmd.sort), skip: optionalNumber(cmd.skip), limit: limit || undefined })
-    : [];
+  const opts = { ...extras, sort: optionalDoc(cmd.sort), skip: optionalNumber(cmd.skip), limit: limit || undefined };
+  const docs = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
   const project = projector(optionalDoc(cmd.projection), filter, extras);
   return ctx.cursors.first(`${ctx.dbName}.${name}`, docs.map(project), optionalNumber(cmd.batchSize), singleBatch);
 }
@@ -46,11 +46,8 @@ export function count(cmd: Doc, ctx: Context): Doc {
   const coll = ctx.store.db(ctx.dbName).get(name);
   if (!coll) return { n: 0, ok: 1 };
   const limit = Math.abs(optionalNumber(cmd.limit) ?? 0) || undefined;
-  const docs = select(coll.candidates(optionalDoc(cmd.query)), optionalDoc(cmd.query) ?? {}, {
-    skip: optionalNumber(cmd.skip),
-    limit,
-    collation: optionalDoc(cmd.collation),
-  });
+  const opts = { skip: optionalNumber(cmd.skip), limit, collation: optionalDoc(cmd.collation) };
+  const docs = select(coll.candidates(optionalDoc(cmd.query), opts), optionalDoc(cmd.query) ?? {}, opts);
   return { n: docs.length, ok: 1 };
 }
 
@@ -58,7 +55,8 @@ export function distinct(cmd: Doc, ctx: Context): Doc {
   const name = collectionArg(cmd, 'distinct');
   if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
   const coll = ctx.store.db(ctx.dbName).get(name);
-  const docs = coll ? select(coll.candidates(optionalDoc(cmd.query)), optionalDoc(cmd.query) ?? {}, { collation: optionalDoc(cmd.collation) }) : [];
+  const opts = { collation: optionalDoc(cmd.collation) };
+  const docs = coll ? select(coll.candidates(optionalDoc(cmd.query), opts), optionalDoc(cmd.query) ?? {}, opts) : [];
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const v of pathValues(doc, cmd.key.split('.'))) {
@@ -97,7 +95,8 @@ export function aggregate(cmd: Doc, ctx: Context): Doc {
   const db = ctx.store.db(ctx.dbName);
   const onCollection = typeof cmd.aggregate === 'string';
   const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
-  const source = onCollection ? clone(db.get(name)?.docs ?? []) : [];
+  const coll = onCollection ? db.get(name) : undefined;
+  const source = coll ? clone(coll.candidates(...leadingQuery(pipeline as Doc[], { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) }))) : [];
 
   let stages = pipeline as Doc[];
   const last = stages[stages.length - 1];
@@ -126,6 +125,29 @@ export function aggregate(cmd: Doc, ctx: Context): Doc {
   }
   const batchSize = optionalNumber(optionalDoc(cmd.cursor)?.batchSize);
   return ctx.cursors.first(`${ctx.dbName}.${name}`, result, batchSize);
+}
+
+/**
+ * What the leading stages ask of the collection — `$match`, then `$sort`, `$skip`, `$limit` —
+ * so the planner can serve them from an index. The pipeline still runs them all on the result.
+ */
+export function leadingQuery(pipeline: Doc[], extras: QueryExtras): [Doc | undefined, LookupOptions] {
+  let i = 0;
+  const filter = optionalDoc(pipeline[0]?.$match);
+  if (filter) i++;
+  const opts: LookupOptions = { ...extras };
+  const sort = optionalDoc(pipeline[i]?.$sort);
+  if (!sort) return [filter, opts];
+  opts.sort = sort;
+  i++;
+  let skip = 0;
+  while (pipeline[i] && '$skip' in pipeline[i]) skip += optionalNumber(pipeline[i++].$skip) ?? 0;
+  const limit = optionalNumber(pipeline[i]?.$limit);
+  if (limit !== undefined && limit > 0) {
+    opts.skip = skip;
+    opts.limit = limit;
+  }
+  return [filter, opts];
 }
 
 /** $out replaces the target collection's documents, keeping its indexes. */

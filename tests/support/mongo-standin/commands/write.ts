@@ -84,9 +84,8 @@ export function update(cmd: Doc, ctx: Context): Doc {
       throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
     const coll = db.get(name);
-    const matched = coll
-      ? select(coll.candidates(filter), filter, { sort: optionalDoc(s.sort), limit: s.multi ? undefined : 1, collation: optionalDoc(s.collation), variables })
-      : [];
+    const opts = { sort: optionalDoc(s.sort), limit: s.multi ? undefined : 1, collation: optionalDoc(s.collation), variables };
+    const matched = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
     if (matched.length === 0) {
       if (!s.upsert) return;
       const doc = upsertDocument(filter, u, arrayFilters, variables);
@@ -118,7 +117,8 @@ export function remove(cmd: Doc, ctx: Context): Doc {
   const errors = eachStatement(statements, cmd.ordered !== false, (s) => {
     if (!coll) return;
     const limit = Number(s.limit) === 1 ? 1 : undefined;
-    const matched = select(coll.candidates(optionalDoc(s.q)), optionalDoc(s.q) ?? {}, { limit, collation: optionalDoc(s.collation), variables: optionalDoc(cmd.let) });
+    const opts = { limit, collation: optionalDoc(s.collation), variables: optionalDoc(cmd.let) };
+    const matched = select(coll.candidates(optionalDoc(s.q), opts), optionalDoc(s.q) ?? {}, opts);
     for (const doc of matched) coll.remove(doc);
     n += matched.length;
   });
@@ -137,9 +137,8 @@ export function findAndModify(cmd: Doc, ctx: Context): Doc {
   if (cmd.remove && cmd.new) throw new CommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
 
   const coll = db.get(name);
-  const [target] = coll
-    ? select(coll.candidates(filter), filter, { sort: optionalDoc(cmd.sort), limit: 1, collation: optionalDoc(cmd.collation), variables })
-    : [];
+  const opts = { sort: optionalDoc(cmd.sort), limit: 1, collation: optionalDoc(cmd.collation), variables };
+  const [target] = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
   const project = projector(optionalDoc(cmd.fields), filter);
 
   if (cmd.remove) {

@@ -1,0 +1,85 @@
+// explain for find / count / distinct / aggregate: which index the planner picked (or a
+// collection scan) and, from executionStats on, how many keys and documents it examined —
+// the fields mongod reports under the same names. Nothing is written while explaining.
+import { CommandError } from '../errors';
+import { runPipeline, select } from '../query';
+import type { Candidates, LookupOptions } from '../store';
+import { clone, type Doc } from '../values';
+import { VERSION } from './handshake';
+import { leadingQuery } from './read';
+import { optionalDoc, optionalNumber, type Context } from './context';
+
+const EXPLAINABLE = ['find', 'count', 'distinct', 'aggregate'];
+
+export function explain(cmd: Doc, ctx: Context): Doc {
+  const inner = optionalDoc(cmd.explain);
+  const kind = inner ? Object.keys(inner)[0] : undefined;
+  if (!inner || !kind || !EXPLAINABLE.includes(kind) || typeof inner[kind] !== 'string') {
+    throw new CommandError('CommandNotSupported', `explain: the MongoDB stand-in explains ${EXPLAINABLE.join(', ')} on a collection, not '${kind}'`);
+  }
+  const verbosity = typeof cmd.verbosity === 'string' ? cmd.verbosity : 'allPlansExecution';
+  const coll = ctx.store.db(ctx.dbName).get(inner[kind] as string);
+  const { filter, opts } = request(kind, inner);
+  const found: Candidates = coll ? coll.lookup(filter, opts) : { docs: [], keysExamined: 0, docsExamined: 0 };
+  const reply: Doc = {
+    explainVersion: '1',
+    queryPlanner: {
+      namespace: `${ctx.dbName}.${inner[kind]}`,
+      parsedQuery: filter ?? {},
+      winningPlan: winningPlan(found),
+      rejectedPlans: [],
+    },
+  };
+  if (verbosity !== 'queryPlanner') {
+    reply.executionStats = {
+      executionSuccess: true,
+      nReturned: coll ? returned(kind, inner, found, filter, opts) : 0,
+      executionTimeMillis: 0,
+      totalKeysExamined: found.keysExamined,
+      totalDocsExamined: found.docsExamined,
+    };
+  }
+  reply.command = inner;
+  reply.serverInfo = { host: '127.0.0.1', port: ctx.port, version: VERSION, gitVersion: 'mongo-standin' };
+  reply.ok = 1;
+  return reply;
+}
+
+function request(kind: string, inner: Doc): { filter?: Doc; opts: LookupOptions } {
+  const extras = { collation: optionalDoc(inner.collation), variables: optionalDoc(inner.let) };
+  if (kind === 'aggregate') {
+    const pipeline = Array.isArray(inner.pipeline) ? (inner.pipeline as Doc[]) : [];
+    if (pipeline.some((s) => '$out' in s)) throw new CommandError('CommandNotSupported', 'explain of an aggregate with $out is not supported by the MongoDB stand-in');
+    const [filter, opts] = leadingQuery(pipeline, extras);
+    return { filter, opts };
+  }
+  const filter = optionalDoc(kind === 'find' ? inner.filter : inner.query);
+  const limit = Math.abs(optionalNumber(inner.limit) ?? 0) || undefined;
+  return { filter, opts: { ...extras, sort: optionalDoc(inner.sort), skip: optionalNumber(inner.skip), limit } };
+}
+
+function returned(kind: string, inner: Doc, found: Candidates, filter: Doc | undefined, opts: LookupOptions): number {
+  if (kind === 'aggregate') return runPipeline(clone(found.docs), inner.pipeline as Doc[], opts).length;
+  if (kind === 'count') return 1;
+  const docs = select(found.docs, filter, kind === 'distinct' ? { collation: opts.collation } : opts);
+  return docs.length;
+}
+
+function winningPlan(found: Candidates): Doc {
+  const plan = found.plan;
+  if (!plan) return { stage: 'COLLSCAN', direction: 'forward' };
+  const { index } = plan;
+  return {
+    stage: 'FETCH',
+    inputStage: {
+      stage: 'IXSCAN',
+      keyPattern: { ...index.spec.key },
+      indexName: index.name,
+      isMultiKey: index.stats.some((s) => s.multikeyDocs > 0),
+      isUnique: index.enforcesUniqueness,
+      isSparse: index.spec.sparse === true,
+      isPartial: index.spec.partialFilterExpression !== undefined,
+      direction: plan.reverse ? 'backward' : 'forward',
+    },
+  };
+}

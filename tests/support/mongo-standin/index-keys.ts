@@ -1,0 +1,58 @@
+// The keys a document contributes to an index: every value at each key path, arrays expanded
+// the way a multikey index expands them, and the cartesian product over compound fields.
+import type { Doc } from './values';
+
+export interface FieldValues {
+  values: unknown[];
+  /** An array was expanded on the way (the index is multikey on this field). */
+  multikey: boolean;
+}
+
+/** All values at a dotted path, expanding arrays the way a multikey index does. */
+export function fieldValues(doc: unknown, field: string): FieldValues {
+  const out: FieldValues = { values: [], multikey: false };
+  collect(doc, field.split('.'), 0, out);
+  return out;
+}
+
+export function pathValues(v: unknown, parts: string[]): unknown[] {
+  const out: FieldValues = { values: [], multikey: false };
+  collect(v, parts, 0, out);
+  return out.values;
+}
+
+function collect(v: unknown, parts: string[], at: number, out: FieldValues): void {
+  if (at === parts.length) {
+    if (!Array.isArray(v)) out.values.push(v);
+    else if (v.length === 0) out.values.push(undefined);
+    else {
+      out.multikey = true;
+      out.values.push(...v);
+    }
+    return;
+  }
+  const head = parts[at];
+  if (Array.isArray(v)) {
+    if (/^\d+$/.test(head)) return collect(v[Number(head)], parts, at + 1, out);
+    out.multikey = true;
+    for (const el of v) collect(el, parts, at, out);
+    return;
+  }
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) return collect((v as Doc)[head], parts, at + 1, out);
+  out.values.push(undefined);
+}
+
+/** Distinct value combinations over compound fields (cartesian product; mongod allows one array field). */
+export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => string): Array<{ str: string; combo: unknown[] }> {
+  let combos: unknown[][] = [[]];
+  for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
+  const seen = new Set<string>();
+  const out: Array<{ str: string; combo: unknown[] }> = [];
+  for (const combo of combos) {
+    const s = str(combo);
+    if (seen.has(s)) continue;
+    seen.add(s);
+    out.push({ str: s, combo });
+  }
+  return out;
+}

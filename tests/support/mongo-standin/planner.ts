@@ -1,0 +1,153 @@
+// Picks the index a query walks, or none (then the collection is scanned). An index is used
+// when the filter pins its leading fields by equality/$in, optionally bounds the next one by
+// a range, or when — with a limit — its order after the pinned fields is the requested sort.
+// The plan only narrows which documents mingo looks at; mingo still applies the whole filter,
+// sort, skip and limit, so answers are the same as a scan's.
+import { fieldBounds, type FieldBounds, type Interval } from './bounds';
+import type { Index } from './indexes';
+import { matcher } from './query';
+import { keyString, type Doc } from './values';
+
+export interface Plan {
+  index: Index;
+  /** Points for the leading fields the filter pins (one list per field). */
+  prefix: unknown[][];
+  /** A range on the field after the prefix. */
+  range?: Interval;
+  /** Walk from the highest key down. */
+  reverse: boolean;
+  /** Index field positions whose walk order delivers the sort (empty: the sort is mingo's). */
+  sortPositions: number[];
+  /** No two entries can tie on the prefix and sort fields (unique index fully covered). */
+  tieFree: boolean;
+}
+
+export interface PlanRequest {
+  filter?: Doc;
+  sort?: Doc;
+  /** skip + limit when the query is limited. */
+  need?: number;
+  collation?: Doc;
+}
+
+const MAX_PREFIX_COMBOS = 1000;
+
+export function choosePlan(indexes: Index[], req: PlanRequest): Plan | undefined {
+  if (req.collation && typeof req.collation.locale === 'string' && req.collation.locale !== 'simple') return undefined;
+  if (req.sort && '$natural' in req.sort) return undefined;
+  const bounds = fieldBounds(req.filter);
+  let best: { plan: Plan; score: number } | undefined;
+  for (const index of indexes) {
+    const candidate = planFor(index, bounds, req);
+    if (candidate && (!best || candidate.score > best.score)) best = candidate;
+  }
+  return best?.plan;
+}
+
+function usable(index: Index): boolean {
+  if (!index.tree || index.spec.collation) return false;
+  // Numeric path parts ("a.0") and nested arrays resolve differently in mingo and in keys.
+  return index.fields.every((f, i) => !/(^|\.)\d+(\.|$)/.test(f) && !(index.stats[i].classes.get('array') ?? 0));
+}
+
+function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanRequest): { plan: Plan; score: number } | undefined {
+  if (!usable(index)) return undefined;
+  const { fields } = index;
+  const prefix: unknown[][] = [];
+  let combos = 1;
+  for (const f of fields) {
+    const points = bounds.get(f)?.points;
+    if (!points || combos * points.length > MAX_PREFIX_COMBOS) break;
+    prefix.push(points);
+    combos *= points.length;
+  }
+  const p = prefix.length;
+  const range = p < fields.length ? bounds.get(fields[p])?.range : undefined;
+  const { positions, reverse } = sortOrder(index, bounds, req.sort, p, combos);
+  const servesLimit = positions.length > 0 && req.need !== undefined;
+  if (p === 0 && !range && !servesLimit) return undefined;
+  if (!coversEveryMatch(index, bounds, req.filter)) return undefined;
+  const tieFree = index.enforcesUniqueness && p + positions.length === fields.length;
+  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree };
+  const unique = index.enforcesUniqueness && p === fields.length && combos === 1;
+  const score = (unique ? 100 : 0) + (servesLimit ? 50 : 0) + p * 10 + (range ? 5 : 0) + (positions.length ? 2 : 0) - fields.length * 0.1;
+  return { plan, score };
+}
+
+/**
+ * Which index fields, walked in order, deliver the requested sort: those right after a prefix
+ * pinned to a single point, in the sort's order and all in the same (or all the opposite)
+ * direction. Sort fields the filter pins to one value order nothing and are skipped.
+ */
+function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean } {
+  const none = { positions: [], reverse: false };
+  if (!sort || combos !== 1) return none;
+  // (A field pinned to null is not constant for mingo, which sorts missing below null.)
+  const pinned = (f: string) => {
+    const points = bounds.get(f)?.points;
+    return points?.length === 1 && points[0] !== null;
+  };
+  const wanted = Object.entries(sort).filter(([f]) => !pinned(f));
+  const positions: number[] = [];
+  let ratio = 0;
+  for (let j = 0; j < wanted.length && p + j < index.fields.length; j++) {
+    const [field, dir] = wanted[j];
+    const at = p + j;
+    const r = Math.sign(Number(dir)) * index.dirs[at];
+    if (field !== index.fields[at] || !r || (ratio && r !== ratio) || !sortsLikeMingo(index, at)) break;
+    ratio = r;
+    positions.push(at);
+  }
+  return { positions, reverse: ratio < 0 };
+}
+
+/**
+ * mingo sorts values of one class (numbers, strings, dates, ObjectIds, booleans; null/missing
+ * below them) exactly as the index orders them; mixed classes or arrays (mingo sorts an array
+ * by its smallest/largest element) could differ, so such a field does not serve a sort.
+ */
+function sortsLikeMingo(index: Index, at: number): boolean {
+  const { classes, multikeyDocs } = index.stats[at];
+  if (multikeyDocs > 0) return false;
+  const present = [...classes].filter(([cls, n]) => n > 0 && cls !== 'null').map(([cls]) => cls);
+  return present.length <= 1 && !present.includes('other');
+}
+
+/** A sparse or partial index holds only some documents; use it only if those are all that can match. */
+function coversEveryMatch(index: Index, bounds: Map<string, FieldBounds>, filter: Doc | undefined): boolean {
+  const { spec, fields } = index;
+  // A sparse index leaves out documents missing all its fields: fine if the filter needs one.
+  if (spec.sparse && !fields.some((f) => bounds.has(f) && !bounds.get(f)?.matchesMissing)) return false;
+  if (spec.partialFilterExpression) return impliesPartial(filter ?? {}, spec.partialFilterExpression, bounds);
+  return true;
+}
+
+/**
+ * Whether every document matching `filter` matches the partial filter: each of its top-level
+ * conditions appears verbatim in the query, or the query pins that field to values that
+ * satisfy it. (mongod proves more implications; anything unproven is simply a scan here.)
+ */
+function impliesPartial(filter: Doc, partial: Doc, bounds: Map<string, FieldBounds>): boolean {
+  const conjuncts = topLevelConjuncts(filter);
+  return Object.entries(partial).every(([field, cond]) => {
+    if (field === '$and' && Array.isArray(cond)) return cond.every((sub) => impliesPartial(filter, sub as Doc, bounds));
+    if (conjuncts.some(([f, c]) => f === field && keyString(c) === keyString(cond))) return true;
+    const points = bounds.get(field)?.points;
+    if (!points || field.startsWith('$')) return false;
+    const test = matcher({ [field]: cond });
+    return points.every((v) => test(nested(field, v)));
+  });
+}
+
+function topLevelConjuncts(filter: Doc): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const [f, c] of Object.entries(filter)) {
+    if (f === '$and' && Array.isArray(c)) for (const sub of c) out.push(...topLevelConjuncts(sub as Doc));
+    else out.push([f, c]);
+  }
+  return out;
+}
+
+function nested(path: string, value: unknown): Doc {
+  return path.split('.').reduceRight<unknown>((inner, part) => ({ [part]: inner }), value) as Doc;
+}
