@@ -44,6 +44,11 @@ function collect(v: unknown, parts: string[], at: number, out: FieldValues): voi
 
 /** Distinct value combinations over compound fields (cartesian product; mongod allows one array field). */
 export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => string): Array<{ str: string; combo: unknown[] }> {
+  if (perField.every((vals) => vals.length === 1)) {
+    const combo = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
+    return [{ str: str(combo), combo }];
+  }
+  // Uniqueness of combinations is decided by `str` (keyString), under which 1, 1.0 and Long(1) are one key.
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
   const seen = new Set<string>();

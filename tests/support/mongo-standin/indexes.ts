@@ -1,7 +1,8 @@
 // Index catalogue entries. Every index on plain ascending/descending keys keeps an ordered
 // B+ tree (sorted-btree) of [key values…, record id] → document, which the planner walks;
-// unique indexes also keep a key map that enforces uniqueness with mongod's E11000 error.
-import BTree from 'sorted-btree';
+// unique indexes refuse a second document under a key (mongod's E11000 error) by looking the
+// key up in that tree (text/hashed indexes keep no tree, so theirs use a key map).
+import BTreeExport from 'sorted-btree';
 import { CommandError } from './errors';
 import { keyCombos, fieldValues } from './index-keys';
 import { compareValues, sortClass } from './key-order';
@@ -9,6 +10,10 @@ import { matcher } from './query';
 import { keyString, renderDoc, type Doc } from './values';
 
 export { pathValues } from './index-keys';
+
+// sorted-btree is CommonJS with `exports.default`: bundlers (vitest) hand over the class, while
+// Node's own ESM loader (tsx) hands over the whole exports object.
+const BTree: typeof BTreeExport = (BTreeExport as unknown as { default?: typeof BTreeExport }).default ?? BTreeExport;
 
 export interface IndexSpec {
   v: number;
@@ -35,8 +40,8 @@ export interface FieldStats {
 }
 
 interface Key {
-  str: string;
-  value: Doc;
+  /** keyString form, only for indexes without a tree (text, hashed), whose uniqueness uses a map. */
+  str?: string;
   combo: unknown[];
 }
 
@@ -48,7 +53,7 @@ export class Index {
   readonly fields: string[];
   /** 1 or -1 per field; empty for text/hashed/geo indexes, which keep no tree. */
   readonly dirs: number[];
-  readonly tree?: BTree<TreeKey, Doc>;
+  readonly tree?: BTreeExport<TreeKey, Doc>;
   readonly stats: FieldStats[];
   private readonly entries = new Map<string, Doc>();
   private readonly partial?: (doc: Doc) => boolean;
@@ -89,12 +94,8 @@ export class Index {
     if (this.partial && !this.partial(doc)) return undefined;
     const perField = this.fields.map((f) => fieldValues(doc, f));
     if (this.spec.sparse && perField.every((f) => f.values.every((x) => x === undefined))) return undefined;
-    const combos = keyCombos(perField.map((f) => f.values), (c) => c.map(keyString).join('|'));
-    const keys = combos.map(({ str, combo }) => {
-      const value: Doc = {};
-      this.fields.forEach((f, i) => (value[f] = combo[i]));
-      return { str, value, combo };
-    });
+    const keys: Key[] = keyCombos(perField.map((f) => f.values), (c) => c.map(keyString).join('|'));
+    if (this.tree) for (const key of keys) delete key.str;
     return { keys, multikey: perField.map((f) => f.multikey) };
   }
 
@@ -102,9 +103,23 @@ export class Index {
   check(ns: string, doc: Doc, replacing?: Doc): void {
     if (!this.enforcesUniqueness) return;
     for (const key of this.keys(doc)) {
-      const holder = this.entries.get(key.str);
-      if (holder && holder !== replacing) throw duplicateKey(ns, this.spec, key.value);
+      const holder = this.holder(key);
+      if (holder && holder !== replacing) {
+        const keyValue: Doc = {};
+        this.fields.forEach((f, i) => (keyValue[f] = key.combo[i]));
+        throw duplicateKey(ns, this.spec, keyValue);
+      }
     }
+  }
+
+  /** The document holding this key in a unique index: the first tree entry at or after it. */
+  private holder(key: Key): Doc | undefined {
+    if (!this.tree) return this.entries.get(key.str as string);
+    const next = this.tree.nextHigherPair([...key.combo, -Infinity]);
+    if (!next) return undefined;
+    const n = this.fields.length;
+    for (let i = 0; i < n; i++) if (compareValues(next[0][i], key.combo[i]) !== 0) return undefined;
+    return next[1];
   }
 
   add(doc: Doc, rid: number): void {
@@ -119,11 +134,12 @@ export class Index {
     const found = this.keysWithArrays(doc);
     if (!found) return;
     for (const key of found.keys) {
-      if (this.enforcesUniqueness) {
-        if (delta > 0) this.entries.set(key.str, doc);
-        else if (this.entries.get(key.str) === doc) this.entries.delete(key.str);
+      if (!this.tree) {
+        if (!this.enforcesUniqueness) continue;
+        if (delta > 0) this.entries.set(key.str as string, doc);
+        else if (this.entries.get(key.str as string) === doc) this.entries.delete(key.str as string);
+        continue;
       }
-      if (!this.tree) continue;
       if (delta > 0) this.tree.set([...key.combo, rid], doc);
       else this.tree.delete([...key.combo, rid]);
       key.combo.forEach((v, i) => {

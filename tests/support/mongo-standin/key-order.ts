@@ -3,7 +3,7 @@
 // < MaxKey), then the value. One deliberate difference from mongod: strings compare by UTF-16
 // code units (JavaScript's `<`), as mingo's filters and sorts do, so an index walk and a scan
 // agree; mongod's UTF-8 byte order differs only between astral characters and U+E000–U+FFFF.
-import { Binary, BSONRegExp, BSONSymbol, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
+import { Long, ObjectId, type Binary, type Timestamp } from 'bson';
 
 /** A bound that sorts between type brackets (or below/above everything); never stored. */
 export class Bound {
@@ -18,9 +18,23 @@ export function bracketOf(v: unknown): { low: Bound; high: Bound } {
   return { low: new Bound(rank - 0.5), high: new Bound(rank + 0.5) };
 }
 
+// Ranks of the bson classes by their `_bsontype` tag (a property read is much cheaper than a
+// chain of instanceof checks on the hot path of every index insert).
+const BSON_RANKS: Record<string, number> = {
+  ObjectId: 8,
+  Long: 3,
+  Int32: 3,
+  Double: 3,
+  Decimal128: 3,
+  BSONSymbol: 4,
+  Binary: 7,
+  Timestamp: 11,
+  BSONRegExp: 12,
+  MinKey: 1,
+  MaxKey: 13,
+};
+
 export function typeRank(v: unknown): number {
-  if (v instanceof Bound) return v.rank;
-  if (v === null || v === undefined) return 2;
   switch (typeof v) {
     case 'number':
     case 'bigint':
@@ -29,18 +43,18 @@ export function typeRank(v: unknown): number {
       return 4;
     case 'boolean':
       return 9;
+    case 'undefined':
+      return 2;
   }
+  if (v === null) return 2;
+  const tag = (v as { _bsontype?: unknown })._bsontype;
+  if (typeof tag === 'string') return BSON_RANKS[tag] ?? 14;
   if (v instanceof Date) return 10;
   if (Array.isArray(v)) return 6;
-  if (v instanceof ObjectId) return 8;
-  if (v instanceof Timestamp) return 11; // before Long: Timestamp extends it
-  if (v instanceof Long || v instanceof Int32 || v instanceof Double || v instanceof Decimal128) return 3;
-  if (v instanceof BSONSymbol) return 4;
-  if (v instanceof Binary) return 7;
-  if (v instanceof RegExp || v instanceof BSONRegExp) return 12;
-  if (v instanceof MinKey) return 1;
-  if (v instanceof MaxKey) return 13;
-  if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) return 5;
+  if (v instanceof Bound) return v.rank;
+  if (v instanceof RegExp) return 12;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return 5;
   return 14; // Code, DBRef and other rarities: after everything, ordered by class then text
 }
 
@@ -83,7 +97,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case 7:
       return compareBinary(a as Binary, b as Binary);
     case 8:
-      return Buffer.compare((a as ObjectId).id, (b as ObjectId).id);
+      return compareObjectIds(a as ObjectId, b as ObjectId);
     case 9:
       return Number(a) - Number(b);
     case 10:
@@ -94,6 +108,17 @@ export function compareValues(a: unknown, b: unknown): number {
       if (a instanceof Bound) return 0;
       return compareText(`${(a as object).constructor?.name}:${String(a)}`, `${(b as object).constructor?.name}:${String(b)}`);
   }
+}
+
+type ObjectIdWords = { i0?: number; i1: number; i2: number; i3: number };
+
+// bson 7 keeps an ObjectId's 12 bytes as four 24-bit numbers (i0…i3, not in its typings); the
+// public `.id` builds a new Buffer on every call, which dominated index inserts.
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const x = a as unknown as ObjectIdWords;
+  const y = b as unknown as ObjectIdWords;
+  if (typeof x.i0 !== 'number' || typeof y.i0 !== 'number') return Buffer.compare(a.id, b.id);
+  return x.i0 - y.i0 || x.i1 - y.i1 || x.i2 - y.i2 || x.i3 - y.i3;
 }
 
 function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): number {
