@@ -42,22 +42,25 @@ function collect(v: unknown, parts: string[], at: number, out: FieldValues): voi
   out.values.push(undefined);
 }
 
-/** Distinct value combinations over compound fields (cartesian product; mongod allows one array field). */
-export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => string): Array<{ str: string; combo: unknown[] }> {
+/**
+ * Distinct value combinations over compound fields (cartesian product; mongod allows one array
+ * field). Duplicates are decided by `str` (keyString: 1, 1.0 and Long(1) are one key), which is
+ * also returned when `keep` asks for it (the key map of text/hashed unique indexes).
+ */
+export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => string, keep: boolean): Array<{ str?: string; combo: unknown[] }> {
   if (perField.every((vals) => vals.length === 1)) {
     const combo = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
-    return [{ str: str(combo), combo }];
+    return [keep ? { str: str(combo), combo } : { combo }];
   }
-  // Uniqueness of combinations is decided by `str` (keyString), under which 1, 1.0 and Long(1) are one key.
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
   const seen = new Set<string>();
-  const out: Array<{ str: string; combo: unknown[] }> = [];
+  const out: Array<{ str?: string; combo: unknown[] }> = [];
   for (const combo of combos) {
     const s = str(combo);
     if (seen.has(s)) continue;
     seen.add(s);
-    out.push({ str: s, combo });
+    out.push(keep ? { str: s, combo } : { combo });
   }
   return out;
 }

@@ -90,13 +90,19 @@ export class Index {
     return this.keysWithArrays(doc)?.keys ?? [];
   }
 
+  // An insert asks for the same document's keys twice (check, then add): keep the last answer.
+  private last?: { doc: Doc; found: { keys: Key[]; multikey: boolean[] } | undefined };
+
   private keysWithArrays(doc: Doc): { keys: Key[]; multikey: boolean[] } | undefined {
-    if (this.partial && !this.partial(doc)) return undefined;
-    const perField = this.fields.map((f) => fieldValues(doc, f));
-    if (this.spec.sparse && perField.every((f) => f.values.every((x) => x === undefined))) return undefined;
-    const keys: Key[] = keyCombos(perField.map((f) => f.values), (c) => c.map(keyString).join('|'));
-    if (this.tree) for (const key of keys) delete key.str;
-    return { keys, multikey: perField.map((f) => f.multikey) };
+    if (this.last?.doc === doc) return this.last.found;
+    let found: { keys: Key[]; multikey: boolean[] } | undefined;
+    const perField = this.partial && !this.partial(doc) ? undefined : this.fields.map((f) => fieldValues(doc, f));
+    if (perField && !(this.spec.sparse && perField.every((f) => f.values.every((x) => x === undefined)))) {
+      const keys = keyCombos(perField.map((f) => f.values), (c) => c.map(keyString).join('|'), !this.tree);
+      found = { keys, multikey: perField.map((f) => f.multikey) };
+    }
+    this.last = { doc, found };
+    return found;
   }
 
   /** Throws E11000 if `doc` would collide with a document other than `replacing`. */
