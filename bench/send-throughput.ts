@@ -10,15 +10,16 @@
  *
  * The server runs in its own process (tests/support/server-process.ts) so its CPU can be read
  * from /proc apart from the load generator's; the database (the MongoDB stand-in unless
- * BENCH_MONGODB_URI is set) runs in this process. BENCH_SERVER_NODE_OPTIONS is passed to the
- * server process only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * BENCH_MONGODB_URI is set) runs in this process. BENCH_SERVER_NODE_ARGS are given to the
+ * server's node only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
  *
  * Usage: npx tsx bench/send-throughput.ts [clients=20] [messages=100] [window=5] [conversations=1]
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { startStandin } from '../tests/support/mongo-standin/index.js';
-import { startChildServer } from '../tests/support/child-server.js';
 import { ADMIN } from '../tests/support/server.js';
 import { Api } from '../tests/support/http.js';
 
@@ -27,11 +28,40 @@ const standin = process.env.BENCH_MONGODB_URI ? null : await startStandin();
 const base = process.env.BENCH_MONGODB_URI ?? standin!.uri;
 const uri = base.replace(/\/(\?|$)/, `/bench_${Date.now()}$1`);
 
-const ownNodeOptions = process.env.NODE_OPTIONS;
-if (process.env.BENCH_SERVER_NODE_OPTIONS) process.env.NODE_OPTIONS = `${ownNodeOptions ?? ''} ${process.env.BENCH_SERVER_NODE_OPTIONS}`;
-const server = await startChildServer(uri, { MESSAGE_RATE_LIMIT: 100_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000 });
-if (ownNodeOptions === undefined) delete process.env.NODE_OPTIONS;
-else process.env.NODE_OPTIONS = ownNodeOptions;
+const server = await startServerProcess(uri, { MESSAGE_RATE_LIMIT: 100_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000 });
+
+/** The real server in its own node process (tests/support/server-process.ts). */
+async function startServerProcess(mongoUri: string, config: Record<string, unknown>) {
+  const script = fileURLToPath(new URL('../tests/support/server-process.ts', import.meta.url));
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    env: {
+      ...process.env,
+      TEST_SERVER_MONGO_URI: mongoUri,
+      TEST_SERVER_PORT: '0',
+      TEST_SERVER_CONFIG: JSON.stringify({ ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, ...config }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server process exited early (${code}): ${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 /** User + system CPU of a process in milliseconds, from /proc (Linux clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
@@ -73,9 +103,10 @@ const sockets = await Promise.all(
 );
 
 const latencies: number[] = [];
-const serverCpu0 = cpuMsOf(server.process.pid!);
+const serverCpu0 = cpuMsOf(server.pid);
 const ownCpu0 = process.cpuUsage();
 const started = performance.now();
+const startedMonoUs = process.hrtime.bigint() / 1000n;
 await Promise.all(
   sockets.map(async (s, c) => {
     let next = 0;
@@ -93,7 +124,9 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
-const serverCpuMs = cpuMsOf(server.process.pid!) - serverCpu0;
+// The monotonic clock is the profiler's too: this picks the send phase out of a --cpu-prof profile.
+if (process.env.BENCH_SERVER_NODE_ARGS) console.log(`send phase (monotonic µs): ${startedMonoUs} ${process.hrtime.bigint() / 1000n}`);
+const serverCpuMs = cpuMsOf(server.pid) - serverCpu0;
 const own = process.cpuUsage(ownCpu0);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);

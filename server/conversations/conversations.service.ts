@@ -227,7 +227,9 @@ export class ConversationsService {
     }));
     this.pendingActivity.clear();
     // $max makes the writes commutative: two windows in flight at once cannot lower a time.
-    const write = this.conversations.bulkWrite(ops, { ordered: false }).then(
+    // The driver's bulkWrite: the operations are built here from checked values, so mongoose's
+    // casting of each one would only cost time.
+    const write = this.conversations.collection.bulkWrite(ops, { ordered: false }).then(
       () => undefined,
       (err: Error) => console.error('[conversations] activity write failed:', err.message),
     );
