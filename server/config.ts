@@ -35,6 +35,8 @@ export const configSchema = z.object({
   LOGIN_FAIL_LIMIT_PER_ID: int(5, 1, 1000),
   LOGIN_FAIL_LIMIT_PER_IP: int(50, 1, 100_000),
   LOGIN_FAIL_WINDOW_S: int(900, 1, 86_400),
+  /** Conversation activity (the list order) is gathered for this long and written in one bulk update. */
+  CONVERSATION_ACTIVITY_FLUSH_MS: int(200, 0, 60_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

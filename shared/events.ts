@@ -52,4 +52,6 @@ export interface ServerToClientEvents {
 /** Between server processes (through the Redis adapter): which presences were just pushed. */
 export interface InterServerEvents {
   'presence:pushed': (changes: { userId: string; signature: string }[]) => void;
+  /** A conversation's members changed: drop its cached membership (ConversationsService.membersChanged). */
+  'conversation:membersChanged': (conversationId: string) => void;
 }

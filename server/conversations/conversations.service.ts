@@ -2,11 +2,13 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
 import type { Conversation, CreateConversationBody } from '../../shared/schemas/conversations.js';
+import type { Config } from '../config.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { MessageQueries } from '../messaging/message.queries.js';
 import type { Realtime } from '../realtime.js';
 import { conversationModel, type ConversationDoc } from './conversation.model.js';
+import { MembershipCache, type Membership } from './membership-cache.js';
 import { readMarkModel, type ReadMarkDoc } from './readmark.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -15,12 +17,20 @@ const oid = (id: string) => new Types.ObjectId(id);
 export class ConversationsService {
   private readonly conversations: Model<ConversationDoc>;
   private readonly readMarks: Model<ReadMarkDoc>;
+  /** Members of recently used conversations; every membership change drops its entry (membersChanged). */
+  private readonly membership = new MembershipCache((id) => this.loadMembership(id));
+  /** Latest activity per conversation not yet written: one bulk update per window (noteActivity). */
+  private readonly pendingActivity = new Map<string, Date>();
+  private activityTimer: NodeJS.Timeout | undefined;
+  private readonly activityWrites = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     conn: Connection,
     private readonly directory: DirectoryService,
     private readonly messages: MessageQueries,
     private readonly realtime: Realtime,
+    private readonly config: Config,
   ) {
     this.conversations = conversationModel(conn);
     this.readMarks = readMarkModel(conn);
@@ -28,18 +38,27 @@ export class ConversationsService {
 
   async init(): Promise<void> {
     await Promise.all([this.conversations.createIndexes(), this.readMarks.createIndexes()]);
+    if (this.config.REDIS_URL) {
+      // Another process changed a conversation's members: our cached copy is stale.
+      this.realtime.io.on('conversation:membersChanged', (conversationId) => {
+        if (typeof conversationId === 'string') this.membership.drop(conversationId);
+      });
+    }
   }
 
   // ── check ───────────────────────────────────────────────────
 
-  /** The conversation if the user is a member: 404 if there is none, 403 if not theirs. */
-  async requireMember(conversationId: string, userId: string): Promise<ConversationDoc> {
-    const doc = await this.conversations.findById(conversationId).lean<ConversationDoc>();
-    if (!doc) throw new AppError('not_found', 'conversation not found');
-    if (!doc.memberIds.some((m) => m.toString() === userId)) {
+  /**
+   * The conversation's membership if the user is a member: 404 if there is none, 403 if not theirs.
+   * Answered from this process's cache when it holds the conversation (no database read).
+   */
+  async requireMember(conversationId: string, userId: string): Promise<Membership> {
+    const membership = await this.membership.get(conversationId);
+    if (!membership) throw new AppError('not_found', 'conversation not found');
+    if (!membership.members.has(userId)) {
       throw new AppError('forbidden', 'you are not a member of this conversation');
     }
-    return doc;
+    return membership;
   }
 
   private async checkCreate(creator: User, input: CreateConversationBody): Promise<string[]> {
@@ -118,9 +137,20 @@ export class ConversationsService {
     return { seq: now };
   }
 
-  /** Called by messaging after a message is stored: keeps the list ordered by activity. */
-  async noteActivity(conversationId: string, at: Date): Promise<void> {
-    await this.conversations.updateOne({ _id: oid(conversationId) }, { $max: { lastActivityAt: at } });
+  /**
+   * Called by messaging after a message is stored (and acknowledged): keeps the list ordered by
+   * activity. Gathered per conversation and written in one bulk update per window, so nobody waits
+   * for it; a crash may lose one window, which the list survives (listFor orders by the last message).
+   */
+  noteActivity(conversationId: string, at: Date): void {
+    const known = this.pendingActivity.get(conversationId);
+    if (!known || known < at) this.pendingActivity.set(conversationId, at);
+    if (this.stopped) {
+      void this.flushActivity();
+    } else if (!this.activityTimer) {
+      this.activityTimer = setTimeout(() => void this.flushActivity(), this.config.CONVERSATION_ACTIVITY_FLUSH_MS);
+      this.activityTimer.unref();
+    }
   }
 
   // ── read ────────────────────────────────────────────────────
@@ -137,7 +167,10 @@ export class ConversationsService {
   }
 
   async getFor(conversationId: string, userId: string): Promise<Conversation> {
-    return this.toDto(await this.requireMember(conversationId, userId), userId);
+    await this.requireMember(conversationId, userId);
+    const doc = await this.conversations.findById(conversationId).lean<ConversationDoc>();
+    if (!doc) throw new AppError('not_found', 'conversation not found');
+    return this.toDto(doc, userId);
   }
 
   private async toDto(doc: ConversationDoc, viewerId: string): Promise<Conversation> {
@@ -164,6 +197,54 @@ export class ConversationsService {
       readSeqs,
       createdAt: doc.createdAt.toISOString(),
     };
+  }
+
+  // ── membership cache and activity writes ────────────────────
+
+  /**
+   * Every write that changes the members of an existing conversation (add, remove, leave) must call
+   * this after the write: it drops the cached membership here and, with REDIS_URL, in every other
+   * process, so the next send, read or typing signal sees the new members.
+   */
+  membersChanged(conversationId: string): void {
+    this.membership.drop(conversationId);
+    if (this.config.REDIS_URL) this.realtime.io.serverSideEmit('conversation:membersChanged', conversationId);
+  }
+
+  /** Writes the activity still gathered, so a clean shutdown loses none. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.flushActivity();
+    await Promise.all(this.activityWrites);
+  }
+
+  private async flushActivity(): Promise<void> {
+    clearTimeout(this.activityTimer);
+    this.activityTimer = undefined;
+    if (this.pendingActivity.size === 0) return;
+    const ops = [...this.pendingActivity].map(([id, at]) => ({
+      updateOne: { filter: { _id: oid(id) }, update: { $max: { lastActivityAt: at } } },
+    }));
+    this.pendingActivity.clear();
+    // $max makes the writes commutative: two windows in flight at once cannot lower a time.
+    // The driver's bulkWrite: the operations are built here from checked values, so mongoose's
+    // casting of each one would only cost time.
+    const write = this.conversations.collection.bulkWrite(ops, { ordered: false }).then(
+      () => undefined,
+      (err: Error) => console.error('[conversations] activity write failed:', err.message),
+    );
+    this.activityWrites.add(write);
+    await write;
+    this.activityWrites.delete(write);
+  }
+
+  private async loadMembership(conversationId: string): Promise<Membership | null> {
+    const doc = await this.conversations
+      .findById(conversationId, { kind: 1, memberIds: 1 })
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'memberIds'>>();
+    if (!doc) return null;
+    const memberIds = doc.memberIds.map(String);
+    return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds) };
   }
 }
 

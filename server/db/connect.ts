@@ -6,6 +6,8 @@ export async function connectDatabase(uri: string): Promise<Connection> {
     serverSelectionTimeoutMS: 10_000,
     // Indexes are built explicitly by each service's init() (createIndexes), before the server listens.
     autoIndex: false,
+    // Tests count the commands a send makes ('commandStarted' on conn.getClient()).
+    monitorCommands: true,
   });
   await conn.asPromise();
   return conn;

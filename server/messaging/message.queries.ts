@@ -2,19 +2,21 @@ import { Types, type Connection, type Model } from 'mongoose';
 import type { Message } from '../../shared/schemas/conversations.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 
+/** The wire form of a stored message. Built on every send: plain assignments, no spreads. */
 export function toMessageDto(doc: MessageDoc): Message {
-  return {
-    id: doc._id.toString(),
-    conversationId: doc.conversationId.toString(),
+  const message: Message = {
+    id: doc._id.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
     seq: doc.seq,
-    senderId: doc.senderId.toString(),
+    senderId: doc.senderId.toHexString(),
     body: doc.deletedAt ? '' : doc.body,
     clientMsgId: doc.clientMsgId,
     createdAt: doc.createdAt.toISOString(),
-    ...(doc.editedAt ? { editedAt: doc.editedAt.toISOString() } : {}),
-    ...(doc.deletedAt ? { deletedAt: doc.deletedAt.toISOString() } : {}),
-    mentions: (doc.mentions ?? []).map((id) => id.toString()),
+    mentions: doc.mentions?.length ? doc.mentions.map((id) => id.toHexString()) : [],
   };
+  if (doc.editedAt) message.editedAt = doc.editedAt.toISOString();
+  if (doc.deletedAt) message.deletedAt = doc.deletedAt.toISOString();
+  return message;
 }
 
 /**

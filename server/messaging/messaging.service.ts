@@ -47,51 +47,63 @@ export class MessagingService {
   /**
    * Stores a message and broadcasts it to every member's connections, then acknowledges.
    * A retry with the same clientMsgId returns the stored message and broadcasts nothing.
+   *
+   * The path the sender waits for makes one database command in the steady state, the insert:
+   * membership comes from the conversations' cache, the next seq from this process's hint, a retry
+   * is recognised by the unique {senderId, clientMsgId} index refusing the insert, and the
+   * conversation's activity is written after the acknowledgement, batched.
    */
   async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
-    // check: membership, idempotent retry, rate
+    // check: membership, rate (a retry of a stored message is answered even when over the rate)
     const conv = await this.conversations.requireMember(input.conversationId, sender.id);
-    const retried = await this.findRetry(sender.id, input);
-    if (retried) return { message: retried, created: false };
-    await this.rate.consume(sender.id).catch(() => {
+    const overRate = await this.rate.consume(sender.id).then(
+      () => false,
+      () => true,
+    );
+    if (overRate) {
+      const retried = await this.findRetry(sender.id, input);
+      if (retried) return { message: retried, created: false };
       throw new AppError('rate_limited', 'you are sending too fast; wait a moment');
-    });
+    }
     // Mentions need the members' login ids; most messages mention no one.
-    const members = input.body.includes('@') ? await this.directory.getUsers(conv.memberIds.map(String)) : [];
+    const mentions = input.body.includes('@')
+      ? findMentions(input.body, await this.directory.getUsers(conv.memberIds)).map(oid)
+      : [];
 
     // do: store with the next seq, then tell the members
-    const memberIds = conv.memberIds.map(String);
+    let stored: MessageDoc;
     let message: Message;
     try {
       // Store and broadcast inside the conversation's queue, so events leave in seq order.
-      message = await this.queue.run(input.conversationId, async () => {
-        const stored = toMessageDto(
-          await this.insertWithNextSeq({
-            conversationId: conv._id,
-            senderId: oid(sender.id),
-            body: input.body,
-            clientMsgId: input.clientMsgId,
-            mentions: findMentions(input.body, members).map(oid),
-          }),
-        );
-        this.realtime.toUsers(memberIds).emit('message:new', { message: stored });
-        return stored;
-      });
+      ({ stored, message } = await this.queue.run(input.conversationId, async () => {
+        const doc = await this.insertWithNextSeq({
+          conversationId: conv._id,
+          senderId: oid(sender.id),
+          body: input.body,
+          clientMsgId: input.clientMsgId,
+          mentions,
+        });
+        const dto = toMessageDto(doc);
+        this.realtime.toUsers(conv.memberIds).emit('message:new', { message: dto });
+        return { stored: doc, message: dto };
+      }));
     } catch (err) {
-      // The same clientMsgId arrived twice at once and the other copy won: answer as a retry.
+      // The index holds a message with this clientMsgId already: an earlier attempt (or the same
+      // send arriving twice at once). Answer it as a retry, which costs no rate point.
       if (isDuplicateKey(err)?.includes('clientMsgId')) {
-        const winner = await this.findRetry(sender.id, input);
-        if (winner) return { message: winner, created: false };
+        await this.rate.reward(sender.id).catch(() => undefined);
+        const earlier = await this.findRetry(sender.id, input);
+        if (earlier) return { message: earlier, created: false };
       }
       throw err;
     }
-    await this.conversations.noteActivity(input.conversationId, new Date(message.createdAt));
+    this.conversations.noteActivity(input.conversationId, stored.createdAt);
     return { message, created: true };
   }
 
   /** The stored message of an earlier attempt; `conflict` if that attempt said something else. */
   private async findRetry(senderId: string, input: MessageSendPayload): Promise<Message | null> {
-    const doc = await this.messages.findOne({ senderId: oid(senderId), clientMsgId: input.clientMsgId }).lean<MessageDoc>();
+    const doc = await this.messages.collection.findOne<MessageDoc>({ senderId: oid(senderId), clientMsgId: input.clientMsgId });
     if (!doc) return null;
     if (doc.conversationId.toString() !== input.conversationId || doc.body !== input.body) {
       throw new AppError('conflict', 'this clientMsgId was already used for a different message');
@@ -103,6 +115,9 @@ export class MessagingService {
    * Takes seq = (highest stored seq) + 1 and inserts; if another writer took that seq first the
    * unique index refuses the insert and we try the next one. A seq is only ever "used" by a stored
    * message, so a crash at any point leaves no hole.
+   *
+   * The document is built here and inserted with the driver: its fields come from validated input
+   * and our own code, so mongoose's document construction and validation would only cost time.
    */
   private async insertWithNextSeq(fields: Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>): Promise<MessageDoc> {
     const key = fields.conversationId.toString();
@@ -110,19 +125,22 @@ export class MessagingService {
       // The last seq this process stored is only a hint; the unique index is the authority.
       let last = this.lastSeqHint.get(key);
       if (last === undefined || attempt > 0) {
-        const doc = await this.messages
-          .findOne({ conversationId: fields.conversationId }, { seq: 1 })
-          .sort({ seq: -1 })
-          .lean<{ seq: number }>();
-        last = doc?.seq ?? 0;
+        const top = await this.messages.collection.findOne<{ seq: number }>(
+          { conversationId: fields.conversationId },
+          { projection: { _id: 0, seq: 1 }, sort: { seq: -1 } },
+        );
+        last = top?.seq ?? 0;
       }
+      const doc = { _id: new Types.ObjectId(), ...fields, seq: last + 1, createdAt: new Date() } as MessageDoc;
       try {
-        const created = await this.messages.create({ ...fields, seq: last + 1, createdAt: new Date() });
-        this.lastSeqHint.set(key, last + 1);
-        return created.toObject();
+        await this.messages.collection.insertOne(doc);
+        this.lastSeqHint.set(key, doc.seq);
+        return doc;
       } catch (err) {
-        this.lastSeqHint.delete(key);
         const keys = isDuplicateKey(err);
+        // A refused clientMsgId used no seq: the hint still holds, and the caller answers the retry.
+        if (keys?.includes('clientMsgId')) throw err;
+        this.lastSeqHint.delete(key);
         if (keys?.includes('seq')) continue;
         throw err;
       }
