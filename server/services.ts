@@ -8,7 +8,7 @@ import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
-import type { Clock } from './clock.js';
+import type { Clock, Monotonic } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
 import { TeleworkService } from './telework/telework.service.js';
 
@@ -33,15 +33,16 @@ export async function createServices(
   config: Config,
   conn: Connection,
   realtime: Realtime,
-  clock: Clock,
+  clocks: { wall: Clock; monotonic: Monotonic },
   limiters: Limiters,
 ): Promise<Services> {
+  const clock = clocks.wall;
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory, limiters);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
-  const telework = new TeleworkService(conn, config, directory, clock);
+  const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
