@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Connection } from 'mongoose';
+import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config.js';
 import { ConversationsService } from './conversations/conversations.service.js';
@@ -19,6 +20,7 @@ export interface Services {
   realtime: Realtime;
   directory: DirectoryService;
   auth: AuthService;
+  accounts: AccountsService;
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
@@ -39,6 +41,7 @@ export async function createServices(
   const clock = clocks.wall;
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory, limiters);
+  const accounts = new AccountsService(directory, auth, realtime);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
@@ -52,6 +55,7 @@ export async function createServices(
     realtime,
     directory,
     auth,
+    accounts,
     conversations,
     messaging,
     presence,
