@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { adminAccountRoutes, ownAccountRoutes } from './accounts/accounts.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { requireSession } from './auth/auth.middleware.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -47,8 +48,11 @@ export function buildApp(s: Services): Express {
   api.use(authRoutes(s.auth, s.realtime, s.config));
   // The remote-desktop gateway authenticates with its own token, so these come before the session check.
   api.use(teleworkRoutes(s.telework, s.auth, s.config));
+  // Changing one's password is open to a session that must change it; so it comes before the check.
+  api.use(ownAccountRoutes(s.accounts, s.auth));
   api.use(requireSession(s.auth));
   api.use(adminRoutes(s.directory));
+  api.use(adminAccountRoutes(s.accounts, s.directory));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations));
   api.use(messagingRoutes(s.messaging));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { bootstrapAdmin } from './admin/bootstrap.js';
 import { buildApp } from './app.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, systemMonotonic, type Clock, type Monotonic } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
 import { Limiters } from './lib/limiter.js';
@@ -21,6 +21,8 @@ export interface StartOptions {
   config?: Partial<Config>;
   /** The time source (tests set one to cross midnight); the wall clock by default. */
   clock?: Clock;
+  /** Durations (heartbeat age); tests advance one by hand. The process's monotonic clock by default. */
+  monotonic?: Monotonic;
 }
 
 export interface RunningServer {
@@ -47,7 +49,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const redis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : undefined;
   const closeRedis = redis?.close ?? (async () => {});
   const limiters = new Limiters(redis?.client);
-  const services = await createServices(config, conn, new Realtime(io), options.clock ?? systemClock, limiters);
+  const services = await createServices(config, conn, new Realtime(io), { wall: options.clock ?? systemClock, monotonic: options.monotonic ?? systemMonotonic }, limiters);
   await bootstrapAdmin(config, services.directory);
   app = buildApp(services);
   attachSockets(io, services);

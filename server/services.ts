@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Connection } from 'mongoose';
+import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config.js';
 import { ConversationsService } from './conversations/conversations.service.js';
@@ -8,7 +9,7 @@ import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
-import type { Clock } from './clock.js';
+import type { Clock, Monotonic } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
 import { TeleworkService } from './telework/telework.service.js';
 
@@ -19,6 +20,7 @@ export interface Services {
   realtime: Realtime;
   directory: DirectoryService;
   auth: AuthService;
+  accounts: AccountsService;
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
@@ -33,15 +35,17 @@ export async function createServices(
   config: Config,
   conn: Connection,
   realtime: Realtime,
-  clock: Clock,
+  clocks: { wall: Clock; monotonic: Monotonic },
   limiters: Limiters,
 ): Promise<Services> {
+  const clock = clocks.wall;
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory, limiters);
+  const accounts = new AccountsService(directory, auth, realtime);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
-  const telework = new TeleworkService(conn, config, directory, clock);
+  const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
@@ -51,6 +55,7 @@ export async function createServices(
     realtime,
     directory,
     auth,
+    accounts,
     conversations,
     messaging,
     presence,

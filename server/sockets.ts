@@ -19,6 +19,8 @@ export function attachSockets(io: IoServer, s: Services): void {
         (socket.handshake.auth as { token?: unknown } | undefined)?.token,
       );
       socket.data.auth = await s.auth.authenticate(token);
+      // A temporary password must be replaced before anything else (the client shows that screen).
+      if (socket.data.auth.user.mustChangePassword) throw new AppError('forbidden', 'change your temporary password first');
       next();
     } catch (err) {
       next(new Error(err instanceof AppError && err.code !== 'unauthenticated' ? err.code : 'unauthenticated'));

@@ -5,11 +5,19 @@ import { authOf } from '../transport/http.js';
 import type { AuthService } from './auth.service.js';
 import { tokenFrom } from './token.js';
 
-/** Every /api route after this one needs a live session (cookie or bearer token). */
-export function requireSession(auth: AuthService): RequestHandler {
+/**
+ * Every /api route after this one needs a live session (cookie or bearer token). After a password
+ * reset the person must choose a new password first: only the routes that say
+ * `duringPasswordChange` (who am I, change password, sign out) answer until then; the rest are 403.
+ */
+export function requireSession(auth: AuthService, options: { duringPasswordChange?: boolean } = {}): RequestHandler {
   return async (req, _res, next) => {
     const token = tokenFrom({ cookie: req.headers.cookie, authorization: req.headers.authorization });
-    (req as typeof req & { auth: unknown }).auth = await auth.authenticate(token);
+    const ctx = await auth.authenticate(token);
+    if (ctx.user.mustChangePassword && !options.duringPasswordChange) {
+      throw new AppError('forbidden', 'change your temporary password first (POST /api/auth/password)');
+    }
+    (req as typeof req & { auth: unknown }).auth = ctx;
     next();
   };
 }

@@ -14,12 +14,12 @@ export function authRoutes(auth: AuthService, realtime: Realtime, config: Config
 
   router.post('/auth/login', async (req, res) => {
     const body = parse(loginBodySchema, req.body);
-    const { token, user } = await auth.login(body, req.ip ?? 'unknown');
+    const { token, user } = await auth.login(body, req.ip ?? 'unknown', req.headers['user-agent']);
     res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: config.SESSION_TTL_HOURS * 3600_000 });
     res.json({ token, user });
   });
 
-  router.post('/auth/logout', requireSession(auth), async (req, res) => {
+  router.post('/auth/logout', requireSession(auth, { duringPasswordChange: true }), async (req, res) => {
     const { sessionId } = authOf(req);
     await auth.logout(sessionId);
     await realtime.disconnectSession(sessionId);
@@ -27,7 +27,7 @@ export function authRoutes(auth: AuthService, realtime: Realtime, config: Config
     res.status(204).end();
   });
 
-  router.get('/me', requireSession(auth), (req, res) => {
+  router.get('/me', requireSession(auth, { duringPasswordChange: true }), (req, res) => {
     res.json({ user: authOf(req).user });
   });
 

@@ -6,6 +6,9 @@ const sessionSchema = new Schema(
     tokenHash: { type: String, required: true, unique: true },
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
     createdAt: { type: Date, required: true },
+    /** Where and with what it signed in, so the person can tell their sessions apart. */
+    ip: { type: String },
+    userAgent: { type: String },
     // MongoDB removes expired sessions by itself (TTL index); they are refused before that anyway.
     expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
   },

@@ -2,6 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
 import type { CreateDepartmentBody, CreateUserBody, Department } from '../../shared/schemas/directory.js';
+import { ADMIN_USERS_PAGE_SIZE, type AdminUsersPage, type AdminUsersQuery, type UpdateUserBody } from '../../shared/schemas/accounts.js';
 import { hashPassword } from '../auth/password.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { departmentModel, type DepartmentDoc } from './department.model.js';
@@ -18,6 +19,8 @@ export function toUserDto(doc: UserDoc): User {
     departmentId: doc.departmentId.toString(),
     role: doc.role,
     ...(doc.title ? { title: doc.title } : {}),
+    ...(doc.disabled ? { disabled: true } : {}),
+    ...(doc.mustChangePassword ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -152,5 +155,64 @@ export class DirectoryService {
     const root = await this.departments.findOne({ parentId: null }).sort({ _id: 1 }).lean<DepartmentDoc>();
     if (root) return toDepartmentDto(root);
     return this.createDepartment({ name: '市役所' });
+  }
+
+  // ── account lifecycle (admin) ───────────────────────────────
+
+  /** Changes a person's record; 404 for an unknown person or department. Returns the new record. */
+  async updateUser(id: string, patch: UpdateUserBody): Promise<User> {
+    const current = await this.users.findById(id).lean<UserDoc>();
+    if (!current) throw new AppError('not_found', 'user not found');
+    if (patch.departmentId && !(await this.departments.exists({ _id: patch.departmentId }))) {
+      throw new AppError('not_found', 'department not found');
+    }
+    const { title, ...rest } = patch;
+    const name = patch.name ?? current.name;
+    const nameKana = patch.nameKana ?? current.nameKana;
+    const doc = await this.users
+      .findByIdAndUpdate(
+        id,
+        {
+          $set: { ...rest, searchText: normalizeForSearch([name, nameKana, current.loginId, current.staffNo].join(' ')), ...(title ? { title } : {}) },
+          ...(title === '' ? { $unset: { title: 1 } } : {}),
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<UserDoc>();
+    if (!doc) throw new AppError('not_found', 'user not found');
+    return toUserDto(doc);
+  }
+
+  /** Stores a new password hash; `mustChange` marks a temporary one (a reset). */
+  async setPasswordHash(id: string, passwordHash: string, mustChange: boolean): Promise<void> {
+    const res = await this.users.updateOne({ _id: id }, { $set: { passwordHash, mustChangePassword: mustChange } });
+    if (res.matchedCount === 0) throw new AppError('not_found', 'user not found');
+  }
+
+  /** The stored hash of one person (password change checks the current one). */
+  async passwordHashOf(id: string): Promise<string | null> {
+    const doc = await this.users.findById(id, { passwordHash: 1 }).lean<{ passwordHash: string }>();
+    return doc?.passwordHash ?? null;
+  }
+
+  /** The administrators' list: filtered, ordered by staff number, one page at a time. */
+  async listUsersPage(query: AdminUsersQuery): Promise<AdminUsersPage> {
+    const filter: Record<string, unknown> = {};
+    if (query.departmentId) filter.departmentId = new Types.ObjectId(query.departmentId);
+    if (query.disabled !== undefined) filter.disabled = query.disabled ? true : { $ne: true };
+    const q = query.q ? normalizeForSearch(query.q) : '';
+    if (q) filter.searchText = { $regex: escapeRegex(q) };
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? ADMIN_USERS_PAGE_SIZE;
+    const [docs, total] = await Promise.all([
+      this.users
+        .find(filter)
+        .sort({ staffNo: 1 })
+        .skip((page - 1) * pageSize)
+        .limit(pageSize)
+        .lean<UserDoc[]>(),
+      this.users.countDocuments(filter),
+    ]);
+    return { users: docs.map(toUserDto), total, page, pageSize };
   }
 }

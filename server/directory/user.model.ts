@@ -14,6 +14,10 @@ const userSchema = new Schema(
     title: { type: String },
     /** scrypt hash (auth/password.ts); never leaves the server. */
     passwordHash: { type: String, required: true },
+    /** A disabled account cannot sign in and has no sessions; its messages stay. */
+    disabled: { type: Boolean, default: false },
+    /** Set by a password reset: the temporary password must be changed at the next sign-in. */
+    mustChangePassword: { type: Boolean, default: false },
   },
   { timestamps: true, collection: 'users' },
 );

@@ -13,6 +13,8 @@ const teleworkSessionSchema = new Schema(
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
     startedAt: { type: Date, required: true },
     lastHeartbeatAt: { type: Date, required: true },
+    /** Heartbeats received so far: the sweep times sessions out by watching this count stand still. */
+    beats: { type: Number, default: 0 },
     endedAt: { type: Date },
     endReason: { type: String, enum: END_REASONS },
     source: { type: String, enum: ['self', 'gateway'], required: true },

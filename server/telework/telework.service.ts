@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
 import type { EndReason, TeleworkSession, TeleworkStatus } from '../../shared/schemas/telework.js';
-import type { Clock } from '../clock.js';
+import type { Clock, Monotonic } from '../clock.js';
 import type { Config } from '../config.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
@@ -35,6 +35,8 @@ export class TeleworkService {
   private readonly sessions: Model<TeleworkSessionDoc>;
   private readonly queue = new KeyedQueue();
   private sweeper?: NodeJS.Timeout;
+  /** Per active session: the heartbeat count last seen, and when (monotonic) it was first seen. */
+  private readonly seen = new Map<string, { beats: number; since: number }>();
   /** Told whenever someone's telework state changes (presence listens). */
   onChange: (userId: string) => void = () => {};
 
@@ -43,6 +45,7 @@ export class TeleworkService {
     private readonly config: Config,
     private readonly directory: DirectoryService,
     private readonly clock: Clock,
+    private readonly monotonic: Monotonic,
   ) {
     this.sessions = teleworkSessionModel(conn);
   }
@@ -105,6 +108,7 @@ export class TeleworkService {
           userId: oid(userId),
           startedAt: now,
           lastHeartbeatAt: now,
+          beats: 0,
           source,
           active: true,
           activeKey: `user:${userId}`,
@@ -142,16 +146,29 @@ export class TeleworkService {
    */
   async heartbeat(actor: TeleworkActor, sessionId: string): Promise<void> {
     const doc = await this.requireOwnedOrGateway(actor, sessionId, false);
-    const now = this.clock();
-    const cutoff = new Date(now.getTime() - this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000);
-    const res = await this.sessions.updateOne(
-      { _id: doc._id, active: true, lastHeartbeatAt: { $gte: cutoff } },
-      { $max: { lastHeartbeatAt: now } },
-    );
-    if (res.matchedCount === 0) {
-      if (doc.lastHeartbeatAt < cutoff) await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
+    if (this.overdue(doc)) {
+      await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
       throw new AppError('conflict', 'this telework session has already ended');
     }
+    const after = await this.sessions
+      .findOneAndUpdate(
+        { _id: doc._id, active: true },
+        { $inc: { beats: 1 }, $set: { lastHeartbeatAt: this.clock() } },
+        { returnDocument: 'after', projection: { beats: 1 } },
+      )
+      .lean<{ beats: number }>();
+    if (!after) throw new AppError('conflict', 'this telework session has already ended');
+    this.seen.set(sessionId, { beats: after.beats, since: this.monotonic() });
+  }
+
+  /**
+   * Whether this process has watched the session's heartbeat count stand still for longer than the
+   * timeout. Age is measured on the monotonic clock, never by comparing wall-clock times, so a
+   * stepped system clock neither ends a session that is beating nor keeps one that is silent.
+   */
+  private overdue(doc: TeleworkSessionDoc): boolean {
+    const seen = this.seen.get(doc._id.toString());
+    return !!seen && seen.beats === (doc.beats ?? 0) && this.monotonic() - seen.since > this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000;
   }
 
   /** Its owner or the gateway ends it (`ended`); an admin may end anyone's (`forced`). */
@@ -167,7 +184,8 @@ export class TeleworkService {
   private async finish(doc: TeleworkSessionDoc, reason: EndReason, endedAt: Date): Promise<TeleworkSessionDoc | null> {
     const ended = await this.sessions
       .findOneAndUpdate(
-        { _id: doc._id, active: true, ...(reason === 'timeout' ? { lastHeartbeatAt: doc.lastHeartbeatAt } : {}) },
+        // A timeout holds only if no heartbeat came in between (in any process).
+        { _id: doc._id, active: true, ...(reason === 'timeout' ? { beats: doc.beats ?? { $exists: false } } : {}) },
         {
           $set: {
             active: false,
@@ -185,14 +203,27 @@ export class TeleworkService {
   }
 
   /**
-   * Ends sessions whose last heartbeat is older than the timeout. The update is conditional on
-   * the heartbeat seen, so a heartbeat arriving meanwhile wins. `endedAt` is the last heartbeat:
-   * the last moment the person was known to be there.
+   * Ends sessions whose heartbeat count has not moved for the timeout, as measured by this process's
+   * monotonic clock from the moment it first saw that count (every process sweeps; a heartbeat in
+   * any of them moves the shared count). The update is conditional on the count seen, so a
+   * heartbeat that arrives meanwhile wins. `endedAt` is the last heartbeat: the last moment the
+   * person was known to be there. After a restart the count is watched afresh, so a session whose
+   * gateway died meanwhile ends one timeout after the restart.
    */
   async sweepTimeouts(): Promise<void> {
-    const cutoff = new Date(this.clock().getTime() - this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000);
-    const stale = await this.sessions.find({ active: true, lastHeartbeatAt: { $lt: cutoff } }).lean<TeleworkSessionDoc[]>();
-    for (const doc of stale) await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
+    const active = await this.sessions
+      .find({ active: true }, { userId: 1, lastHeartbeatAt: 1, beats: 1 })
+      .lean<TeleworkSessionDoc[]>();
+    const now = this.monotonic();
+    const live = new Set<string>();
+    for (const doc of active) {
+      const id = doc._id.toString();
+      live.add(id);
+      const seen = this.seen.get(id);
+      if (!seen || seen.beats !== (doc.beats ?? 0)) this.seen.set(id, { beats: doc.beats ?? 0, since: now });
+      else if (this.overdue(doc)) await this.finish(doc, 'timeout', doc.lastHeartbeatAt);
+    }
+    for (const id of this.seen.keys()) if (!live.has(id)) this.seen.delete(id);
   }
 
   // ── read ────────────────────────────────────────────────────

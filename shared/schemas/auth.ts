@@ -27,6 +27,10 @@ export const userSchema = z.object({
   departmentId: idSchema,
   role: roleSchema,
   title: z.string().optional(),
+  /** Present (true) only for a disabled account: it cannot sign in; its messages stay. */
+  disabled: z.boolean().optional(),
+  /** Present (true) after a password reset: every other request is refused until it is changed. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type User = z.infer<typeof userSchema>;
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { CONVERSATION_KINDS, MAX_BODY_CHARS } from '../constants.js';
 import { idSchema, intFromQuery, isoTimeSchema, clientMsgIdSchema } from './common.js';
 
-export const CONVERSATION_KINDS = ['dm', 'group', 'channel', 'meeting'] as const;
+export { CONVERSATION_KINDS, MAX_BODY_CHARS };
+
 export const conversationKindSchema = z.enum(CONVERSATION_KINDS);
 export type ConversationKind = z.infer<typeof conversationKindSchema>;
 
-/** Longest message body, counted in characters (Unicode code points) after trimming. */
-export const MAX_BODY_CHARS = 10_000;
 export const MAX_MEMBERS = 500;
 
 export const messageSchema = z.object({

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { AVAILABILITIES, PRESENCE_STATES } from '../constants.js';
 import { idSchema, isoTimeSchema } from './common.js';
 
-export const PRESENCE_STATES = ['teleworking', 'in_office', 'offline'] as const;
+export { AVAILABILITIES, PRESENCE_STATES };
+
 export const presenceStateSchema = z.enum(PRESENCE_STATES);
 export type PresenceState = z.infer<typeof presenceStateSchema>;
 
-export const AVAILABILITIES = ['available', 'away', 'busy', 'in_meeting'] as const;
 export const availabilitySchema = z.enum(AVAILABILITIES);
 export type Availability = z.infer<typeof availabilitySchema>;
 

@@ -3,7 +3,7 @@ import type { Message } from '../../shared/schemas/conversations.js';
 import { buildRows } from '../../client/src/conversations/rows';
 import { dayKey, formatDay, formatTime } from '../../client/src/i18n/format';
 import { matchesPerson, normalizeSearch, sortByKana } from '../../client/src/directory/people';
-import { translate } from '../../client/src/i18n/i18n';
+import { loadDictionary, translate } from '../../client/src/i18n/i18n';
 
 const at = (seq: number, createdAt: string, senderId = 's1'): Message => ({
   id: String(seq).padStart(24, '0'),
@@ -62,8 +62,9 @@ describe('finding and ordering people', () => {
 });
 
 describe('the dictionaries', () => {
-  test('Japanese by default, English on request, with parameters', () => {
+  test('Japanese by default, English once requested (it loads on demand), with parameters', async () => {
     expect(translate('ja', 'conv.readGroup', { n: 3 })).toBe('既読 3');
+    await loadDictionary('en');
     expect(translate('en', 'conv.readGroup', { n: 3 })).toBe('Read by 3');
   });
 });

@@ -38,12 +38,13 @@ describe('heartbeat timeout', () => {
   });
 
   it('does not revive a session whose heartbeat comes after the timeout: it ends as "timeout" (409)', async () => {
-    let now = new Date('2026-11-25T01:00:00Z');
-    const t = await startTestServer({ clock: () => new Date(now), config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 60 } });
+    let mono = 0;
+    const t = await startTestServer({ monotonic: () => mono, config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 60 } });
     servers.push(t);
     const { people: [p] } = await createTeam(t.url, 1);
     const s = (await p!.api.post('/api/telework/sessions', {})).body;
-    now = new Date('2026-11-25T01:10:00Z'); // ten minutes of silence
+    await t.server.services.telework.sweepTimeouts(); // the sweep sees the session
+    mono += 10 * 60_000; // ten minutes of silence
     const late = await p!.api.post(`/api/telework/sessions/${s.id}/heartbeat`);
     expect(late.status).toBe(409);
     const ended = (await p!.api.get(`/api/telework/sessions/${s.id}`)).body;
@@ -63,5 +64,47 @@ describe('heartbeat timeout', () => {
     expect((await viaSecond.get('/api/telework/sessions/current')).body.session.id).toBe(s.id);
     const ended = await until(() => viaSecond.get(`/api/telework/sessions/${s.id}`), (r) => r.body.endedAt !== undefined);
     expect(ended.body.endReason).toBe('timeout');
+  });
+});
+
+describe('wall-clock steps (heartbeat age is measured on the monotonic clock)', () => {
+  async function setUp() {
+    const clocks = { wall: new Date('2026-11-25T01:00:00Z').getTime(), mono: 0 };
+    const t = await startTestServer({
+      clock: () => new Date(clocks.wall),
+      monotonic: () => clocks.mono,
+      config: { TELEWORK_HEARTBEAT_TIMEOUT_S: 2 },
+    });
+    servers.push(t);
+    const { people: [p] } = await createTeam(t.url, 1);
+    const s = (await p!.api.post('/api/telework/sessions', {})).body;
+    await t.server.services.telework.sweepTimeouts();
+    return { t, p: p!, s, clocks };
+  }
+
+  it('keeps a session whose heartbeats keep coming when the clock is stepped forward an hour', async () => {
+    const { t, p, s, clocks } = await setUp();
+    clocks.wall += 3600_000;
+    for (let i = 0; i < 5; i++) {
+      clocks.mono += 1000; // a heartbeat every second, as the gateway sends them
+      expect((await p.api.post(`/api/telework/sessions/${s.id}/heartbeat`)).status).toBe(204);
+      await t.server.services.telework.sweepTimeouts();
+    }
+    const now = (await p.api.get(`/api/telework/sessions/${s.id}`)).body;
+    expect(now.endedAt).toBeUndefined();
+    expect(now.endReason).toBeUndefined();
+  });
+
+  it('ends a silent session one timeout later when the clock is stepped back an hour', async () => {
+    const { t, p, s, clocks } = await setUp();
+    clocks.wall -= 3600_000;
+    clocks.mono += 1000;
+    await t.server.services.telework.sweepTimeouts();
+    expect((await p.api.get(`/api/telework/sessions/${s.id}`)).body.endedAt).toBeUndefined();
+    clocks.mono += 1500; // 2.5 s of silence in all: past the 2 s timeout
+    await t.server.services.telework.sweepTimeouts();
+    const ended = (await p.api.get(`/api/telework/sessions/${s.id}`)).body;
+    expect(ended.endReason).toBe('timeout');
+    expect((await p.api.get('/api/telework/status')).body.active).toBe(0); // the licence is free again
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Clock } from '../../server/clock.js';
+import type { Clock, Monotonic } from '../../server/clock.js';
 import type { Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { testDbUri } from './database.js';
@@ -21,7 +21,7 @@ export interface TestServer {
 
 /** The real server on a free port over its own test database, with an admin bootstrapped. */
 export async function startTestServer(
-  opts: { dbUri?: string; port?: number; config?: Partial<Config>; clock?: Clock } = {},
+  opts: { dbUri?: string; port?: number; config?: Partial<Config>; clock?: Clock; monotonic?: Monotonic } = {},
 ): Promise<TestServer> {
   const dbUri = opts.dbUri ?? testDbUri(`t_${randomUUID().slice(0, 8)}`);
   const server = await startServer({
@@ -29,6 +29,7 @@ export async function startTestServer(
     port: opts.port ?? 0,
     host: '127.0.0.1',
     clock: opts.clock,
+    monotonic: opts.monotonic,
     config: {
       ADMIN_LOGIN_ID: ADMIN.loginId,
       ADMIN_PASSWORD: ADMIN.password,

@@ -1,8 +1,11 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { I18nProvider, useI18n } from '../i18n/i18n';
-import { restoreSession, useSession } from '../auth/session';
+import { passwordChanged, restoreSession, useSession } from '../auth/session';
 import { SignIn } from '../auth/SignIn';
 import { Shell } from './Shell';
+
+/** Only someone whose password was reset sees this screen. */
+const MustChangePassword = lazy(() => import('../account/ChangePassword').then((m) => ({ default: m.MustChangePassword })));
 
 export function App() {
   return (
@@ -33,5 +36,12 @@ function Gate() {
     );
   }
   if (session.status === 'signedOut') return <SignIn notice={session.notice} />;
+  if (session.status === 'mustChangePassword') {
+    return (
+      <Suspense fallback={null}>
+        <MustChangePassword onChanged={() => void passwordChanged()} />
+      </Suspense>
+    );
+  }
   return <Shell />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
@@ -7,12 +7,15 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { SettingsButton } from './Settings';
 import { Sidebar } from '../conversations/Sidebar';
 import { ConversationView } from '../conversations/ConversationView';
-import { Directory } from '../directory/Directory';
-import { Dashboard } from '../supervisor/Dashboard';
 import { MyPresence } from '../presence/MyPresence';
 import { startActivityReporting } from '../presence/activity';
 import { startNotifications } from '../notifications/notify';
 import { PersonName } from '../directory/PersonName';
+
+// Screens besides the conversations load on first use, so everyone's first page stays small:
+// the board is for supervisors only, and the directory is opened now and then.
+const Dashboard = lazy(() => import('../supervisor/Dashboard').then((m) => ({ default: m.Dashboard })));
+const Directory = lazy(() => import('../directory/Directory').then((m) => ({ default: m.Directory })));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -100,8 +103,10 @@ export function Shell() {
             )}
           </div>
         )}
-        {route.name === 'directory' && <Directory />}
-        {route.name === 'dashboard' && <Dashboard />}
+        <Suspense fallback={<p className="muted">{t('dash.loading')}</p>}>
+          {route.name === 'directory' && <Directory />}
+          {route.name === 'dashboard' && <Dashboard />}
+        </Suspense>
       </main>
     </div>
   );

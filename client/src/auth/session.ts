@@ -14,7 +14,7 @@ import { closeNotifications } from '../notifications/notify';
  * Who is signed in. The session itself is an HttpOnly cookie set by the server: the page never
  * sees or stores a token, and a reload asks `GET /api/me` whether the cookie is still good.
  */
-export type SessionStatus = 'checking' | 'signedOut' | 'signedIn';
+export type SessionStatus = 'checking' | 'signedOut' | 'signedIn' | 'mustChangePassword';
 
 interface SessionState {
   status: SessionStatus;
@@ -54,8 +54,20 @@ export async function signOut(): Promise<void> {
   end();
 }
 
+/** After the temporary password was replaced: the server now answers everything else. */
+export async function passwordChanged(): Promise<void> {
+  const { user } = await api.get<{ user: User }>('/api/me');
+  start(user);
+}
+
 function start(user: User): void {
   appStore.set((s) => ({ ...s, me: user }));
+  if (user.mustChangePassword) {
+    // Nothing else answers until a new password is set: no socket, no data yet.
+    setUnauthenticatedHandler(expired);
+    sessionStore.set(() => ({ status: 'mustChangePassword' }));
+    return;
+  }
   sessionStore.set(() => ({ status: 'signedIn' }));
   setUnauthenticatedHandler(expired);
   setSessionEndedHandler(expired);
@@ -81,5 +93,6 @@ function end(notice?: 'expired'): void {
 }
 
 function expired(): void {
-  if (sessionStore.get().status === 'signedIn') end('expired');
+  const { status } = sessionStore.get();
+  if (status === 'signedIn' || status === 'mustChangePassword') end('expired');
 }

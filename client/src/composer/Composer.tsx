@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { MAX_BODY_CHARS } from '../../../shared/schemas/conversations.js';
+import { MAX_BODY_CHARS } from '../../../shared/constants.js';
 import { useI18n } from '../i18n/i18n';
 import { isSendKey } from './keys';
 import { sendMessage } from './outbox';

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp } from '../app/state';
 import { navigate } from '../app/router';
@@ -7,8 +7,10 @@ import { formatWhen } from '../i18n/format';
 import { normalizeSearch } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
 import { byLatestActivity, conversationTitle, dmPartnerId } from './title';
-import { NewConversationDialog } from './NewConversationDialog';
 import { NotificationPrompt } from '../notifications/NotificationPrompt';
+
+/** The dialog (with its people picker) loads the first time someone starts a conversation. */
+const NewConversationDialog = lazy(() => import('./NewConversationDialog').then((m) => ({ default: m.NewConversationDialog })));
 
 /** The list of conversations, latest activity first, with unread counts and a filter. */
 export function Sidebar({ selectedId }: { selectedId?: string }) {
@@ -94,7 +96,11 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
         })}
       </ul>
       <NotificationPrompt />
-      {creating && <NewConversationDialog onClose={() => setCreating(false)} />}
+      {creating && (
+        <Suspense fallback={null}>
+          <NewConversationDialog onClose={() => setCreating(false)} />
+        </Suspense>
+      )}
     </nav>
   );
 }

@@ -162,4 +162,21 @@ export const en: Record<MessageKey, string> = {
 
   'time.today': 'Today',
   'time.yesterday': 'Yesterday',
+
+  'account.changeHeading': 'Change password',
+  'account.mustChangeLead': 'You signed in with a temporary password from an administrator. Choose a new password to continue.',
+  'account.current': 'Current password',
+  'account.new': 'New password (8 characters or more)',
+  'account.confirm': 'New password (again)',
+  'account.mismatch': 'The two new passwords differ.',
+  'account.wrongCurrent': 'The current password is not right.',
+  'account.rejected': 'This password cannot be used: {reason}',
+  'account.save': 'Change',
+  'account.saving': 'Changing…',
+  'account.changed': 'Your password was changed. Your other sign-ins have ended.',
+  'account.sessionsHeading': 'Where you are signed in',
+  'account.sessionCurrent': 'This device',
+  'account.sessionSince': 'since {time}',
+  'account.sessionEnd': 'Sign out there',
+  'account.sessionsFailed': 'Could not load the list.',
 };

@@ -1,21 +1,27 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en } from './en';
 import { ja, type MessageKey } from './ja';
 
 export type Lang = 'ja' | 'en';
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };
+// Japanese comes with the first page; English is fetched the first time someone asks for it, so
+// most people's first load does not carry a dictionary they never read.
+const dictionaries: Partial<Record<Lang, Record<MessageKey, string>>> = { ja };
+
+/** Makes `lang`'s dictionary available (at once for Japanese). */
+export async function loadDictionary(lang: Lang): Promise<void> {
+  if (lang === 'en' && !dictionaries.en) dictionaries.en = (await import('./en')).en;
+}
 // The language is a preference, not message content: it may live in localStorage.
 const STORAGE_KEY = 'lang';
 
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[lang][key] ?? ja[key] ?? key;
+  const text = dictionaries[lang]?.[key] ?? ja[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-function initialLang(): Lang {
+export function initialLang(): Lang {
   try {
     return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'ja';
   } catch {
@@ -34,7 +40,8 @@ const I18nContext = createContext<I18n>({ lang: 'ja', setLang: () => {}, t: (key
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(initialLang);
   const setLang = useCallback((next: Lang) => {
-    setLangState(next);
+    // Switch once the dictionary is here, so the screen never shows a mix of both languages.
+    void loadDictionary(next).then(() => setLangState(next), () => {});
     try {
       localStorage.setItem(STORAGE_KEY, next);
     } catch {

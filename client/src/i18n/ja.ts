@@ -160,6 +160,23 @@ export const ja = {
 
   'time.today': '今日',
   'time.yesterday': '昨日',
+
+  'account.changeHeading': 'パスワードの変更',
+  'account.mustChangeLead': '管理者が発行した仮パスワードでサインインしました。続けるには新しいパスワードを設定してください。',
+  'account.current': '現在のパスワード',
+  'account.new': '新しいパスワード（8文字以上）',
+  'account.confirm': '新しいパスワード（確認）',
+  'account.mismatch': '確認用のパスワードが一致しません。',
+  'account.wrongCurrent': '現在のパスワードが正しくありません。',
+  'account.rejected': 'このパスワードは使えません：{reason}',
+  'account.save': '変更する',
+  'account.saving': '変更しています…',
+  'account.changed': 'パスワードを変更しました。ほかの端末のサインインは終了しました。',
+  'account.sessionsHeading': 'サインイン中の端末',
+  'account.sessionCurrent': 'この端末',
+  'account.sessionSince': '{time} から',
+  'account.sessionEnd': 'サインアウトさせる',
+  'account.sessionsFailed': '一覧を読み込めませんでした。',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { AVAILABILITIES, type Availability } from '../../../shared/schemas/presence.js';
+import { AVAILABILITIES } from '../../../shared/constants.js';
+import type { Availability } from '../../../shared/schemas/presence.js';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { formatTime } from '../i18n/format';

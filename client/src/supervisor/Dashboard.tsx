@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { PRESENCE_STATES, type PresenceState } from '../../../shared/schemas/presence.js';
+import { PRESENCE_STATES } from '../../../shared/constants.js';
+import type { PresenceState } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';

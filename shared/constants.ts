@@ -1,0 +1,11 @@
+/**
+ * Plain values both sides need at run time. Nothing here imports zod (or anything else), so the
+ * web client can use them without pulling the schema library into its first load; the schemas in
+ * ./schemas are built from these same values.
+ */
+export const PRESENCE_STATES = ['teleworking', 'in_office', 'offline'] as const;
+export const AVAILABILITIES = ['available', 'away', 'busy', 'in_meeting'] as const;
+export const CONVERSATION_KINDS = ['dm', 'group', 'channel', 'meeting'] as const;
+
+/** Longest message body, counted in characters (Unicode code points) after trimming. */
+export const MAX_BODY_CHARS = 10_000;
