@@ -35,6 +35,11 @@ export const configSchema = z.object({
   LOGIN_FAIL_LIMIT_PER_ID: int(5, 1, 1000),
   LOGIN_FAIL_LIMIT_PER_IP: int(50, 1, 100_000),
   LOGIN_FAIL_WINDOW_S: int(900, 1, 86_400),
+  /** Most members a group or channel may have, its creator included (a dm has 2). */
+  MAX_GROUP_MEMBERS: int(500, 2, 5000),
+  /** Conversations one person may create per window; asking again for an existing dm does not count. */
+  CONVERSATION_CREATE_LIMIT: int(30, 1, 100_000),
+  CONVERSATION_CREATE_WINDOW_S: int(600, 1, 86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

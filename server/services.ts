@@ -39,7 +39,7 @@ export async function createServices(
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory, limiters);
   const messageQueries = new MessageQueries(conn);
-  const conversations = new ConversationsService(conn, directory, messageQueries, realtime);
+  const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config, limiters);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
   const telework = new TeleworkService(conn, config, directory, clock);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
