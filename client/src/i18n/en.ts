@@ -162,4 +162,11 @@ export const en: Record<MessageKey, string> = {
 
   'time.today': 'Today',
   'time.yesterday': 'Yesterday',
+
+  'conv.system.memberLeft': '{names} left',
+  'conv.system.membersAdded': '{names} joined',
+  'conv.system.memberRemoved': '{names} was removed',
+  'conv.system.titleChanged': 'The conversation was renamed “{title}”',
+  'conv.leave': 'Leave',
+  'conv.leaveConfirm': 'Leave “{title}”? You will no longer be able to read this conversation.',
 };

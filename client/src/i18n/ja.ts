@@ -160,6 +160,13 @@ export const ja = {
 
   'time.today': '今日',
   'time.yesterday': '昨日',
+
+  'conv.system.memberLeft': '{names}さんが退出しました',
+  'conv.system.membersAdded': '{names}さんが参加しました',
+  'conv.system.memberRemoved': '{names}さんが退出させられました',
+  'conv.system.titleChanged': '会話名が「{title}」に変わりました',
+  'conv.leave': '退出',
+  'conv.leaveConfirm': '「{title}」から退出しますか? 退出すると、この会話は読めなくなります。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
