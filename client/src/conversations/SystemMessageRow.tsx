@@ -7,10 +7,12 @@ import { formatDateTime, formatTime } from '../i18n/format';
 export function SystemMessageRow({ message }: { message: Message }) {
   const { t, lang } = useI18n();
   const users = useApp((s) => s.users);
-  const names = (message.system?.userIds ?? []).map((id) => users[id]?.name ?? t('conv.unknownUser')).join('、');
+  const people = (message.system?.userIds ?? []).map((id) => users[id]?.name);
+  // Someone this client has not loaded: the server's own words name them correctly.
+  const text = people.every(Boolean) ? systemText(t, message, people.join('、')) : message.body;
   return (
     <div className="msg msg--system" data-testid="system-message" data-seq={message.seq} role="note">
-      <span className="msg__system-text">{systemText(t, message, names)}</span>{' '}
+      <span className="msg__system-text">{text}</span>{' '}
       <time dateTime={message.createdAt} title={formatDateTime(message.createdAt, lang)}>
         {formatTime(message.createdAt, lang)}
       </time>
