@@ -118,7 +118,7 @@ export class ConversationsService {
       throw err;
     }
     const views = await this.viewsOf(memberIds.map((viewerId) => ({ doc, viewerId })));
-    for (const view of views) this.realtime.toUsers([view.viewerId]).emit('conversation:new', { conversation: view.conversation });
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
     return { conversation: views.find((v) => v.viewerId === creator.id)!.conversation, created: true };
   }
 
@@ -142,7 +142,7 @@ export class ConversationsService {
     this.realtime.toUsers([user.id]).emit('conversation:left', { conversationId });
     const memberIds = after.memberIds.map(String);
     const views = await this.viewsOf(memberIds.map((viewerId) => ({ doc: after, viewerId })));
-    for (const view of views) this.realtime.toUsers([view.viewerId]).emit('conversation:updated', { conversation: view.conversation });
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:updated', { conversation });
     return { memberIds };
   }
 
@@ -289,6 +289,23 @@ function toConversation(
     createdAt: doc.createdAt.toISOString(),
     activityAt: doc.lastActivityAt.toISOString(),
   };
+}
+
+/**
+ * Viewers who see the same thing, each group with one of their views. Only the title, the read
+ * mark and the unread count differ between viewers (toConversation), and most members share them
+ * (a new conversation: everyone but the first few members), so a conversation of n members is
+ * encoded a handful of times, not n times — its size grows with n, so n copies would be n².
+ */
+function alike(views: readonly { viewerId: string; conversation: Conversation }[]): Map<Conversation, string[]> {
+  const groups = new Map<string, { conversation: Conversation; viewerIds: string[] }>();
+  for (const { viewerId, conversation: c } of views) {
+    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}`;
+    const group = groups.get(key);
+    if (group) group.viewerIds.push(viewerId);
+    else groups.set(key, { conversation: c, viewerIds: [viewerId] });
+  }
+  return new Map([...groups.values()].map((g) => [g.conversation, g.viewerIds]));
 }
 
 /** A list position: the conversation's activity time (ms) and id. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationNewEventSchema, conversationSchema } from '../../shared/schemas/conversations.js';
-import { createConversation, createTeam, createUser, type SignedIn } from '../support/factories.js';
-import { countCommands, seedPeople } from '../support/seed.js';
+import { createTeam, createUser, type SignedIn } from '../support/factories.js';
+import { countCommands, seedGroups, seedPeople } from '../support/seed.js';
 import { emitAck, EventLog } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -80,11 +80,11 @@ describe('creating a group', () => {
 describe('the conversation list', () => {
   it('for a member of 300 conversations costs the same database commands as for a member of 3', async () => {
     const [busy, quiet, other] = [await createUser(admin, departmentId), await createUser(admin, departmentId), await createUser(admin, departmentId)];
-    const ids: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      // Untitled, so each title needs names; some with messages, so unread counts are needed too.
-      ids.push((await createConversation(other, 'group', [busy, ...(i < 3 ? [quiet] : [])], undefined)).id);
-    }
+    // Untitled, so each title needs names; some with messages, so unread counts are needed too.
+    const ids = [
+      ...(await seedGroups(t, other.user.id, [busy.user.id, quiet.user.id], 3)),
+      ...(await seedGroups(t, other.user.id, [busy.user.id], 297)),
+    ];
     const socket = await t.connect(other);
     for (let i = 0; i < 300; i += 10) {
       await emitAck(socket, 'message:send', { conversationId: ids[i], clientMsgId: `cost-list-${i}`, body: `お知らせ ${i}` });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationSchema, messageNewEventSchema, type Conversation } from '../../shared/schemas/conversations.js';
 import { createConversation, createTeam, type SignedIn } from '../support/factories.js';
+import { seedGroups } from '../support/seed.js';
 import { emitAck, EventLog, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -15,8 +16,9 @@ let ids: string[];
 beforeAll(async () => {
   t = await startTestServer({ config: { CONVERSATION_CREATE_LIMIT: 10_000 } });
   ({ people: [member, creator] } = await createTeam(t.url, 2));
-  ids = [];
-  for (let i = 0; i < 250; i++) ids.push((await createConversation(creator, 'group', [member], `会話 ${i}`)).id);
+  // Two made through the API, the rest seeded in the same shape (seedGroups): the list cannot tell.
+  ids = await seedGroups(t, creator.user.id, [member.user.id], 248, (i) => `会話 ${i}`);
+  for (let i = 248; i < 250; i++) ids.push((await createConversation(creator, 'group', [member], `会話 ${i}`)).id);
   creatorSocket = await t.connect(creator);
   // Activity out of creation order: every seventh conversation gets a message, oldest first.
   for (let i = 0; i < 250; i += 7) {

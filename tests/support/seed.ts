@@ -54,3 +54,36 @@ export async function countCommands<T>(t: TestServer, action: () => Promise<T>):
     client.off('commandStarted', listener);
   }
 }
+
+/**
+ * `count` groups of `memberIds` created by `creatorId`, written straight into the database in the
+ * shape ConversationsService stores (as seedPeople does for people): hundreds of conversations
+ * through the API would take minutes on a shared machine and test nothing more. Activity times
+ * rise with the index, two conversations at a time sharing one (so ties are ordered by id).
+ * Untitled unless `title` is given. Returns their ids in creation order.
+ */
+export async function seedGroups(
+  t: TestServer,
+  creatorId: string,
+  memberIds: readonly string[],
+  count: number,
+  title?: (i: number) => string,
+): Promise<string[]> {
+  const base = Date.now() - 60 * 60 * 1000;
+  const docs = Array.from({ length: count }, (_, i) => {
+    const _id = new Types.ObjectId();
+    const at = new Date(base + Math.floor(i / 2) * 1000);
+    return {
+      _id,
+      kind: 'group',
+      title: title ? title(i) : '',
+      memberIds: [creatorId, ...memberIds].map((id) => new Types.ObjectId(id)),
+      key: `group:${_id.toString()}`,
+      createdBy: new Types.ObjectId(creatorId),
+      lastActivityAt: at,
+      createdAt: at,
+    };
+  });
+  await t.server.services.conn.collection('conversations').insertMany(docs);
+  return docs.map((d) => d._id.toString());
+}
