@@ -13,7 +13,7 @@ import { conversationTitle, dmPartnerId } from './title';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
-import { leaveConversation } from './list';
+import { leaveConversation, loadConversation } from './list';
 import { navigate } from '../app/router';
 
 /** One open conversation: header, history, typing indicator and composer. */
@@ -31,6 +31,11 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const [sentCount, setSentCount] = useState(0);
   const [error, setError] = useState('');
   const [announcement, setAnnouncement] = useState('');
+
+  // Beyond the loaded pages of the list: fetch this one by itself.
+  useEffect(() => {
+    if (loaded && !conversation) void loadConversation(conversationId);
+  }, [conversationId, loaded, Boolean(conversation)]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!conversation || thread) return;

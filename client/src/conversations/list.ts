@@ -82,3 +82,23 @@ export async function leaveConversation(conversationId: string): Promise<void> {
   await api.post<void>(`/api/conversations/${conversationId}/leave`);
   appStore.set((s) => conversationRemoved(s, conversationId));
 }
+
+const asked = new Set<string>();
+
+/**
+ * One conversation that is not in the loaded pages (opened by link, or dropped when a resync
+ * reloaded the first page only): fetched by id, once per id, so the open view never goes blank.
+ */
+export async function loadConversation(conversationId: string): Promise<void> {
+  if (asked.has(conversationId)) return;
+  asked.add(conversationId);
+  try {
+    const conversation = await api.get<Conversation>(`/api/conversations/${conversationId}`);
+    appStore.set((s) => (s.conversations[conversationId] ? s : conversationUpserted(s, conversation)));
+  } catch {
+    // Not a member or gone: the view says so.
+  } finally {
+    // Asked again after a later change (the next resync may drop it once more).
+    setTimeout(() => asked.delete(conversationId), 10_000);
+  }
+}
