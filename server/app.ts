@@ -54,7 +54,7 @@ export function buildApp(s: Services): Express {
   api.use(adminRoutes(s.directory));
   api.use(adminAccountRoutes(s.accounts, s.directory));
   api.use(directoryRoutes(s.directory, s.presence));
-  api.use(conversationsRoutes(s.conversations));
+  api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));
   api.use(presenceRoutes(s.presence));
   for (const extra of s.extraRoutes) api.use(extra);

@@ -37,6 +37,11 @@ export const configSchema = z.object({
   LOGIN_FAIL_WINDOW_S: int(900, 1, 86_400),
   /** Conversation activity (the list order) is gathered for this long and written in one bulk update. */
   CONVERSATION_ACTIVITY_FLUSH_MS: int(200, 0, 60_000),
+  /** Most members a group or channel may have, its creator included (a dm has 2). */
+  MAX_GROUP_MEMBERS: int(500, 2, 5000),
+  /** Conversations one person may create per window; asking again for an existing dm does not count. */
+  CONVERSATION_CREATE_LIMIT: int(30, 1, 100_000),
+  CONVERSATION_CREATE_WINDOW_S: int(600, 1, 86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

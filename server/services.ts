@@ -43,7 +43,7 @@ export async function createServices(
   const auth = new AuthService(conn, config, directory, limiters);
   const accounts = new AccountsService(directory, auth, realtime);
   const messageQueries = new MessageQueries(conn);
-  const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config);
+  const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config, limiters);
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
   const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);

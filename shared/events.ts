@@ -8,6 +8,7 @@
 import type { ErrorBody } from './errors.js';
 import type {
   Conversation,
+  ConversationLeftEvent,
   ConversationReadEvent,
   ConversationReadPayload,
   Message,
@@ -47,6 +48,10 @@ export interface ServerToClientEvents {
   typing: (event: TypingEvent) => void;
   presence: (event: PresenceEvent) => void;
   'overview:member': (event: OverviewMemberEvent) => void;
+  /** Members or title changed; each remaining member gets the conversation as they see it. */
+  'conversation:updated': (event: { conversation: Conversation }) => void;
+  /** To the leaver's own connections: they are no longer a member. */
+  'conversation:left': (event: ConversationLeftEvent) => void;
 }
 
 /** Between server processes (through the Redis adapter): which presences were just pushed. */

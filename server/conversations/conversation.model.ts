@@ -19,6 +19,9 @@ const conversationSchema = new Schema(
   { collection: 'conversations' },
 );
 
+// The conversation list: a member's conversations by activity, then id (the paging cursor's order).
+conversationSchema.index({ memberIds: 1, lastActivityAt: -1, _id: -1 });
+
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & { _id: Types.ObjectId };
 
 export function conversationModel(conn: Connection): Model<ConversationDoc> {

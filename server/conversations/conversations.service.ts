@@ -1,10 +1,18 @@
 import { Types, type Connection, type Model } from 'mongoose';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
-import type { Conversation, CreateConversationBody } from '../../shared/schemas/conversations.js';
+import {
+  MAX_CONVERSATION_PAGE,
+  type Conversation,
+  type CreateConversationBody,
+  type ListConversationsQuery,
+  type Message,
+} from '../../shared/schemas/conversations.js';
 import type { Config } from '../config.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import type { Limiters } from '../lib/limiter.js';
 import type { MessageQueries } from '../messaging/message.queries.js';
 import type { Realtime } from '../realtime.js';
 import { conversationModel, type ConversationDoc } from './conversation.model.js';
@@ -17,6 +25,8 @@ const oid = (id: string) => new Types.ObjectId(id);
 export class ConversationsService {
   private readonly conversations: Model<ConversationDoc>;
   private readonly readMarks: Model<ReadMarkDoc>;
+  private readonly createRate: RateLimiterAbstract;
+  private readonly maxMembers: number;
   /** Members of recently used conversations; every membership change drops its entry (membersChanged). */
   private readonly membership = new MembershipCache((id) => this.loadMembership(id));
   /** Latest activity per conversation not yet written: one bulk update per window (noteActivity). */
@@ -31,19 +41,26 @@ export class ConversationsService {
     private readonly messages: MessageQueries,
     private readonly realtime: Realtime,
     private readonly config: Config,
+    limiters: Limiters,
   ) {
     this.conversations = conversationModel(conn);
     this.readMarks = readMarkModel(conn);
-  }
-
-  async init(): Promise<void> {
-    await Promise.all([this.conversations.createIndexes(), this.readMarks.createIndexes()]);
-    if (this.config.REDIS_URL) {
+    this.maxMembers = config.MAX_GROUP_MEMBERS;
+    this.createRate = limiters.create({
+      name: 'conversation:create',
+      points: config.CONVERSATION_CREATE_LIMIT,
+      durationS: config.CONVERSATION_CREATE_WINDOW_S,
+    });
+    if (config.REDIS_URL) {
       // Another process changed a conversation's members: our cached copy is stale.
       this.realtime.io.on('conversation:membersChanged', (conversationId) => {
         if (typeof conversationId === 'string') this.membership.drop(conversationId);
       });
     }
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.conversations.createIndexes(), this.readMarks.createIndexes()]);
   }
 
   // ── check ───────────────────────────────────────────────────
@@ -67,6 +84,10 @@ export class ConversationsService {
     if (input.kind === 'channel' && creator.role === 'staff') {
       throw new AppError('forbidden', 'only supervisors and admins open channels');
     }
+    // Every member costs work on every message and event: groups and channels alike are capped.
+    if (others.length + 1 > this.maxMembers) {
+      throw new AppError('bad_request', `a conversation has at most ${this.maxMembers} members, you included`);
+    }
     const found = await this.directory.getUsers(others);
     if (found.length !== others.length) throw new AppError('not_found', 'a member does not exist');
     return [creator.id, ...others];
@@ -74,41 +95,72 @@ export class ConversationsService {
 
   // ── do ──────────────────────────────────────────────────────
 
-  /** Creates a conversation (or returns the existing dm of the pair) and tells its members. */
+  /**
+   * Creates a conversation (or returns the existing dm of the pair) and tells its members, each
+   * with their own view, built for all of them at once (`viewsOf`). Creating counts toward the
+   * creator's CONVERSATION_CREATE_LIMIT; getting an existing dm back does not.
+   */
   async create(creator: User, input: CreateConversationBody): Promise<{ conversation: Conversation; created: boolean }> {
     const memberIds = await this.checkCreate(creator, input);
     const _id = new Types.ObjectId();
     const key = input.kind === 'dm' ? `dm:${[...memberIds].sort().join(':')}` : `${input.kind}:${_id}`;
     const existing = input.kind === 'dm' ? await this.conversations.findOne({ key }).lean<ConversationDoc>() : null;
-    if (existing) return { conversation: await this.toDto(existing, creator.id), created: false };
+    if (existing) return { conversation: await this.viewOf(existing, creator.id), created: false };
+    await this.createRate.consume(creator.id).catch(() => {
+      throw new AppError('rate_limited', 'you are creating conversations too fast; wait a while');
+    });
 
     const now = new Date();
+    const doc: ConversationDoc = {
+      _id,
+      kind: input.kind,
+      title: input.kind === 'dm' ? '' : (input.title ?? ''),
+      memberIds: memberIds.map(oid),
+      key,
+      createdBy: oid(creator.id),
+      lastActivityAt: now,
+      createdAt: now,
+    };
     try {
-      await this.conversations.create({
-        _id,
-        kind: input.kind,
-        title: input.kind === 'dm' ? '' : (input.title ?? ''),
-        memberIds: memberIds.map(oid),
-        key,
-        createdBy: oid(creator.id),
-        lastActivityAt: now,
-        createdAt: now,
-      });
+      await this.conversations.create(doc);
     } catch (err) {
-      // Two requests for the same dm raced; the other one won: return its conversation.
+      // Two requests for the same dm raced; the other one won: return its conversation, uncounted.
       if (isDuplicateKey(err)?.includes('key')) {
         const winner = await this.conversations.findOne({ key }).lean<ConversationDoc>();
-        if (winner) return { conversation: await this.toDto(winner, creator.id), created: false };
+        if (winner) {
+          await this.createRate.reward(creator.id, 1).catch(() => undefined);
+          return { conversation: await this.viewOf(winner, creator.id), created: false };
+        }
       }
       throw err;
     }
-    const doc = (await this.conversations.findById(_id).lean<ConversationDoc>())!;
-    await Promise.all(
-      memberIds.map(async (memberId) =>
-        this.realtime.toUsers([memberId]).emit('conversation:new', { conversation: await this.toDto(doc, memberId) }),
-      ),
-    );
-    return { conversation: await this.toDto(doc, creator.id), created: true };
+    const views = await this.viewsOf(memberIds.map((viewerId) => ({ doc, viewerId })));
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+    return { conversation: views.find((v) => v.viewerId === creator.id)!.conversation, created: true };
+  }
+
+  /**
+   * The caller leaves a group or channel (a dm cannot be left; a meeting is left through its own
+   * route). Their membership ends in one atomic `$pull`, so every later read, send, typing signal
+   * and event leaves them out; their own tabs get `conversation:left`, the remaining members
+   * `conversation:updated`. The system message is the caller's to write (routes: leave, then
+   * `MessagingService.sendSystem`). Returns the remaining members.
+   */
+  async leave(user: User, conversationId: string): Promise<{ memberIds: string[] }> {
+    const conv = await this.requireMember(conversationId, user.id);
+    if (conv.kind === 'dm') throw new AppError('bad_request', 'a direct message cannot be left');
+    if (conv.kind === 'meeting') throw new AppError('bad_request', 'leave a meeting through /api/meetings/:id/leave');
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: conv._id, memberIds: oid(user.id) }, { $pull: { memberIds: oid(user.id) } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
+    // Another request of theirs left first.
+    if (!after) throw new AppError('forbidden', 'you are not a member of this conversation');
+    this.membersChanged(conversationId);
+    this.realtime.toUsers([user.id]).emit('conversation:left', { conversationId });
+    const memberIds = after.memberIds.map(String);
+    const views = await this.viewsOf(memberIds.map((viewerId) => ({ doc: after, viewerId })));
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:updated', { conversation });
+    return { memberIds };
   }
 
   /** Raises the reader's mark (never lowers it); tells the members when it moved. */
@@ -155,48 +207,86 @@ export class ConversationsService {
 
   // ── read ────────────────────────────────────────────────────
 
-  async listFor(userId: string): Promise<Conversation[]> {
+  /**
+   * One page of the caller's conversations, latest activity first (then larger id), after the
+   * cursor `before` if given. `nextCursor` is set when more follow. Keyset paging: a page is
+   * "everything after this position in the current order", so nothing is listed twice in a walk;
+   * see README.md for what happens to a conversation that moves while someone pages.
+   */
+  async listFor(userId: string, query: ListConversationsQuery = {}): Promise<{ conversations: Conversation[]; nextCursor?: string }> {
+    const limit = query.limit ?? MAX_CONVERSATION_PAGE;
+    const filter: Record<string, unknown> = { memberIds: oid(userId) };
+    if (query.before) {
+      const { at, id } = parseCursor(query.before);
+      filter.$or = [{ lastActivityAt: { $lt: at } }, { lastActivityAt: at, _id: { $lt: id } }];
+    }
     const docs = await this.conversations
-      .find({ memberIds: oid(userId) })
-      .sort({ lastActivityAt: -1 })
-      .limit(1000)
+      .find(filter)
+      .sort({ lastActivityAt: -1, _id: -1 })
+      .limit(limit + 1)
       .lean<ConversationDoc[]>();
-    const dtos = await Promise.all(docs.map((d) => this.toDto(d, userId)));
-    const activity = (c: Conversation) => c.lastMessage?.createdAt ?? c.createdAt;
-    return dtos.sort((a, b) => activity(b).localeCompare(activity(a)));
+    const page = docs.slice(0, limit);
+    const views = await this.viewsOf(page.map((doc) => ({ doc, viewerId: userId })));
+    const last = page[page.length - 1];
+    return {
+      conversations: views.map((v) => v.conversation),
+      ...(docs.length > limit && last ? { nextCursor: cursorOf(last) } : {}),
+    };
   }
 
   async getFor(conversationId: string, userId: string): Promise<Conversation> {
     await this.requireMember(conversationId, userId);
     const doc = await this.conversations.findById(conversationId).lean<ConversationDoc>();
     if (!doc) throw new AppError('not_found', 'conversation not found');
-    return this.toDto(doc, userId);
+    return this.viewOf(doc, userId);
   }
 
-  private async toDto(doc: ConversationDoc, viewerId: string): Promise<Conversation> {
-    const id = doc._id.toString();
-    const memberIds = doc.memberIds.map(String);
-    const [lastMessage, marks, members] = await Promise.all([
-      this.messages.latest(id),
-      this.readMarks.find({ conversationId: doc._id }).lean<ReadMarkDoc[]>(),
-      doc.kind === 'dm' || !doc.title ? this.directory.getUsers(memberIds) : Promise.resolve([]),
+  private async viewOf(doc: ConversationDoc, viewerId: string): Promise<Conversation> {
+    return (await this.viewsOf([{ doc, viewerId }]))[0]!.conversation;
+  }
+
+  /**
+   * The DTOs of many conversations for many viewers (one viewer's list, or every member of one
+   * conversation) with one database round trip per collection, whatever the count: the latest
+   * messages, the read marks and the people named in titles are read once for all, and the unread
+   * counts in one aggregate; only the viewer's own parts (title, read mark, unread count) are
+   * assembled per viewer, in memory.
+   */
+  private async viewsOf(wanted: readonly { doc: ConversationDoc; viewerId: string }[]): Promise<{ viewerId: string; conversation: Conversation }[]> {
+    const docs = new Map(wanted.map(({ doc }) => [doc._id.toString(), doc]));
+    const ids = [...docs.keys()];
+    const named = new Set<string>();
+    for (const doc of docs.values()) for (const id of titleMemberIds(doc)) named.add(id);
+    const [latest, marks, people] = await Promise.all([
+      this.messages.latestMany(ids),
+      ids.length ? this.readMarks.find({ conversationId: { $in: ids.map(oid) } }).lean<ReadMarkDoc[]>() : Promise.resolve([]),
+      named.size ? this.directory.getUsers([...named]) : Promise.resolve([]),
     ]);
-    const readSeqs: Record<string, number> = {};
-    for (const id of memberIds) readSeqs[id] = 0;
-    for (const m of marks) readSeqs[m.userId.toString()] = m.seq;
-    const myLastReadSeq = readSeqs[viewerId] ?? 0;
-    return {
-      id,
-      kind: doc.kind,
-      title: doc.title || titleFor(members, viewerId),
-      memberIds,
-      lastSeq: lastMessage?.seq ?? 0,
-      ...(lastMessage ? { lastMessage } : {}),
-      unreadCount: lastMessage && lastMessage.seq > myLastReadSeq ? await this.messages.countUnread(id, viewerId, myLastReadSeq) : 0,
-      myLastReadSeq,
-      readSeqs,
-      createdAt: doc.createdAt.toISOString(),
-    };
+    const marksOf = new Map<string, Map<string, number>>();
+    for (const m of marks) {
+      const key = m.conversationId.toString();
+      const map = marksOf.get(key) ?? new Map<string, number>();
+      map.set(m.userId.toString(), m.seq);
+      marksOf.set(key, map);
+    }
+    const names = new Map(people.map((u) => [u.id, u.name]));
+
+    const base = wanted.map(({ doc, viewerId }) => {
+      const id = doc._id.toString();
+      const lastMessage = latest.get(id);
+      const myLastReadSeq = marksOf.get(id)?.get(viewerId) ?? 0;
+      return { doc, id, viewerId, lastMessage, myLastReadSeq };
+    });
+    const unreadQueries = base.filter((b) => b.lastMessage && b.lastMessage.seq > b.myLastReadSeq);
+    const counts = await this.messages.countUnreadMany(
+      unreadQueries.map((b) => ({ conversationId: b.id, userId: b.viewerId, afterSeq: b.myLastReadSeq })),
+    );
+    const unread = new Map(unreadQueries.map((b, i) => [b, counts[i]!]));
+
+    return base.map((b) => ({
+      viewerId: b.viewerId,
+      conversation: toConversation(b.doc, b.viewerId, b.lastMessage, marksOf.get(b.id), names, b.myLastReadSeq, unread.get(b) ?? 0),
+    }));
   }
 
   // ── membership cache and activity writes ────────────────────
@@ -248,9 +338,73 @@ export class ConversationsService {
   }
 }
 
-/** A dm is titled with the other person's name; an untitled group with its members' names. */
-function titleFor(members: User[], viewerId: string): string {
-  const others = members.filter((m) => m.id !== viewerId).map((m) => m.name);
-  if (others.length <= 3) return others.join('、');
-  return `${others.slice(0, 3).join('、')} 他${others.length - 3}名`;
+function toConversation(
+  doc: ConversationDoc,
+  viewerId: string,
+  lastMessage: Message | undefined,
+  marks: Map<string, number> | undefined,
+  names: Map<string, string>,
+  myLastReadSeq: number,
+  unreadCount: number,
+): Conversation {
+  const memberIds = doc.memberIds.map(String);
+  const readSeqs: Record<string, number> = {};
+  for (const id of memberIds) readSeqs[id] = marks?.get(id) ?? 0;
+  return {
+    id: doc._id.toString(),
+    kind: doc.kind,
+    title: doc.title || titleFor(memberIds, names, viewerId),
+    memberIds,
+    lastSeq: lastMessage?.seq ?? 0,
+    ...(lastMessage ? { lastMessage } : {}),
+    unreadCount,
+    myLastReadSeq,
+    readSeqs,
+    createdAt: doc.createdAt.toISOString(),
+    activityAt: doc.lastActivityAt.toISOString(),
+  };
+}
+
+/**
+ * Viewers who see the same thing, each group with one of their views. Only the title, the read
+ * mark and the unread count differ between viewers (toConversation), and most members share them
+ * (a new conversation: everyone but the first few members), so a conversation of n members is
+ * encoded a handful of times, not n times — its size grows with n, so n copies would be n².
+ */
+function alike(views: readonly { viewerId: string; conversation: Conversation }[]): Map<Conversation, string[]> {
+  const groups = new Map<string, { conversation: Conversation; viewerIds: string[] }>();
+  for (const { viewerId, conversation: c } of views) {
+    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}`;
+    const group = groups.get(key);
+    if (group) group.viewerIds.push(viewerId);
+    else groups.set(key, { conversation: c, viewerIds: [viewerId] });
+  }
+  return new Map([...groups.values()].map((g) => [g.conversation, g.viewerIds]));
+}
+
+/** A list position: the conversation's activity time (ms) and id. */
+function cursorOf(doc: ConversationDoc): string {
+  return `${doc.lastActivityAt.getTime()}_${doc._id.toString()}`;
+}
+
+function parseCursor(cursor: string): { at: Date; id: Types.ObjectId } {
+  const [ms, id] = cursor.split('_') as [string, string];
+  return { at: new Date(Number(ms)), id: oid(id) };
+}
+
+/**
+ * The members whose names a title may need: none for a titled group; the first four of a dm or
+ * an untitled group, which hold the first three that are not the viewer, whoever views it.
+ */
+function titleMemberIds(doc: ConversationDoc): string[] {
+  if (doc.kind !== 'dm' && doc.title) return [];
+  return doc.memberIds.slice(0, 4).map(String);
+}
+
+/** A dm is titled with the other person's name; an untitled group with its first members' names. */
+function titleFor(memberIds: readonly string[], names: Map<string, string>, viewerId: string): string {
+  const others = memberIds.filter((id) => id !== viewerId);
+  const shown = others.slice(0, 3).map((id) => names.get(id)).filter((n): n is string => Boolean(n));
+  if (others.length <= 3) return shown.join('、');
+  return `${shown.join('、')} 他${others.length - 3}名`;
 }

@@ -6,7 +6,7 @@ export async function connectDatabase(uri: string): Promise<Connection> {
     serverSelectionTimeoutMS: 10_000,
     // Indexes are built explicitly by each service's init() (createIndexes), before the server listens.
     autoIndex: false,
-    // Tests count the commands a send makes ('commandStarted' on conn.getClient()).
+    // Lets tests count the commands a request issues (`commandStarted`); costs nothing unlisted.
     monitorCommands: true,
   });
   await conn.asPromise();

@@ -71,16 +71,21 @@ export class DirectoryService {
   async subtreeIds(rootId: string): Promise<string[]> {
     const all = await this.listDepartments();
     const children = new Map<string | null, string[]>();
-    for (const d of all) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d.id]);
-    const out: string[] = [];
+    for (const d of all) {
+      const siblings = children.get(d.parentId);
+      if (siblings) siblings.push(d.id);
+      else children.set(d.parentId, [d.id]);
+    }
+    // A set, not `out.includes`: linear in the departments, whatever the tree's shape.
+    const out = new Set<string>();
     const stack = [rootId];
     while (stack.length) {
       const id = stack.pop()!;
-      if (out.includes(id)) continue; // a cycle cannot be created, but never loop on one
-      out.push(id);
+      if (out.has(id)) continue; // a cycle cannot be created, but never loop on one
+      out.add(id);
       stack.push(...(children.get(id) ?? []));
     }
-    return out;
+    return [...out];
   }
 
   /** The department and every department above it, nearest first (pass `departments` to reuse a list). */

@@ -1,4 +1,15 @@
+import { SYSTEM_EVENT_TYPES } from '../../shared/schemas/conversations.js';
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+/** What a system message records (someone left …); absent on people's messages. */
+const systemEventSchema = new Schema(
+  {
+    type: { type: String, enum: SYSTEM_EVENT_TYPES, required: true },
+    userIds: { type: [String], default: undefined },
+    title: { type: String },
+  },
+  { _id: false },
+);
 
 const messageSchema = new Schema(
   {
@@ -11,6 +22,7 @@ const messageSchema = new Schema(
     createdAt: { type: Date, required: true },
     editedAt: { type: Date },
     deletedAt: { type: Date },
+    system: { type: systemEventSchema, required: false },
   },
   { collection: 'messages' },
 );

@@ -1,5 +1,5 @@
 import { Types, type Connection, type Model } from 'mongoose';
-import type { Message } from '../../shared/schemas/conversations.js';
+import type { Message, SystemEvent } from '../../shared/schemas/conversations.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 
 /** The wire form of a stored message. Built on every send: plain assignments, no spreads. */
@@ -16,7 +16,23 @@ export function toMessageDto(doc: MessageDoc): Message {
   };
   if (doc.editedAt) message.editedAt = doc.editedAt.toISOString();
   if (doc.deletedAt) message.deletedAt = doc.deletedAt.toISOString();
+  if (doc.system) message.system = systemEventOf(doc.system);
   return message;
+}
+
+function systemEventOf(stored: NonNullable<MessageDoc['system']>): SystemEvent {
+  return {
+    type: stored.type,
+    ...(stored.userIds?.length ? { userIds: [...stored.userIds] } : {}),
+    ...(stored.title ? { title: stored.title } : {}),
+  };
+}
+
+/** One reader's question for `countUnreadMany`: messages from others in a conversation after a seq. */
+export interface UnreadQuery {
+  conversationId: string;
+  userId: string;
+  afterSeq: number;
 }
 
 /**
@@ -48,4 +64,68 @@ export class MessageQueries {
       deletedAt: { $exists: false },
     });
   }
+
+  /**
+   * The latest stored message of each conversation, in one aggregate. Sorted the way the
+   * `{conversationId, seq}` index runs (backwards), so MongoDB takes the first entry per
+   * conversation from the index instead of reading each history.
+   */
+  async latestMany(conversationIds: readonly string[]): Promise<Map<string, Message>> {
+    const out = new Map<string, Message>();
+    if (conversationIds.length === 0) return out;
+    const rows = await this.messages.aggregate<{ doc: MessageDoc }>([
+      { $match: { conversationId: { $in: conversationIds.map((id) => new Types.ObjectId(id)) } } },
+      { $sort: { conversationId: -1, seq: -1 } },
+      { $group: { _id: '$conversationId', doc: { $first: '$$ROOT' } } },
+    ]);
+    for (const { doc } of rows) out.set(doc.conversationId.toString(), toMessageDto(doc));
+    return out;
+  }
+
+  /**
+   * `countUnread` for many (conversation, reader, mark) at once, in one aggregate: it reads the
+   * seqs after the lowest mark asked for in each conversation, grouped by sender, and each answer
+   * is counted from those in memory. With one reader (the conversation list) their own messages
+   * are left out in the database already. Answers come in the order of `queries`.
+   */
+  async countUnreadMany(queries: readonly UnreadQuery[]): Promise<number[]> {
+    if (queries.length === 0) return [];
+    const lowest = new Map<string, number>();
+    for (const q of queries) lowest.set(q.conversationId, Math.min(lowest.get(q.conversationId) ?? Infinity, q.afterSeq));
+    const readers = new Set(queries.map((q) => q.userId));
+    const rows = await this.messages.aggregate<{ _id: { c: Types.ObjectId; s: Types.ObjectId }; seqs: number[] }>([
+      {
+        $match: {
+          $or: [...lowest].map(([id, after]) => ({ conversationId: new Types.ObjectId(id), seq: { $gt: after } })),
+          deletedAt: { $exists: false },
+          ...(readers.size === 1 ? { senderId: { $ne: new Types.ObjectId(queries[0]!.userId) } } : {}),
+        },
+      },
+      { $group: { _id: { c: '$conversationId', s: '$senderId' }, seqs: { $push: '$seq' } } },
+    ]);
+    const bySender = new Map<string, { senderId: string; seqs: number[] }[]>();
+    for (const row of rows) {
+      const key = row._id.c.toString();
+      const list = bySender.get(key) ?? [];
+      list.push({ senderId: row._id.s.toString(), seqs: row.seqs.sort((a, b) => a - b) });
+      bySender.set(key, list);
+    }
+    return queries.map((q) =>
+      (bySender.get(q.conversationId) ?? [])
+        .filter((g) => g.senderId !== q.userId)
+        .reduce((sum, g) => sum + countAbove(g.seqs, q.afterSeq), 0),
+    );
+  }
+}
+
+/** How many of the ascending `seqs` are above `after` (binary search). */
+function countAbove(seqs: readonly number[], after: number): number {
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (seqs[mid]! <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return seqs.length - lo;
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Types, type Connection, type Model } from 'mongoose';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
-import type { ListMessagesQuery, Message, MessagePage, MessageSendPayload } from '../../shared/schemas/conversations.js';
+import type { ListMessagesQuery, Message, MessagePage, MessageSendPayload, SystemEvent } from '../../shared/schemas/conversations.js';
 import type { Config } from '../config.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { isDuplicateKey } from '../db/errors.js';
@@ -167,5 +168,48 @@ export class MessagingService {
     const page = docs.slice(0, limit);
     if (!forwards) page.reverse();
     return { messages: page.map(toMessageDto), hasMore };
+  }
+
+  /**
+   * A notice written by the server (someone left …): stored with the next seq like any message,
+   * inside the conversation's queue so it keeps seq order with sends, and sent as `message:new`
+   * to `memberIds` (the members after the change). `actorId` is its sender; the body says it in
+   * Japanese words, so a client that does not know `system` still shows something sensible.
+   */
+  async sendSystem(conversationId: string, actorId: string, event: SystemEvent, memberIds: string[]): Promise<Message> {
+    const named = await this.directory.getUsers([...new Set([actorId, ...(event.userIds ?? [])])]);
+    const body = systemBody(event, new Map(named.map((u) => [u.id, u.name])));
+    const message = await this.queue.run(conversationId, async () => {
+      const stored = toMessageDto(
+        await this.insertWithNextSeq({
+          conversationId: oid(conversationId),
+          senderId: oid(actorId),
+          body,
+          // Unique per sender like a client's id, and never one a client can send (`:` is refused there).
+          clientMsgId: `system:${randomUUID()}`,
+          mentions: [],
+          system: event,
+        }),
+      );
+      this.realtime.toUsers(memberIds).emit('message:new', { message: stored });
+      return stored;
+    });
+    await this.conversations.noteActivity(conversationId, new Date(message.createdAt));
+    return message;
+  }
+}
+
+/** The words of a system message (Japanese first: the office reads Japanese). */
+function systemBody(event: SystemEvent, names: Map<string, string>): string {
+  const who = (event.userIds ?? []).map((id) => `${names.get(id) ?? '不明なユーザー'}さん`).join('、');
+  switch (event.type) {
+    case 'member_left':
+      return `${who}が退出しました`;
+    case 'members_added':
+      return `${who}が参加しました`;
+    case 'member_removed':
+      return `${who}が退出させられました`;
+    case 'title_changed':
+      return `会話名が「${event.title ?? ''}」に変わりました`;
   }
 }

@@ -7,7 +7,19 @@ export { CONVERSATION_KINDS, MAX_BODY_CHARS };
 export const conversationKindSchema = z.enum(CONVERSATION_KINDS);
 export type ConversationKind = z.infer<typeof conversationKindSchema>;
 
-export const MAX_MEMBERS = 500;
+/** The longest member list a request may carry; the configured MAX_GROUP_MEMBERS is the real cap. */
+export const MAX_MEMBERS = 5000;
+
+/** What a system message records; written by the server, never by a client (see messaging/README.md). */
+export const SYSTEM_EVENT_TYPES = ['member_left', 'members_added', 'member_removed', 'title_changed'] as const;
+export const systemEventSchema = z.object({
+  type: z.enum(SYSTEM_EVENT_TYPES),
+  /** Who joined, left or was removed. */
+  userIds: z.array(idSchema).optional(),
+  /** The new title (`title_changed`). */
+  title: z.string().optional(),
+});
+export type SystemEvent = z.infer<typeof systemEventSchema>;
 
 export const messageSchema = z.object({
   id: idSchema,
@@ -20,6 +32,8 @@ export const messageSchema = z.object({
   editedAt: isoTimeSchema.optional(),
   deletedAt: isoTimeSchema.optional(),
   mentions: z.array(idSchema),
+  /** Extension: set on a notice written by the server (someone left …); its `body` says it in words. */
+  system: systemEventSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -35,6 +49,8 @@ export const conversationSchema = z.object({
   /** Extension: each member's read mark, for "既読 N" (groups) and "既読" (direct messages). */
   readSeqs: z.record(z.string(), z.number().int().nonnegative()),
   createdAt: isoTimeSchema,
+  /** Extension: the time the list is ordered by (latest message or creation); with `id` it is a list cursor. */
+  activityAt: isoTimeSchema.optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -61,6 +77,21 @@ export const createConversationBodySchema = z
     }
   });
 export type CreateConversationBody = z.infer<typeof createConversationBodySchema>;
+
+/**
+ * A position in the conversation list: `<activity time in ms>_<conversation id>`. The next page
+ * holds the conversations after it (older activity, then smaller id).
+ */
+export const conversationCursorSchema = z.string().regex(/^\d{1,15}_[0-9a-f]{24}$/, 'must be a cursor from X-Next-Cursor');
+export const MAX_CONVERSATION_PAGE = 200;
+
+export const listConversationsQuerySchema = z
+  .object({
+    limit: intFromQuery(1, MAX_CONVERSATION_PAGE).optional(),
+    before: conversationCursorSchema.optional(),
+  })
+  .strict();
+export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
 
 export const conversationParamsSchema = z.object({ id: idSchema }).strict();
 
@@ -112,3 +143,9 @@ export const conversationReadEventSchema = z.object({
 export type ConversationReadEvent = z.infer<typeof conversationReadEventSchema>;
 export const typingEventSchema = z.object({ conversationId: idSchema, userId: idSchema, typing: z.boolean() });
 export type TypingEvent = z.infer<typeof typingEventSchema>;
+
+/** Membership or title changed: each remaining member gets the conversation as they see it now. */
+export const conversationUpdatedEventSchema = z.object({ conversation: conversationSchema });
+/** To the connections of the person who left: drop this conversation. */
+export const conversationLeftEventSchema = z.object({ conversationId: idSchema });
+export type ConversationLeftEvent = z.infer<typeof conversationLeftEventSchema>;

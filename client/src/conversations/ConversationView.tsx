@@ -13,6 +13,8 @@ import { conversationTitle, dmPartnerId } from './title';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
+import { leaveConversation, loadConversation } from './list';
+import { navigate } from '../app/router';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -29,6 +31,11 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const [sentCount, setSentCount] = useState(0);
   const [error, setError] = useState('');
   const [announcement, setAnnouncement] = useState('');
+
+  // Beyond the loaded pages of the list: fetch this one by itself.
+  useEffect(() => {
+    if (loaded && !conversation) void loadConversation(conversationId);
+  }, [conversationId, loaded, Boolean(conversation)]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!conversation || thread) return;
@@ -78,6 +85,21 @@ export function ConversationView({ conversationId }: { conversationId: string })
             ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
+        {(conversation.kind === 'group' || conversation.kind === 'channel') && (
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            data-testid="leave-conversation"
+            onClick={() => {
+              if (!window.confirm(t('conv.leaveConfirm', { title }))) return;
+              leaveConversation(conversationId)
+                .then(() => navigate('/'))
+                .catch((e: unknown) => setError(e instanceof ApiError ? t(`err.${e.code}`) : t('err.internal')));
+            }}
+          >
+            {t('conv.leave')}
+          </button>
+        )}
       </header>
       {error && (
         <p className="error" role="alert">

@@ -8,6 +8,7 @@ import { formatDateTime, formatTime } from '../i18n/format';
 import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
+import { SystemMessageRow } from './SystemMessageRow';
 
 interface Props {
   message?: Message;
@@ -26,6 +27,7 @@ interface Props {
  */
 export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel }: Props) {
   const { t, lang } = useI18n();
+  if (message?.system) return <SystemMessageRow message={message} />;
   const createdAt = message?.createdAt ?? outgoing!.createdAt;
   const deleted = Boolean(message?.deletedAt);
   const status = outgoing ? outgoing.status : 'sent';

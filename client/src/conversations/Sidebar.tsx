@@ -8,6 +8,7 @@ import { normalizeSearch } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
 import { byLatestActivity, conversationTitle, dmPartnerId } from './title';
 import { NotificationPrompt } from '../notifications/NotificationPrompt';
+import { loadMoreConversations } from './list';
 
 /** The dialog (with its people picker) loads the first time someone starts a conversation. */
 const NewConversationDialog = lazy(() => import('./NewConversationDialog').then((m) => ({ default: m.NewConversationDialog })));
@@ -54,7 +55,15 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
         data-testid="conversation-filter"
       />
       {loaded && items.length === 0 && <p className="muted sidebar__empty">{filter ? t('sidebar.noMatch') : t('sidebar.empty')}</p>}
-      <ul className="conv-list" data-testid="conversation-list">
+      <ul
+        className="conv-list"
+        data-testid="conversation-list"
+        onScroll={(e) => {
+          // Near the end of what is loaded: fetch the next page of older conversations.
+          const el = e.currentTarget;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 80) void loadMoreConversations();
+        }}
+      >
         {items.map(({ conversation: c, title }) => {
           const partner = dmPartnerId(c, me?.id);
           const selected = c.id === selectedId;

@@ -179,4 +179,10 @@ export const en: Record<MessageKey, string> = {
   'account.sessionSince': 'since {time}',
   'account.sessionEnd': 'Sign out there',
   'account.sessionsFailed': 'Could not load the list.',
+  'conv.system.memberLeft': '{names} left',
+  'conv.system.membersAdded': '{names} joined',
+  'conv.system.memberRemoved': '{names} was removed',
+  'conv.system.titleChanged': 'The conversation was renamed “{title}”',
+  'conv.leave': 'Leave',
+  'conv.leaveConfirm': 'Leave “{title}”? You will no longer be able to read this conversation.',
 };

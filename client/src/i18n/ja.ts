@@ -177,6 +177,12 @@ export const ja = {
   'account.sessionSince': '{time} から',
   'account.sessionEnd': 'サインアウトさせる',
   'account.sessionsFailed': '一覧を読み込めませんでした。',
+  'conv.system.memberLeft': '{names}さんが退出しました',
+  'conv.system.membersAdded': '{names}さんが参加しました',
+  'conv.system.memberRemoved': '{names}さんが退出させられました',
+  'conv.system.titleChanged': '会話名が「{title}」に変わりました',
+  'conv.leave': '退出',
+  'conv.leaveConfirm': '「{title}」から退出しますか? 退出すると、この会話は読めなくなります。',
 } as const;
 
 export type MessageKey = keyof typeof ja;

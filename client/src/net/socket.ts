@@ -13,6 +13,7 @@ import {
   readMarked,
   typingChanged,
 } from '../conversations/apply';
+import { conversationChanged, conversationRemoved } from '../conversations/list';
 import { fetchNewer, resync } from './sync';
 import { flushOutbox, outboxDisconnected } from '../composer/outbox';
 
@@ -73,6 +74,8 @@ export function connectSocket(): void {
   s.on('message:new', ({ message }) => receiveMessage(message));
   s.on('conversation:new', ({ conversation }) => appStore.set((st) => conversationUpserted(st, conversation)));
   s.on('conversation:read', (event) => appStore.set((st) => readMarked(st, event)));
+  s.on('conversation:updated', ({ conversation }) => appStore.set((st) => conversationChanged(st, conversation)));
+  s.on('conversation:left', ({ conversationId }) => appStore.set((st) => conversationRemoved(st, conversationId)));
   s.on('typing', (event) => appStore.set((st) => typingChanged(st, event)));
   s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
   s.on('overview:member', (event) => {
