@@ -228,8 +228,15 @@ export class ConversationsService {
     const page = docs.slice(0, limit);
     const views = await this.viewsOf(page.map((doc) => ({ doc, viewerId: userId })));
     const last = page[page.length - 1];
+    // Activity times are written up to one window after a send (noteActivity); within the page the
+    // last stored message decides, so a list fetched right after a send is already in order.
+    const at = (c: Conversation) => {
+      const activity = c.activityAt ?? c.createdAt;
+      return c.lastMessage && c.lastMessage.createdAt > activity ? c.lastMessage.createdAt : activity;
+    };
+    const conversations = views.map((v) => v.conversation).sort((a, b) => at(b).localeCompare(at(a)) || b.id.localeCompare(a.id));
     return {
-      conversations: views.map((v) => v.conversation),
+      conversations,
       ...(docs.length > limit && last ? { nextCursor: cursorOf(last) } : {}),
     };
   }
@@ -308,7 +315,8 @@ export class ConversationsService {
     await Promise.all(this.activityWrites);
   }
 
-  private async flushActivity(): Promise<void> {
+  /** Writes the activity gathered so far now (stop() uses it; tests wait on it to see stored times). */
+  async flushActivity(): Promise<void> {
     clearTimeout(this.activityTimer);
     this.activityTimer = undefined;
     if (this.pendingActivity.size === 0) return;

@@ -90,6 +90,8 @@ describe('the conversation list', () => {
       await emitAck(socket, 'message:send', { conversationId: ids[i], clientMsgId: `cost-list-${i}`, body: `お知らせ ${i}` });
     }
 
+    // The sends' activity times are written a moment later: let that land before counting reads.
+    await t.server.services.conversations.flushActivity();
     const few = await countCommands(t, () => quiet.api.get('/api/conversations'));
     expect(few.result.body).toHaveLength(3);
     const many = await countCommands(t, () => busy.api.get('/api/conversations'));

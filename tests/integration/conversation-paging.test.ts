@@ -24,6 +24,8 @@ beforeAll(async () => {
   for (let i = 0; i < 250; i += 7) {
     await emitAck(creatorSocket, 'message:send', { conversationId: ids[i], clientMsgId: `paging-${i}`, body: `更新 ${i}` });
   }
+  // Activity times are written a moment after each send: let them land before paging.
+  await t.server.services.conversations.flushActivity();
 }, 180_000);
 afterAll(async () => {
   await t.stop();
@@ -82,6 +84,7 @@ describe('paging the conversation list', () => {
       await emitAck(creatorSocket, 'message:send', { conversationId: id, clientMsgId: `paging-between-${n}`, body: '割り込み' });
     }
     await live.until((e) => e.length === 2);
+    await t.server.services.conversations.flushActivity();
 
     const second = await page(100, first.next);
     const third = await page(100, second.next);
