@@ -17,10 +17,10 @@ const server = await startServer({
   mongoUri: uri,
   port: 0,
   host: '127.0.0.1',
-  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'admin-password-1', MESSAGE_RATE_LIMIT: 1_000_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000 },
+  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'kanrisha-pw-2026', MESSAGE_RATE_LIMIT: 1_000_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000 },
 });
 const admin = new Api(server.url);
-const token = (await admin.post('/api/auth/login', { loginId: 'admin', password: 'admin-password-1' })).body.token;
+const token = (await admin.post('/api/auth/login', { loginId: 'admin', password: 'kanrisha-pw-2026' })).body.token;
 const adminApi = new Api(server.url, token);
 const dept = (await adminApi.post('/api/admin/departments', { name: 'ベンチ課' })).body;
 const people: { id: string; token: string }[] = [];

@@ -52,4 +52,9 @@ export interface ServerToClientEvents {
 /** Between server processes (through the Redis adapter): which presences were just pushed. */
 export interface InterServerEvents {
   'presence:pushed': (changes: { userId: string; signature: string }[]) => void;
+  /**
+   * Sessions revoked (logout, account disabled, password reset): every process drops them from
+   * its session cache, then acknowledges, so the revoking request answers only once all have.
+   */
+  'auth:forget': (target: { sessionIds: string[]; userIds: string[] }, ack: (done: true) => void) => void;
 }
