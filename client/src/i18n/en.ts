@@ -162,4 +162,7 @@ export const en: Record<MessageKey, string> = {
 
   'time.today': 'Today',
   'time.yesterday': 'Yesterday',
+
+  'conn.serverTrouble': 'The server is having trouble right now. Reconnecting automatically…',
+  'auth.retryInMinutes': 'Too many attempts. Try again in {n} min.',
 };

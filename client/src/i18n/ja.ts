@@ -160,6 +160,9 @@ export const ja = {
 
   'time.today': '今日',
   'time.yesterday': '昨日',
+
+  'conn.serverTrouble': 'サーバーに一時的に接続できません。自動で再接続します…',
+  'auth.retryInMinutes': '試行回数が多すぎます。あと{n}分で再試行できます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;
