@@ -13,9 +13,9 @@ const base = process.env.BENCH_MONGODB_URI ?? standin!.uri;
 const uri = base.replace(/\/(\?|$)/, `/bench_tw_${Date.now()}$1`);
 const server = await startServer({
   mongoUri: uri, port: 0, host: '127.0.0.1',
-  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'admin-password-1', TELEWORK_CAPACITY: capacity, TELEWORK_GATEWAY_TOKEN: 'bench-gateway-token-0123456789' },
+  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'kanrisha-pw-2026', TELEWORK_CAPACITY: capacity, TELEWORK_GATEWAY_TOKEN: 'bench-gateway-token-0123456789' },
 });
-const admin = new Api(server.url, (await new Api(server.url).post('/api/auth/login', { loginId: 'admin', password: 'admin-password-1' })).body.token);
+const admin = new Api(server.url, (await new Api(server.url).post('/api/auth/login', { loginId: 'admin', password: 'kanrisha-pw-2026' })).body.token);
 const dept = (await admin.post('/api/admin/departments', { name: 'ベンチ課' })).body;
 const ids: string[] = [];
 for (let i = 0; i < count; i++) {

@@ -31,9 +31,12 @@ export const configSchema = z.object({
   /** Messages a user may send per window (burst-friendly; people paste lists). */
   MESSAGE_RATE_LIMIT: int(120, 1, 100_000),
   MESSAGE_RATE_WINDOW_S: int(60, 1, 3600),
-  /** Failed logins allowed per login id and per address in LOGIN_FAIL_WINDOW_S. */
+  /**
+   * Wrong passwords allowed per (login id, address) pair, and per address for sign-ins from an
+   * address new to that login id, in LOGIN_FAIL_WINDOW_S.
+   */
   LOGIN_FAIL_LIMIT_PER_ID: int(5, 1, 1000),
-  LOGIN_FAIL_LIMIT_PER_IP: int(50, 1, 100_000),
+  LOGIN_FAIL_LIMIT_PER_IP: int(300, 1, 100_000),
   LOGIN_FAIL_WINDOW_S: int(900, 1, 86_400),
   /** Conversation activity (the list order) is gathered for this long and written in one bulk update. */
   CONVERSATION_ACTIVITY_FLUSH_MS: int(200, 0, 60_000),
@@ -42,6 +45,32 @@ export const configSchema = z.object({
   /** Conversations one person may create per window; asking again for an existing dm does not count. */
   CONVERSATION_CREATE_LIMIT: int(30, 1, 100_000),
   CONVERSATION_CREATE_WINDOW_S: int(600, 1, 86_400),
+  /**
+   * Wrong passwords for one login id from all addresses together (those where the person has not
+   * signed in before) allowed in LOGIN_ID_FAIL_WINDOW_S before exponential backoff starts: the k-th
+   * failure beyond it blocks the id there for min(BASE × 2^(k−1), MAX) seconds.
+   */
+  LOGIN_ID_FAIL_FREE: int(10, 1, 10_000),
+  LOGIN_ID_FAIL_WINDOW_S: int(86_400, 60, 30 * 86_400),
+  LOGIN_ID_BACKOFF_BASE_S: int(30, 1, 86_400),
+  LOGIN_ID_BACKOFF_MAX_S: int(1800, 1, 86_400),
+  /**
+   * A successful sign-in makes that address the person's usual terminal for this many days (at
+   * most 24: the in-memory limit store expires keys with a timer, which cannot exceed 2^31 ms).
+   */
+  LOGIN_KNOWN_ADDRESS_DAYS: int(14, 1, 24),
+  /** Session checks are served from memory for this long (0: always ask the database)… */
+  SESSION_CACHE_TTL_S: int(30, 0, 300),
+  /** …and, only while the database cannot answer, for this long since the last real check. */
+  SESSION_CACHE_STALE_S: int(300, 0, 86_400),
+  SESSION_CACHE_MAX: int(20_000, 0, 1_000_000),
+  /** A sign-in or session check the database has not answered within this is `unavailable`. */
+  AUTH_DB_TIMEOUT_MS: int(2000, 100, 60_000),
+  /**
+   * scrypt cost as log2(N) (r=8, p=1). The default 17 is OWASP's recommendation; keep it in
+   * production. The minimum 12 exists only so that test runs can hash faster.
+   */
+  PASSWORD_HASH_LOG_N: int(17, 12, 20),
 });
 
 export type Config = z.infer<typeof configSchema>;

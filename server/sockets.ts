@@ -8,7 +8,8 @@ import type { Services } from './services.js';
 
 /**
  * The real-time side: the handshake is authenticated with the session (cookie or `auth.token`);
- * a connection without one fails with the message `unauthenticated`. Each connection joins its
+ * a connection without one fails with the message `unauthenticated`, one whose session cannot be
+ * checked now (database down) with `unavailable`. Each connection joins its
  * user's room and its session's room.
  */
 export function attachSockets(io: IoServer, s: Services): void {
@@ -23,7 +24,9 @@ export function attachSockets(io: IoServer, s: Services): void {
       if (socket.data.auth.user.mustChangePassword) throw new AppError('forbidden', 'change your temporary password first');
       next();
     } catch (err) {
-      next(new Error(err instanceof AppError && err.code !== 'unauthenticated' ? err.code : 'unauthenticated'));
+      // Only a session known to be missing is `unauthenticated`; one that could not be checked
+      // (database down or slow) is `unavailable`, and the client keeps the person signed in.
+      next(new Error(err instanceof AppError ? err.code : 'unavailable'));
     }
   });
 

@@ -21,21 +21,29 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** With `rate_limited` (and the HTTP `Retry-After` header): seconds to wait before trying again. */
+  retryAfterS?: number;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  readonly retryAfterS?: number;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, details: { retryAfterS?: number } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_STATUS[code];
+    if (details.retryAfterS !== undefined) this.retryAfterS = details.retryAfterS;
   }
 
   toJSON(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryAfterS !== undefined ? { retryAfterS: this.retryAfterS } : {}),
+    };
   }
 }
 

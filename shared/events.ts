@@ -59,4 +59,9 @@ export interface InterServerEvents {
   'presence:pushed': (changes: { userId: string; signature: string }[]) => void;
   /** A conversation's members changed: drop its cached membership (ConversationsService.membersChanged). */
   'conversation:membersChanged': (conversationId: string) => void;
+  /**
+   * Sessions revoked (logout, account disabled, password reset): every process drops them from
+   * its session cache, then acknowledges, so the revoking request answers only once all have.
+   */
+  'auth:forget': (target: { sessionIds: string[]; userIds: string[] }, ack: (done: true) => void) => void;
 }

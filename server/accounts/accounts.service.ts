@@ -4,6 +4,7 @@ import type { ChangePasswordBody, SessionInfo, UpdateUserBody } from '../../shar
 import type { User } from '../../shared/schemas/auth.js';
 import type { AuthContext, AuthService } from '../auth/auth.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { checkNewPassword } from '../auth/password-policy.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import { sessionRoom, type Realtime } from '../realtime.js';
 
@@ -33,6 +34,8 @@ export class AccountsService {
     }
     const user = await this.directory.updateUser(userId, patch);
     if (user.disabled) await this.endSessions(userId);
+    // Sessions checked a moment ago carry the old name and role: they are looked up afresh.
+    else await this.auth.forgetSessions(userId);
     return user;
   }
 
@@ -60,9 +63,7 @@ export class AccountsService {
       throw new AppError('forbidden', 'the current password is not right');
     }
     if (input.newPassword === input.currentPassword) throw new AppError('bad_request', 'choose a password different from the current one');
-    if (input.newPassword.toLowerCase().includes(me.user.loginId.toLowerCase())) {
-      throw new AppError('bad_request', 'the password must not contain your login id');
-    }
+    checkNewPassword(input.newPassword, me.user.loginId);
     await this.directory.setPasswordHash(me.user.id, await hashPassword(input.newPassword), false);
     await this.endSessions(me.user.id, me.sessionId);
   }

@@ -24,6 +24,8 @@ export async function bootstrapAdmin(config: Config, directory: DirectoryService
   } catch (err) {
     // Another process starting at the same moment created it first: that is fine.
     if (err instanceof AppError && err.code === 'conflict' && (await directory.hasAdmin())) return;
+    // A weak ADMIN_PASSWORD stops the start with a message naming the variable.
+    if (err instanceof AppError && err.code === 'bad_request') throw new Error(`ADMIN_PASSWORD refused: ${err.message}`);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { Router, type CookieOptions } from 'express';
+import { AppError } from '../../shared/errors.js';
 import { loginBodySchema } from '../../shared/schemas/auth.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime.js';
@@ -11,19 +12,31 @@ import { SESSION_COOKIE } from './token.js';
 export function authRoutes(auth: AuthService, realtime: Realtime, config: Config): Router {
   const router = Router();
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, path: '/' };
+  // Revocations must reach the session caches of the other processes.
+  auth.useRealtime(realtime.io);
 
   router.post('/auth/login', async (req, res) => {
     const body = parse(loginBodySchema, req.body);
-    const { token, user } = await auth.login(body, req.ip ?? 'unknown', req.headers['user-agent']);
-    res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: config.SESSION_TTL_HOURS * 3600_000 });
-    res.json({ token, user });
+    try {
+      const { token, user } = await auth.login(body, req.ip ?? 'unknown', req.headers['user-agent']);
+      res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: config.SESSION_TTL_HOURS * 3600_000 });
+      res.json({ token, user });
+    } catch (err) {
+      // A 429 says how long to wait, in the header (RFC 9110) as well as in the body.
+      if (err instanceof AppError && err.retryAfterS !== undefined) res.set('Retry-After', String(err.retryAfterS));
+      throw err;
+    }
   });
 
   router.post('/auth/logout', requireSession(auth, { duringPasswordChange: true }), async (req, res) => {
     const { sessionId } = authOf(req);
-    await auth.logout(sessionId);
-    await realtime.disconnectSession(sessionId);
-    res.clearCookie(SESSION_COOKIE, cookie);
+    try {
+      await auth.logout(sessionId);
+    } finally {
+      // Even if the database could not delete the session (503), this browser and these sockets end now.
+      await realtime.disconnectSession(sessionId);
+      res.clearCookie(SESSION_COOKIE, cookie);
+    }
     res.status(204).end();
   });
 

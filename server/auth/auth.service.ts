@@ -7,8 +7,10 @@ import type { LoginBody, User } from '../../shared/schemas/auth.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { Limiters } from '../lib/limiter.js';
+import type { IoServer } from '../realtime.js';
 import { LoginLimiter } from './login-limiter.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { configurePasswordHashing, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { SessionCache } from './session-cache.js';
 import { sessionModel, type SessionDoc } from './session.model.js';
 
 /** Who is asking: set from the session, never from a payload. */
@@ -18,68 +20,211 @@ export interface AuthContext {
   expiresAt: Date;
 }
 
+interface Revocation {
+  sessionIds: string[];
+  userIds: string[];
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Sign-in and sessions. The only writer of the `sessions` collection. */
+/** How long other processes get to confirm they dropped a revoked session from their cache. */
+const FORGET_ACK_TIMEOUT_MS = 2000;
+
+/**
+ * Sign-in and sessions. The only writer of the `sessions` collection.
+ *
+ * A session that cannot be checked because the database is down or slow is `unavailable`, never
+ * `unauthenticated`: only the database saying "no such session" (or an expired one) signs anyone
+ * out. Checks are served from a short-lived in-process cache (SessionCache); revocations drop it
+ * here and, through the Socket.IO adapter, in every other process before they are acknowledged.
+ */
 export class AuthService {
   private readonly sessions: Model<SessionDoc>;
   private readonly limiter: LoginLimiter;
+  private readonly cache: SessionCache;
+  private io: IoServer | undefined;
 
   constructor(
     conn: Connection,
     private readonly config: Config,
     private readonly directory: DirectoryService,
-    limiters: Limiters,
+    private readonly limiters: Limiters,
   ) {
     this.sessions = sessionModel(conn);
     this.limiter = new LoginLimiter(config, limiters);
+    this.cache = new SessionCache({
+      ttlMs: config.SESSION_CACHE_TTL_S * 1000,
+      staleMs: config.SESSION_CACHE_STALE_S * 1000,
+      max: config.SESSION_CACHE_MAX,
+    });
+    configurePasswordHashing({ logN: config.PASSWORD_HASH_LOG_N });
   }
 
   async init(): Promise<void> {
     await this.sessions.createIndexes();
   }
 
-  /** Wrong password and unknown login id answer exactly alike (same error, same work). */
+  /**
+   * Revocations reach the other processes through the Socket.IO adapter (Redis): each drops the
+   * sessions from its cache and acknowledges.
+   */
+  useRealtime(io: IoServer): void {
+    this.io = io;
+    io.on('auth:forget', (target, ack) => {
+      if (!isRevocation(target)) return;
+      this.cache.forget(target);
+      if (typeof ack === 'function') ack(true);
+    });
+  }
+
+  /**
+   * Wrong password and unknown login id answer exactly alike (same error, same work). Only a wrong
+   * password counts toward the limits (login-limiter.ts).
+   */
   async login(input: LoginBody, ip: string, userAgent?: string): Promise<{ token: string; user: User; sessionId: string }> {
-    await this.limiter.attempt(input.loginId, ip);
-    const found = await this.directory.findCredentials(input.loginId);
-    const ok = await verifyPassword(input.password, found?.passwordHash ?? (await dummyHash()));
-    // A disabled account answers exactly like a wrong password.
-    if (!found || !ok || found.user.disabled) throw new AppError('unauthenticated', 'wrong login id or password');
-    await this.limiter.succeeded(input.loginId, ip);
+    const found = await this.limiter.attempt(input.loginId, ip, async () => {
+      const credentials = await this.db(() => this.directory.findCredentials(input.loginId));
+      const ok = await verifyPassword(input.password, credentials?.passwordHash ?? (await dummyHash()));
+      // A disabled account answers exactly like a wrong password.
+      return credentials && ok && !credentials.user.disabled ? credentials : undefined;
+    });
+    if (needsRehash(found.passwordHash)) await this.rehash(found.user.id, found.passwordHash, input.password);
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    const session = await this.sessions.create({
-      tokenHash: hashToken(token),
-      userId: found.user.id,
-      ip,
-      ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_HOURS * 3600_000),
-    });
+    const session = await this.db(() =>
+      this.sessions.create({
+        tokenHash: hashToken(token),
+        userId: found.user.id,
+        ip,
+        ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_HOURS * 3600_000),
+      }),
+    );
     return { token, user: found.user, sessionId: session._id.toString() };
   }
 
-  /** The session behind a token, or `unauthenticated`. */
+  /**
+   * The session behind a token: `unauthenticated` when there is none (or it expired), `unavailable`
+   * when the database cannot say. A cached check is served without asking; past its TTL, while
+   * the database cannot answer, it is still served for SESSION_CACHE_STALE_S.
+   */
   async authenticate(token: string | undefined): Promise<AuthContext> {
     if (!token || token.length > 200) throw new AppError('unauthenticated', 'sign in first');
-    const session = await this.sessions.findOne({ tokenHash: hashToken(token) }).lean<SessionDoc>();
+    const tokenHash = hashToken(token);
+    const cached = this.cache.get(tokenHash);
+    if (cached) return cached;
+    try {
+      const ctx = await this.db(() => this.lookup(tokenHash));
+      this.cache.put(tokenHash, ctx);
+      return ctx;
+    } catch (err) {
+      const stale = err instanceof AppError && err.code === 'unavailable' ? this.cache.get(tokenHash, true) : undefined;
+      if (stale) return stale;
+      throw err;
+    }
+  }
+
+  /**
+   * Whether a session still exists (the socket's second look after joining its rooms): revoked
+   * here → no; cached → yes; otherwise the database. If the database cannot answer, yes: the
+   * handshake checked it a moment ago, and a revocation since would have left its mark here.
+   */
+  async isLive(sessionId: string): Promise<boolean> {
+    if (this.cache.isRevokedSession(sessionId)) return false;
+    if (this.cache.hasSession(sessionId)) return true;
+    try {
+      const session = await this.db(() =>
+        this.sessions.findById(sessionId, { expiresAt: 1 }).lean<{ expiresAt: Date }>().exec(),
+      );
+      return !!session && session.expiresAt.getTime() > Date.now();
+    } catch {
+      return !this.cache.isRevokedSession(sessionId);
+    }
+  }
+
+  /**
+   * Ends a session: deleted in the database, and dropped from every process's cache. The cache
+   * is dropped even when the database cannot be reached (the answer is then `unavailable`), so a
+   * cached check never outlives a logout.
+   */
+  async logout(sessionId: string): Promise<void> {
+    let failure: unknown;
+    await this.db(() => this.sessions.deleteOne({ _id: sessionId }).exec()).catch((err: unknown) => (failure = err));
+    await this.forget({ sessionIds: [sessionId], userIds: [] });
+    if (failure) throw failure;
+  }
+
+  /** For revocations made elsewhere (a session ended by an admin): drop it from every cache. */
+  forgetSession(sessionId: string): Promise<void> {
+    return this.forget({ sessionIds: [sessionId], userIds: [] });
+  }
+
+  /** For revocations of a person (disabled, password reset): drop all their sessions from every cache. */
+  forgetSessions(userId: string): Promise<void> {
+    return this.forget({ sessionIds: [], userIds: [userId] });
+  }
+
+  private async forget(target: Revocation): Promise<void> {
+    this.cache.forget(target);
+    // Only the Redis adapter carries events between processes; the in-memory one has nobody to tell.
+    if (!this.io || !this.limiters.shared) return;
+    await new Promise<void>((resolve) => {
+      // The adapter gives up waiting after its requestsTimeout; never hold the revocation longer than ours.
+      const timer = setTimeout(resolve, FORGET_ACK_TIMEOUT_MS);
+      this.io!.serverSideEmit('auth:forget', target, (err: Error | null) => {
+        if (err) console.warn('[auth] not every server process confirmed a session revocation in time');
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async lookup(tokenHash: string): Promise<AuthContext> {
+    const session = await this.sessions.findOne({ tokenHash }).lean<SessionDoc>().exec();
     if (!session || session.expiresAt.getTime() <= Date.now()) {
       throw new AppError('unauthenticated', 'session expired or signed out');
     }
-    const user = await this.directory.getUser(session.userId.toString()).catch(() => null);
+    const user = await this.directory.getUser(session.userId.toString()).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') return null;
+      throw err;
+    });
     if (!user || user.disabled) throw new AppError('unauthenticated', 'account no longer exists or is disabled');
     return { user, sessionId: session._id.toString(), expiresAt: session.expiresAt };
   }
 
-  /** Whether a session still exists and has not expired (logout deletes it). */
-  async isLive(sessionId: string): Promise<boolean> {
-    const session = await this.sessions.findById(sessionId, { expiresAt: 1 }).lean<{ expiresAt: Date }>();
-    return !!session && session.expiresAt.getTime() > Date.now();
+  /** The password was just proven: store it again at today's cost. A failure here fails no sign-in. */
+  private async rehash(userId: string, oldHash: string, password: string): Promise<void> {
+    try {
+      const next = await hashPassword(password);
+      await this.db(() => this.directory.replacePasswordHash(userId, oldHash, next));
+    } catch (err) {
+      console.warn(`[auth] could not upgrade a password hash (user ${userId}): ${(err as Error).message}`);
+    }
   }
 
-  async logout(sessionId: string): Promise<void> {
-    await this.sessions.deleteOne({ _id: sessionId });
+  /**
+   * A database call with a deadline: no answer within AUTH_DB_TIMEOUT_MS, or any database error,
+   * is `unavailable`. Errors the call means (AppError) pass through. A late answer is ignored.
+   */
+  private async db<T>(call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AppError('unavailable', 'the database is not answering; try again shortly')),
+        this.config.AUTH_DB_TIMEOUT_MS,
+      );
+    });
+    const work = call();
+    work.catch(() => undefined); // after the deadline, a late failure is nobody's to handle
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('unavailable', 'the database cannot be reached; try again shortly');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // ── account lifecycle ───────────────────────────────────────
@@ -91,9 +236,11 @@ export class AuthService {
   async revokeSessions(userId: string, keep?: string): Promise<string[]> {
     const filter = { userId: new Types.ObjectId(userId), ...(keep ? { _id: { $ne: new Types.ObjectId(keep) } } : {}) };
     const doomed = await this.sessions.find(filter, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-    if (doomed.length === 0) return [];
-    await this.sessions.deleteMany({ _id: { $in: doomed.map((d) => d._id) } });
-    return doomed.map((d) => d._id.toString());
+    if (doomed.length > 0) await this.sessions.deleteMany({ _id: { $in: doomed.map((d) => d._id) } });
+    const ids = doomed.map((d) => d._id.toString());
+    // Cached checks must not outlive the revocation, here or in other processes.
+    await this.forget({ sessionIds: ids, userIds: keep ? [] : [userId] });
+    return ids;
   }
 
   /** The person's own live sessions, newest first. */
@@ -116,5 +263,12 @@ export class AuthService {
   async endOwnSession(userId: string, sessionId: string): Promise<void> {
     const res = await this.sessions.deleteOne({ _id: new Types.ObjectId(sessionId), userId: new Types.ObjectId(userId) });
     if (res.deletedCount === 0) throw new AppError('not_found', 'no such session');
+    await this.forgetSession(sessionId);
   }
+}
+
+function isRevocation(value: unknown): value is Revocation {
+  const v = value as Partial<Revocation> | null;
+  const ids = (x: unknown) => Array.isArray(x) && x.every((id) => typeof id === 'string' && id.length <= 64);
+  return !!v && typeof v === 'object' && ids(v.sessionIds) && ids(v.userIds);
 }

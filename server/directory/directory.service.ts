@@ -4,6 +4,7 @@ import type { User } from '../../shared/schemas/auth.js';
 import type { CreateDepartmentBody, CreateUserBody, Department } from '../../shared/schemas/directory.js';
 import { ADMIN_USERS_PAGE_SIZE, type AdminUsersPage, type AdminUsersQuery, type UpdateUserBody } from '../../shared/schemas/accounts.js';
 import { hashPassword } from '../auth/password.js';
+import { checkNewPassword } from '../auth/password-policy.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { departmentModel, type DepartmentDoc } from './department.model.js';
 import { compareByReading, normalizeForSearch } from './kana.js';
@@ -101,6 +102,7 @@ export class DirectoryService {
   // ── users ───────────────────────────────────────────────────
 
   async createUser(input: CreateUserBody): Promise<User> {
+    checkNewPassword(input.password, input.loginId);
     if (!(await this.departments.exists({ _id: input.departmentId }))) {
       throw new AppError('not_found', 'department not found');
     }
@@ -219,5 +221,13 @@ export class DirectoryService {
       this.users.countDocuments(filter),
     ]);
     return { users: docs.map(toUserDto), total, page, pageSize };
+  }
+
+  /**
+   * Replaces a password hash with a stronger one of the same password (auth's rehash on sign-in),
+   * only if it is still the hash that was verified: a password changed meanwhile stays changed.
+   */
+  async replacePasswordHash(userId: string, verifiedHash: string, nextHash: string): Promise<void> {
+    await this.users.updateOne({ _id: userId, passwordHash: verifiedHash }, { $set: { passwordHash: nextHash } });
   }
 }

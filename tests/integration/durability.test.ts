@@ -48,7 +48,7 @@ describe('durability', () => {
     const dbUri = testDbUri(`boot_${randomUUID().slice(0, 8)}`);
     const [x, y] = await Promise.all([startTestServer({ dbUri }), startTestServer({ dbUri })]);
     cleanup.push(() => x.stop(), () => y.stop());
-    const admin = await login(x.url, 'admin', 'admin-password-1');
+    const admin = await login(x.url, 'admin', 'kanrisha-pw-2026');
     const admins = (await admin.api.get('/api/users?q=admin')).body.filter((u: { role: string }) => u.role === 'admin');
     expect(admins).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../server/config.js';
-import { ADMIN } from './server.js';
+import { ADMIN, TEST_PASSWORD_HASH_LOG_N } from './server.js';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-process.ts');
 
@@ -22,7 +22,7 @@ export function startChildServer(dbUri: string, config: Partial<Config> = {}, po
       ...process.env,
       TEST_SERVER_MONGO_URI: dbUri,
       TEST_SERVER_PORT: String(port),
-      TEST_SERVER_CONFIG: JSON.stringify({ ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, ...config }),
+      TEST_SERVER_CONFIG: JSON.stringify({ ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, PASSWORD_HASH_LOG_N: TEST_PASSWORD_HASH_LOG_N, ...config }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,7 +7,9 @@ import { testDbUri } from './database.js';
 import { Api } from './http.js';
 import { connectSocket, type ClientSocket } from './sockets.js';
 
-export const ADMIN = { loginId: 'admin', password: 'admin-password-1' };
+export const ADMIN = { loginId: 'admin', password: 'kanrisha-pw-2026' };
+/** The test-only scrypt cost (the minimum PASSWORD_HASH_LOG_N allows). */
+export const TEST_PASSWORD_HASH_LOG_N = 12;
 
 export interface TestServer {
   server: RunningServer;
@@ -35,6 +37,9 @@ export async function startTestServer(
       ADMIN_PASSWORD: ADMIN.password,
       // Many sign-ins come from 127.0.0.1 in a test run.
       LOGIN_FAIL_LIMIT_PER_IP: 10_000,
+      // scrypt at 2^12 instead of the production 2^17 (~0.7 s per hash here): the suite creates
+      // hundreds of people. tests/integration/passwords.test.ts runs the real default.
+      PASSWORD_HASH_LOG_N: TEST_PASSWORD_HASH_LOG_N,
       ...opts.config,
     },
   });

@@ -1,12 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from './state';
 import { useI18n } from '../i18n/i18n';
+import { useServerTrouble } from '../net/server-trouble';
 
 /** Says so while the real-time connection is down, and briefly when it is back. */
 export function ConnectionBanner() {
   const { t } = useI18n();
   const connection = useApp((s) => s.connection);
   const everConnected = useApp((s) => s.everConnected);
+  // The server answers but cannot serve now (503 / handshake `unavailable`): still signed in.
+  const trouble = useServerTrouble();
   const [showBack, setShowBack] = useState(false);
   const [slowStart, setSlowStart] = useState(false);
   const wasDown = useRef(false);
@@ -28,9 +31,10 @@ export function ConnectionBanner() {
     }
   }, [connection]);
 
-  const down = connection === 'disconnected' || (connection === 'connecting' && everConnected);
+  const down = trouble || connection === 'disconnected' || (connection === 'connecting' && everConnected);
   let text = '';
-  if (down) text = t('conn.disconnected');
+  if (trouble) text = t('conn.serverTrouble');
+  else if (down) text = t('conn.disconnected');
   else if (slowStart) text = t('conn.connecting');
   else if (showBack) text = t('conn.reconnected');
   return (
@@ -39,7 +43,7 @@ export function ConnectionBanner() {
       role="status"
       aria-live="assertive"
       data-testid="connection-banner"
-      data-state={down ? 'down' : showBack ? 'back' : 'up'}
+      data-state={trouble ? 'trouble' : down ? 'down' : showBack ? 'back' : 'up'}
       data-connection={connection}
     >
       {text}

@@ -1,8 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type Translate } from '../i18n/i18n';
 import { ApiError } from '../net/api';
 import { LanguageSelect } from '../app/LanguageSelect';
 import { signIn } from './session';
+
+/** What the sign-in screen says about a failed attempt; a 429 says how long to wait, in whole minutes. */
+export function signInErrorText(err: unknown, t: Translate): string {
+  const code = err instanceof ApiError ? err.code : 'internal';
+  if (code === 'rate_limited') {
+    const seconds = err instanceof ApiError ? err.retryAfterS : undefined;
+    return seconds ? t('auth.retryInMinutes', { n: Math.max(1, Math.ceil(seconds / 60)) }) : t('auth.rateLimited');
+  }
+  if (code === 'unavailable' || code === 'internal') return t('auth.unavailable');
+  return t('auth.failed');
+}
 
 export function SignIn({ notice }: { notice?: 'expired' }) {
   const { t } = useI18n();
@@ -18,8 +29,7 @@ export function SignIn({ notice }: { notice?: 'expired' }) {
     try {
       await signIn(loginId.trim(), password);
     } catch (err) {
-      const code = err instanceof ApiError ? err.code : 'internal';
-      setError(code === 'rate_limited' ? t('auth.rateLimited') : code === 'unavailable' || code === 'internal' ? t('auth.unavailable') : t('auth.failed'));
+      setError(signInErrorText(err, t));
       setBusy(false);
     }
   }

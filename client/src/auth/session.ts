@@ -5,6 +5,7 @@ import { navigate } from '../app/router';
 import { createStore, useStore } from '../app/store';
 import { api, ApiError, setUnauthenticatedHandler } from '../net/api';
 import { connectSocket, disconnectSocket, setSessionEndedHandler } from '../net/socket';
+import { backoffMs } from '../net/server-trouble';
 import { loadConversations, loadUsers } from '../net/sync';
 import { clearDrafts } from '../composer/Composer';
 import { stopHeartbeat } from '../presence/telework';
@@ -28,11 +29,20 @@ export function useSession(): SessionState {
   return useStore(sessionStore, (s) => s);
 }
 
-export async function restoreSession(): Promise<void> {
+/**
+ * A reload asks whether the cookie is still good. Only a 401 means no: when the server cannot
+ * answer now (503, or unreachable) the page keeps asking, with backoff, instead of showing the
+ * sign-in screen to someone who is signed in.
+ */
+export async function restoreSession(attempt = 0): Promise<void> {
   try {
     const { user } = await api.get<{ user: User }>('/api/me');
     start(user);
-  } catch {
+  } catch (error) {
+    if (error instanceof ApiError && error.status !== 401 && (error.code === 'unavailable' || error.code === 'internal')) {
+      setTimeout(() => void restoreSession(attempt + 1), backoffMs(attempt));
+      return;
+    }
     sessionStore.set(() => ({ status: 'signedOut' }));
   }
 }

@@ -185,4 +185,6 @@ export const en: Record<MessageKey, string> = {
   'conv.system.titleChanged': 'The conversation was renamed “{title}”',
   'conv.leave': 'Leave',
   'conv.leaveConfirm': 'Leave “{title}”? You will no longer be able to read this conversation.',
+  'conn.serverTrouble': 'The server is having trouble right now. Reconnecting automatically…',
+  'auth.retryInMinutes': 'Too many attempts. Try again in {n} min.',
 };

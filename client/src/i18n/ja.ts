@@ -183,6 +183,8 @@ export const ja = {
   'conv.system.titleChanged': '会話名が「{title}」に変わりました',
   'conv.leave': '退出',
   'conv.leaveConfirm': '「{title}」から退出しますか? 退出すると、この会話は読めなくなります。',
+  'conn.serverTrouble': 'サーバーに一時的に接続できません。自動で再接続します…',
+  'auth.retryInMinutes': '試行回数が多すぎます。あと{n}分で再試行できます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;

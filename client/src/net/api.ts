@@ -1,15 +1,19 @@
 import { isErrorCode, type ErrorBody, type ErrorCode } from '../../../shared/errors.js';
+import { reportServerFine, reportServerTrouble } from './server-trouble';
 
 /** A failed request: the server's error code (PROTOCOL.md), or `unavailable` for network failures. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** With `rate_limited`: how many seconds the server asks us to wait. */
+  readonly retryAfterS?: number;
 
-  constructor(code: ErrorCode, status: number, message: string) {
+  constructor(code: ErrorCode, status: number, message: string, retryAfterS?: number) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    if (retryAfterS !== undefined) this.retryAfterS = retryAfterS;
   }
 
   toBody(): ErrorBody {
@@ -51,13 +55,18 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   } catch {
     throw new ApiError('unavailable', 0, 'network error');
   }
+  // 503: the server is up but cannot serve now (its database is down): say so, keep the session.
+  if (response.status === 503) reportServerTrouble();
+  else if (response.ok) reportServerFine();
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = (data as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const error = (data as { error?: { code?: unknown; message?: unknown; retryAfterS?: unknown } } | undefined)?.error;
     const code: ErrorCode = isErrorCode(error?.code) ? error.code : response.status >= 500 ? 'internal' : 'bad_request';
+    // Only a real 401 ends the session; 503 (`unavailable`) never does.
     if (response.status === 401 && path !== '/api/auth/login') onUnauthenticated();
-    throw new ApiError(code, response.status, typeof error?.message === 'string' ? error.message : response.statusText);
+    const retryAfterS = typeof error?.retryAfterS === 'number' ? error.retryAfterS : Number(response.headers.get('Retry-After')) || undefined;
+    throw new ApiError(code, response.status, typeof error?.message === 'string' ? error.message : response.statusText, retryAfterS);
   }
   return data as T;
 }

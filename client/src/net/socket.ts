@@ -16,6 +16,7 @@ import {
 import { conversationChanged, conversationRemoved } from '../conversations/list';
 import { fetchNewer, resync } from './sync';
 import { flushOutbox, outboxDisconnected } from '../composer/outbox';
+import { backoffMs, reportServerFine, reportServerTrouble } from './server-trouble';
 
 /**
  * The one module that owns the Socket.IO connection (like Excalidraw's Portal): it connects after
@@ -28,6 +29,8 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 15_000;
 
 let socket: AppSocket | null = null;
+/** Handshakes refused in a row (not counting network errors, which socket.io-client retries itself). */
+let refusals = 0;
 let onSessionEnded: () => void = () => {};
 const messageListeners = new Set<(message: Message) => void>();
 const overviewListeners = new Set<(event: OverviewMemberEvent) => void>();
@@ -49,6 +52,8 @@ export function connectSocket(): void {
   appStore.set((st) => ({ ...st, connection: 'connecting' }));
 
   s.on('connect', () => {
+    refusals = 0;
+    reportServerFine();
     appStore.set((st) => ({ ...st, connection: 'connected', everConnected: true }));
     for (const departmentId of watched) s.emit('overview:watch', { departmentId }, () => {});
     // What was written while offline goes out now, in order, ahead of anything typed from here
@@ -65,9 +70,12 @@ export function connectSocket(): void {
   s.on('connect_error', (error) => {
     appStore.set((st) => ({ ...st, connection: st.everConnected ? 'disconnected' : 'connecting' }));
     // A refusal by the server's middleware is not retried by socket.io-client; network errors are.
+    // Only `unauthenticated` ends the session; `unavailable` (the server cannot check it now, e.g.
+    // its database is down) keeps the person signed in and retries with backoff.
     if (!s.active) {
-      if (error.message === 'unauthenticated') onSessionEnded();
-      else setTimeout(() => socket === s && s.connect(), 3000);
+      if (error.message === 'unauthenticated') return onSessionEnded();
+      if (error.message === 'unavailable') reportServerTrouble();
+      setTimeout(() => socket === s && s.connect(), backoffMs(refusals++));
     }
   });
 
