@@ -4,7 +4,8 @@ import type { User } from '../../shared/schemas/auth.js';
 import type { Conversation, CreateConversationBody } from '../../shared/schemas/conversations.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
-import type { MessageQueries } from '../messaging/message.queries.js';
+import { toMessageDto, type MessageQueries } from '../messaging/message.queries.js';
+import type { MessageDoc } from '../messaging/message.model.js';
 import type { Realtime } from '../realtime.js';
 import { conversationModel, type ConversationDoc } from './conversation.model.js';
 import { readMarkModel, type ReadMarkDoc } from './readmark.model.js';
@@ -165,6 +166,115 @@ export class ConversationsService {
       createdAt: doc.createdAt.toISOString(),
     };
   }
+
+  // ── batched reads for server/sync ───────────────────────────
+  // Added for the one-request resync (server/sync/README.md). Deliberately separate from
+  // listFor/toDto (being rewritten to be batched): one round trip per collection, whatever the
+  // number of conversations. Once toDto is batched, viewsFor can delegate to it.
+
+  /** The caller's conversations (at most 1,000, latest activity first) with every read mark of each. */
+  async syncStatesOf(userId: string): Promise<ConversationSyncState[]> {
+    const docs = await this.conversations
+      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1 })
+      .sort({ lastActivityAt: -1 })
+      .limit(1000)
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds'>[]>();
+    if (docs.length === 0) return [];
+    const marks = await this.readMarks
+      .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1 })
+      .lean<ReadMarkDoc[]>();
+    const byConversation = new Map<string, Record<string, number>>();
+    for (const m of marks) {
+      const id = m.conversationId.toString();
+      const seqs = byConversation.get(id) ?? {};
+      seqs[m.userId.toString()] = m.seq;
+      byConversation.set(id, seqs);
+    }
+    return docs.map((d) => ({
+      id: d._id.toString(),
+      kind: d.kind,
+      title: d.title ?? '',
+      memberIds: d.memberIds.map(String),
+      readSeqs: byConversation.get(d._id.toString()) ?? {},
+    }));
+  }
+
+  /**
+   * The viewer's DTOs of these conversations (the same as getFor gives), skipping any the viewer
+   * is not a member of, in one round trip per collection: conversations, read marks, users (for
+   * untitled ones), the latest message of each, and the unread counts.
+   */
+  async viewsFor(viewerId: string, conversationIds: readonly string[]): Promise<Conversation[]> {
+    if (conversationIds.length === 0) return [];
+    const docs = await this.conversations
+      .find({ _id: { $in: conversationIds.map(oid) }, memberIds: oid(viewerId) })
+      .lean<ConversationDoc[]>();
+    if (docs.length === 0) return [];
+    const ids = docs.map((d) => d._id);
+    const untitled = [...new Set(docs.filter((d) => d.kind === 'dm' || !d.title).flatMap((d) => d.memberIds.map(String)))];
+    const [marks, latest, users] = await Promise.all([
+      this.readMarks.find({ conversationId: { $in: ids } }).lean<ReadMarkDoc[]>(),
+      // Walks the {conversationId, seq} index backwards: the first entry of each conversation is its latest.
+      this.messages.messages.aggregate<{ _id: Types.ObjectId; doc: MessageDoc }>([
+        { $match: { conversationId: { $in: ids } } },
+        { $sort: { conversationId: -1, seq: -1 } },
+        { $group: { _id: '$conversationId', doc: { $first: '$$ROOT' } } },
+      ]),
+      untitled.length ? this.directory.getUsers(untitled) : Promise.resolve([] as User[]),
+    ]);
+    const latestOf = new Map(latest.map((l) => [l._id.toString(), toMessageDto(l.doc)]));
+    const readSeqsOf = new Map<string, Record<string, number>>();
+    for (const d of docs) readSeqsOf.set(d._id.toString(), Object.fromEntries(d.memberIds.map((m) => [m.toString(), 0])));
+    for (const m of marks) readSeqsOf.get(m.conversationId.toString())![m.userId.toString()] = m.seq;
+    const unread = docs
+      .map((d) => ({ id: d._id, after: readSeqsOf.get(d._id.toString())![viewerId] ?? 0, last: latestOf.get(d._id.toString())?.seq ?? 0 }))
+      .filter((u) => u.last > u.after);
+    const counts = unread.length
+      ? await this.messages.messages.aggregate<{ _id: Types.ObjectId; n: number }>([
+          {
+            $match: {
+              $or: unread.map((u) => ({ conversationId: u.id, seq: { $gt: u.after } })),
+              senderId: { $ne: oid(viewerId) },
+              deletedAt: { $exists: false },
+            },
+          },
+          { $group: { _id: '$conversationId', n: { $sum: 1 } } },
+        ])
+      : [];
+    const unreadOf = new Map(counts.map((c) => [c._id.toString(), c.n]));
+    const userById = new Map(users.map((u) => [u.id, u]));
+    const dtos = docs.map((doc): Conversation => {
+      const id = doc._id.toString();
+      const memberIds = doc.memberIds.map(String);
+      const lastMessage = latestOf.get(id);
+      const readSeqs = readSeqsOf.get(id)!;
+      const members = doc.kind === 'dm' || !doc.title ? memberIds.flatMap((m) => userById.get(m) ?? []) : [];
+      return {
+        id,
+        kind: doc.kind,
+        title: doc.title || titleFor(members, viewerId),
+        memberIds,
+        lastSeq: lastMessage?.seq ?? 0,
+        ...(lastMessage ? { lastMessage } : {}),
+        unreadCount: unreadOf.get(id) ?? 0,
+        myLastReadSeq: readSeqs[viewerId] ?? 0,
+        readSeqs,
+        createdAt: doc.createdAt.toISOString(),
+      };
+    });
+    const activity = (c: Conversation) => c.lastMessage?.createdAt ?? c.createdAt;
+    return dtos.sort((a, b) => activity(b).localeCompare(activity(a)));
+  }
+}
+
+/** What server/sync compares to tell whether a conversation changed for a returning client. */
+export interface ConversationSyncState {
+  id: string;
+  kind: string;
+  title: string;
+  memberIds: string[];
+  /** Every stored read mark of the conversation, by user id. */
+  readSeqs: Record<string, number>;
 }
 
 /** A dm is titled with the other person's name; an untitled group with its members' names. */

@@ -6,6 +6,8 @@ export async function connectDatabase(uri: string): Promise<Connection> {
     serverSelectionTimeoutMS: 10_000,
     // Indexes are built explicitly by each service's init() (createIndexes), before the server listens.
     autoIndex: false,
+    // Lets tests count the commands a request sends (driver command monitoring).
+    monitorCommands: true,
   });
   await conn.asPromise();
   return conn;
