@@ -26,6 +26,13 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 15_000;
 
+/**
+ * Reconnect with jittered exponential backoff, so that 3,000 clients dropped by the same restart
+ * come back spread out: the first attempt 0.5–1.5 s after the drop, each next one twice as late,
+ * capped at 2–6 s (delay × (1 ± 0.5)). The catch-up then waits another 0–1 s (SYNC_JITTER_MS).
+ */
+const RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 4000, randomizationFactor: 0.5 } as const;
+
 let socket: AppSocket | null = null;
 let onSessionEnded: () => void = () => {};
 const messageListeners = new Set<(message: Message) => void>();
@@ -43,17 +50,19 @@ export function isConnected(): boolean {
 export function connectSocket(): void {
   if (socket) return;
   // The HttpOnly session cookie authenticates the handshake: no token is held by the page.
-  const s: AppSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false });
+  const s: AppSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false, ...RECONNECTION });
   socket = s;
   appStore.set((st) => ({ ...st, connection: 'connecting' }));
 
   s.on('connect', () => {
+    // A reconnect (not the first connect after sign-in) waits a random moment before catching up.
+    const returning = appStore.get().everConnected;
     appStore.set((st) => ({ ...st, connection: 'connected', everConnected: true }));
     for (const departmentId of watched) s.emit('overview:watch', { departmentId }, () => {});
     // What was written while offline goes out now, in order, ahead of anything typed from here
     // on; it does not wait for the catch-up, which runs alongside.
     void flushOutbox();
-    void resync();
+    void resync({ jitter: returning });
   });
   s.on('disconnect', (reason) => {
     appStore.set((st) => ({ ...st, connection: 'disconnected' }));
@@ -66,7 +75,7 @@ export function connectSocket(): void {
     // A refusal by the server's middleware is not retried by socket.io-client; network errors are.
     if (!s.active) {
       if (error.message === 'unauthenticated') onSessionEnded();
-      else setTimeout(() => socket === s && s.connect(), 3000);
+      else setTimeout(() => socket === s && s.connect(), 2000 + Math.random() * 2000);
     }
   });
 
@@ -104,7 +113,7 @@ function receiveMessage(message: Message): void {
   appStore.set((st) => messageArrived(st, message));
   if (gap) void fetchNewer(message.conversationId).catch(() => {}); // the next reconnect catches up
   // A message in a conversation we have not heard of: we were added to it while away.
-  if (!known) void resync({ threads: false });
+  if (!known) void resync();
   for (const listener of messageListeners) listener(message);
 }
 
