@@ -15,6 +15,7 @@ import { messagingRoutes } from './messaging/messaging.routes.js';
 import { presenceRoutes } from './presence/presence.routes.js';
 import type { Services } from './services.js';
 import { teleworkRoutes } from './telework/telework.routes.js';
+import { syncRoutes } from './sync/sync.routes.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
 import { checkOrigin } from './transport/origin.js';
 
@@ -57,6 +58,7 @@ export function buildApp(s: Services): Express {
   api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));
   api.use(presenceRoutes(s.presence));
+  api.use(syncRoutes(s.sync));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

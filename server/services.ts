@@ -12,6 +12,7 @@ import type { Realtime } from './realtime.js';
 import type { Clock, Monotonic } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
 import { TeleworkService } from './telework/telework.service.js';
+import { SyncService } from './sync/sync.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -25,6 +26,7 @@ export interface Services {
   messaging: MessagingService;
   presence: PresenceService;
   telework: TeleworkService;
+  sync: SyncService;
   clock: Clock;
   limiters: Limiters;
   extraRoutes: Router[];
@@ -47,6 +49,7 @@ export async function createServices(
   const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
   const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
+  const sync = new SyncService(conversations, messageQueries, directory, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
   return {
@@ -60,6 +63,7 @@ export async function createServices(
     messaging,
     presence,
     telework,
+    sync,
     clock,
     limiters,
     extraRoutes: [],

@@ -344,6 +344,63 @@ export class ConversationsService {
     const memberIds = doc.memberIds.map(String);
     return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds) };
   }
+
+  // ── batched reads for server/sync ───────────────────────────
+  // Added for the one-request resync (server/sync/README.md). Deliberately separate from
+  // listFor/toDto (being rewritten to be batched): one round trip per collection, whatever the
+  // number of conversations. Once toDto is batched, viewsFor can delegate to it.
+
+  /** The caller's conversations (at most 1,000, latest activity first) with every read mark of each. */
+  async syncStatesOf(userId: string): Promise<ConversationSyncState[]> {
+    const docs = await this.conversations
+      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1 })
+      .sort({ lastActivityAt: -1 })
+      .limit(1000)
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds'>[]>();
+    if (docs.length === 0) return [];
+    const marks = await this.readMarks
+      .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1 })
+      .lean<ReadMarkDoc[]>();
+    const byConversation = new Map<string, Record<string, number>>();
+    for (const m of marks) {
+      const id = m.conversationId.toString();
+      const seqs = byConversation.get(id) ?? {};
+      seqs[m.userId.toString()] = m.seq;
+      byConversation.set(id, seqs);
+    }
+    return docs.map((d) => ({
+      id: d._id.toString(),
+      kind: d.kind,
+      title: d.title ?? '',
+      memberIds: d.memberIds.map(String),
+      readSeqs: byConversation.get(d._id.toString()) ?? {},
+    }));
+  }
+
+  /**
+   * The viewer's DTOs of these conversations (the same as getFor gives), skipping any the viewer
+   * is not a member of, latest activity first: one read of the conversations, then `viewsOf`.
+   */
+  async viewsFor(viewerId: string, conversationIds: readonly string[]): Promise<Conversation[]> {
+    if (conversationIds.length === 0) return [];
+    const docs = await this.conversations
+      .find({ _id: { $in: conversationIds.map(oid) }, memberIds: oid(viewerId) })
+      .lean<ConversationDoc[]>();
+    const views = await this.viewsOf(docs.map((doc) => ({ doc, viewerId })));
+    const at = (c: Conversation) => c.lastMessage?.createdAt ?? c.createdAt;
+    return views.map((v) => v.conversation).sort((a, b) => at(b).localeCompare(at(a)));
+  }
+
+}
+
+/** What server/sync compares to tell whether a conversation changed for a returning client. */
+export interface ConversationSyncState {
+  id: string;
+  kind: string;
+  title: string;
+  memberIds: string[];
+  /** Every stored read mark of the conversation, by user id. */
+  readSeqs: Record<string, number>;
 }
 
 function toConversation(

@@ -1,12 +1,13 @@
 import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
-import type { CreateDepartmentBody, CreateUserBody, Department } from '../../shared/schemas/directory.js';
 import { ADMIN_USERS_PAGE_SIZE, type AdminUsersPage, type AdminUsersQuery, type UpdateUserBody } from '../../shared/schemas/accounts.js';
+import type { CreateDepartmentBody, CreateUserBody, Department, DirectoryListing } from '../../shared/schemas/directory.js';
 import { hashPassword } from '../auth/password.js';
 import { checkNewPassword } from '../auth/password-policy.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { departmentModel, type DepartmentDoc } from './department.model.js';
+import { directoryMetaModel, type DirectoryMetaDoc } from './directory-meta.model.js';
 import { compareByReading, normalizeForSearch } from './kana.js';
 import { userModel, type UserDoc } from './user.model.js';
 
@@ -37,10 +38,14 @@ function escapeRegex(text: string): string {
 export class DirectoryService {
   private readonly users: Model<UserDoc>;
   private readonly departments: Model<DepartmentDoc>;
+  private readonly meta: Model<DirectoryMetaDoc>;
+  /** The presence-free listing of one version, built once per process per version. */
+  private listingCache: { version: string; listing: Promise<DirectoryListing> } | null = null;
 
   constructor(conn: Connection) {
     this.users = userModel(conn);
     this.departments = departmentModel(conn);
+    this.meta = directoryMetaModel(conn);
   }
 
   async init(): Promise<void> {
@@ -53,7 +58,7 @@ export class DirectoryService {
     if (input.parentId && !(await this.departments.exists({ _id: input.parentId }))) {
       throw new AppError('not_found', 'parent department not found');
     }
-    const doc = await this.departments.create({ name: input.name, parentId: input.parentId ?? null });
+    const doc = await this.changing(() => this.departments.create({ name: input.name, parentId: input.parentId ?? null }));
     return toDepartmentDto(doc.toObject());
   }
 
@@ -108,11 +113,14 @@ export class DirectoryService {
     }
     try {
       const { password, ...fields } = input;
-      const doc = await this.users.create({
-        ...fields,
-        searchText: normalizeForSearch([input.name, input.nameKana, input.loginId, input.staffNo].join(' ')),
-        passwordHash: await hashPassword(password),
-      });
+      const passwordHash = await hashPassword(password);
+      const doc = await this.changing(() =>
+        this.users.create({
+          ...fields,
+          searchText: normalizeForSearch([input.name, input.nameKana, input.loginId, input.staffNo].join(' ')),
+          passwordHash,
+        }),
+      );
       return toUserDto(doc.toObject());
     } catch (err) {
       const dup = isDuplicateKey(err);
@@ -176,16 +184,18 @@ export class DirectoryService {
     const { title, ...rest } = patch;
     const name = patch.name ?? current.name;
     const nameKana = patch.nameKana ?? current.nameKana;
-    const doc = await this.users
-      .findByIdAndUpdate(
-        id,
-        {
-          $set: { ...rest, searchText: normalizeForSearch([name, nameKana, current.loginId, current.staffNo].join(' ')), ...(title ? { title } : {}) },
-          ...(title === '' ? { $unset: { title: 1 } } : {}),
-        },
-        { returnDocument: 'after' },
-      )
-      .lean<UserDoc>();
+    const doc = await this.changing(() =>
+      this.users
+        .findByIdAndUpdate(
+          id,
+          {
+            $set: { ...rest, searchText: normalizeForSearch([name, nameKana, current.loginId, current.staffNo].join(' ')), ...(title ? { title } : {}) },
+            ...(title === '' ? { $unset: { title: 1 } } : {}),
+          },
+          { returnDocument: 'after' },
+        )
+        .lean<UserDoc>(),
+    );
     if (!doc) throw new AppError('not_found', 'user not found');
     return toUserDto(doc);
   }
@@ -230,4 +240,46 @@ export class DirectoryService {
   async replacePasswordHash(userId: string, verifiedHash: string, nextHash: string): Promise<void> {
     await this.users.updateOne({ _id: userId, passwordHash: verifiedHash }, { $set: { passwordHash: nextHash } });
   }
+
+  // ── version (server/sync, GET /api/directory) ───────────────
+
+  /**
+   * The directory's version: changes whenever a user or department is written, by any process,
+   * and survives restarts (it is a database counter). Presence is not part of it.
+   */
+  async version(): Promise<string> {
+    const doc = await this.meta.findById(DIRECTORY_META_ID).lean<DirectoryMetaDoc>();
+    return String(doc?.version ?? 0);
+  }
+
+  /** Everyone and every department, without presence, for the version read just before. */
+  async listing(version: string): Promise<DirectoryListing> {
+    if (this.listingCache?.version !== version) {
+      const listing = Promise.all([this.listUsers({}), this.listDepartments()]).then(([users, departments]) => ({ version, users, departments }));
+      this.listingCache = { version, listing };
+      listing.catch(() => {
+        if (this.listingCache?.listing === listing) this.listingCache = null;
+      });
+    }
+    return this.listingCache.listing;
+  }
+
+  /**
+   * Every write to `users` or `departments` goes through here. The version is raised before the
+   * write and again after it: the second raise tells everyone who read the old data; the first
+   * makes sure that a crash between the write and the second raise still changes the version
+   * (only a reader in the instant between the first raise and the write could then stay stale).
+   */
+  private async changing<T>(write: () => Promise<T>): Promise<T> {
+    await this.raiseVersion();
+    const result = await write();
+    await this.raiseVersion();
+    return result;
+  }
+
+  private async raiseVersion(): Promise<void> {
+    await this.meta.updateOne({ _id: DIRECTORY_META_ID }, { $inc: { version: 1 } }, { upsert: true });
+  }
 }
+
+const DIRECTORY_META_ID = 'directory';

@@ -58,3 +58,13 @@ export const userWithPresenceSchema = userSchema.extend({ presence: presenceSche
 export type UserWithPresence = z.infer<typeof userWithPresenceSchema>;
 
 export { passwordSchema };
+
+/**
+ * `GET /api/directory`: everyone and every department, without presence (presence travels by
+ * `presence:watch`). `version` is also the response's ETag; it changes only when a user or a
+ * department is written, so `If-None-Match` with the held version answers 304 otherwise.
+ */
+export const directoryListingSchema = z
+  .object({ version: z.string(), users: z.array(userSchema), departments: z.array(departmentSchema) })
+  .strict();
+export type DirectoryListing = z.infer<typeof directoryListingSchema>;

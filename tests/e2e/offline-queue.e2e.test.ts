@@ -27,14 +27,14 @@ afterAll(async () => {
 });
 
 /**
- * Hold the directory refetch (`GET /api/users`) of the catch-up after a reconnect, as a slow
+ * Hold the catch-up after a reconnect (one `POST /api/sync`, server/sync/README.md), as a slow
  * network would, until `release()`.
  */
 async function holdDirectory(page: Page): Promise<{ release: () => Promise<void>; answered: () => boolean }> {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   let answered = false;
-  await page.route('**/api/users', async (route) => {
+  await page.route('**/api/sync', async (route) => {
     await gate;
     await route.continue();
     answered = true;

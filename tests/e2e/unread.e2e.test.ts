@@ -113,7 +113,8 @@ describe('unread counts and read marks stay true while data and events cross', (
     const fetched = new Promise<void>((r) => (listFetched = r));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await page.route('**/api/conversations', async (route) => {
+    // The catch-up after a reconnect is one sync request (server/sync/README.md).
+    await page.route('**/api/sync', async (route) => {
       const response = await route.fetch();
       listFetched();
       await gate;

@@ -186,3 +186,51 @@ export function typingChanged(state: AppState, event: TypingEvent, now = Date.no
 export function presenceChanged(state: AppState, event: PresenceEvent): AppState {
   return { ...state, presence: { ...state.presence, [event.userId]: event.presence } };
 }
+
+/**
+ * Some conversations arrived changed (a sync answer that is not the whole list): each is merged
+ * as in `conversationsLoaded` (what live events moved on meanwhile is kept), the rest stay.
+ */
+export function conversationsChanged(state: AppState, list: Conversation[]): AppState {
+  if (list.length === 0) return state;
+  const conversations = { ...state.conversations };
+  const reads = { ...state.reads };
+  for (const c of list) {
+    conversations[c.id] = newerOf(state, state.conversations[c.id], c);
+    reads[c.id] = mergeReads(reads[c.id], readMarksOf(c));
+  }
+  return { ...state, conversations, reads };
+}
+
+/** Conversations that are no longer mine (I left, or was removed): forget them and their history. */
+export function conversationsRemoved(state: AppState, ids: readonly string[]): AppState {
+  if (ids.length === 0) return state;
+  const conversations = { ...state.conversations };
+  const threads = { ...state.threads };
+  const reads = { ...state.reads };
+  const typing = { ...state.typing };
+  for (const id of ids) {
+    delete conversations[id];
+    delete threads[id];
+    delete reads[id];
+    delete typing[id];
+  }
+  return { ...state, conversations, threads, reads, typing };
+}
+
+/**
+ * A sync answer (POST /api/sync): the changed conversations (or the whole list), those no longer
+ * mine, and the messages after what each loaded history held. A page only joins a history still
+ * loaded; one that has more is paged on by the caller (`GET …/messages?after=`).
+ */
+export function syncApplied(
+  state: AppState,
+  answer: { full: boolean; conversations: Conversation[]; removed: string[]; messages: Record<string, { messages: Message[]; hasMore: boolean }> },
+): AppState {
+  let next = answer.full ? conversationsLoaded(state, answer.conversations) : conversationsChanged(state, answer.conversations);
+  next = conversationsRemoved(next, answer.removed);
+  for (const [id, page] of Object.entries(answer.messages)) {
+    if (next.threads[id]) next = pageLoaded(next, id, page.messages, page.hasMore, 'newer');
+  }
+  return next;
+}

@@ -28,6 +28,13 @@ export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 15_000;
 
+/**
+ * Reconnect with jittered exponential backoff, so that 3,000 clients dropped by the same restart
+ * come back spread out: the first attempt 0.5–1.5 s after the drop, each next one twice as late,
+ * capped at 2–6 s (delay × (1 ± 0.5)). The catch-up then waits another 0–1 s (SYNC_JITTER_MS).
+ */
+const RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 4000, randomizationFactor: 0.5 } as const;
+
 let socket: AppSocket | null = null;
 /** Handshakes refused in a row (not counting network errors, which socket.io-client retries itself). */
 let refusals = 0;
@@ -47,19 +54,21 @@ export function isConnected(): boolean {
 export function connectSocket(): void {
   if (socket) return;
   // The HttpOnly session cookie authenticates the handshake: no token is held by the page.
-  const s: AppSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false });
+  const s: AppSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false, ...RECONNECTION });
   socket = s;
   appStore.set((st) => ({ ...st, connection: 'connecting' }));
 
   s.on('connect', () => {
     refusals = 0;
     reportServerFine();
+    // A reconnect (not the first connect after sign-in) waits a random moment before catching up.
+    const returning = appStore.get().everConnected;
     appStore.set((st) => ({ ...st, connection: 'connected', everConnected: true }));
     for (const departmentId of watched) s.emit('overview:watch', { departmentId }, () => {});
     // What was written while offline goes out now, in order, ahead of anything typed from here
     // on; it does not wait for the catch-up, which runs alongside.
     void flushOutbox();
-    void resync();
+    void resync({ jitter: returning });
   });
   s.on('disconnect', (reason) => {
     appStore.set((st) => ({ ...st, connection: 'disconnected' }));
@@ -115,7 +124,7 @@ function receiveMessage(message: Message): void {
   appStore.set((st) => messageArrived(st, message));
   if (gap) void fetchNewer(message.conversationId).catch(() => {}); // the next reconnect catches up
   // A message in a conversation we have not heard of: we were added to it while away.
-  if (!known) void resync({ threads: false });
+  if (!known) void resync();
   for (const listener of messageListeners) listener(message);
 }
 

@@ -1,16 +1,18 @@
 import type { Conversation, MessagePage } from '../../../shared/schemas/conversations.js';
-import type { UserWithPresence } from '../../../shared/schemas/directory.js';
+import type { DirectoryListing, UserWithPresence } from '../../../shared/schemas/directory.js';
+import type { SyncAnswer } from '../../../shared/schemas/sync.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import type { Presence } from '../../../shared/schemas/presence.js';
-import { appStore } from '../app/state';
-import { conversationsLoaded, olderLoading, pageLoaded } from '../conversations/apply';
+import { appStore, type AppState } from '../app/state';
+import { conversationsLoaded, olderLoading, pageLoaded, syncApplied } from '../conversations/apply';
 import { lastSeqOf } from '../conversations/thread';
-import { api } from './api';
+import { api, ApiError } from './api';
 
 /**
  * Fetching state over REST: the first load, history pages, and catching up after a reconnect.
- * Catching up asks each loaded conversation for everything after its last `seq` (PROTOCOL.md),
- * page after page; merging by `seq` makes a message that also arrives as an event appear once.
+ * Catching up is one sync request (below); a history with more missed messages than one answer
+ * holds asks for everything after its last `seq` (PROTOCOL.md), page after page. Merging by `seq`
+ * makes a message that also arrives as an event appear once.
  */
 
 const PAGE = 50;
@@ -35,16 +37,107 @@ export async function loadUsers(): Promise<void> {
 }
 
 /**
- * After a (re)connect: the conversation list, presence, and each loaded conversation's missed
- * messages, side by side (a slow directory does not hold up the messages).
+ * Catching up after a (re)connect: ONE request, `POST /api/sync` (server/sync/README.md), with the
+ * cursor of the previous sync and the last seq of each loaded history; the answer holds only what
+ * changed (conversations, read marks, messages, whether the directory changed). The cursor is
+ * kept in memory only (it holds ids, seqs and hashes, no message content) and belongs to the
+ * signed-in person; a history with more than one answer holds is paged on with `after=`.
  */
-export async function resync(options: { threads?: boolean } = {}): Promise<void> {
-  const threads = options.threads === false ? [] : Object.keys(appStore.get().threads);
-  try {
-    await Promise.all([loadConversations(), loadUsers(), ...threads.map((id) => fetchNewer(id))]);
-  } catch {
-    // Offline again or signed out: the next connect tries again.
+
+/** After a reconnect each client waits a random 0–1 s first, so 3,000 returning clients spread out. */
+export const SYNC_JITTER_MS = 1000;
+
+let held: { userId: string; cursor: string } | null = null;
+/** The directory version the users and departments in the store came from. */
+let directory: { userId: string; version: string } | null = null;
+let running: Promise<void> | null = null;
+let syncAgain = false;
+
+/**
+ * Catch up now (or, with `jitter`, after a random pause). Calls while one runs share it, plus one
+ * more run afterwards, so nothing that happened meanwhile is missed and the cursor moves in order.
+ */
+export function resync(options: { jitter?: boolean } = {}): Promise<void> {
+  if (running) {
+    syncAgain = true;
+    return running;
   }
+  const run = (async () => {
+    try {
+      if (options.jitter) await new Promise((r) => setTimeout(r, Math.random() * SYNC_JITTER_MS));
+      do {
+        syncAgain = false;
+        await syncOnce();
+      } while (syncAgain);
+    } catch {
+      // Offline again or signed out: the next connect tries again.
+    } finally {
+      running = null;
+    }
+  })();
+  running = run;
+  return run;
+}
+
+async function syncOnce(): Promise<void> {
+  const state = appStore.get();
+  const me = state.me?.id;
+  if (!me) return;
+  // Without a loaded list, ask for the whole of it (no cursor): the cursor says what the server
+  // told a list that may since have been dropped (sign-out and in again).
+  const cursor = state.conversationsLoaded && held?.userId === me ? held.cursor : undefined;
+  const seqs: Record<string, number> = {};
+  for (const [id, thread] of Object.entries(state.threads)) seqs[id] = lastSeqOf(thread.messages);
+  let answer: SyncAnswer;
+  try {
+    answer = await api.post<SyncAnswer>('/api/sync', { ...(cursor ? { cursor } : {}), seqs });
+  } catch (error) {
+    // A cursor the server no longer accepts (another format after an upgrade): start afresh.
+    if (!(cursor && error instanceof ApiError && error.code === 'bad_request')) throw error;
+    held = null;
+    answer = await api.post<SyncAnswer>('/api/sync', { seqs });
+  }
+  if (appStore.get().me?.id !== me) return; // signed out meanwhile
+  held = { userId: me, cursor: answer.cursor };
+  appStore.set((s) => syncApplied(s, answer));
+  for (const [id, page] of Object.entries(answer.messages)) {
+    if (page.hasMore) void fetchNewer(id).catch(() => {}); // the next reconnect catches up
+  }
+  await refreshDirectory(me, answer.directoryVersion);
+}
+
+/**
+ * The directory is fetched again only when its version changed, with If-None-Match (a 304 costs
+ * nothing). The first sync after sign-in adopts the version: the sign-in load was just made.
+ */
+async function refreshDirectory(me: string, version: string): Promise<void> {
+  if (directory?.userId !== me) {
+    directory = { userId: me, version };
+    return;
+  }
+  if (directory.version === version) return;
+  const response = await fetch('/api/directory', {
+    credentials: 'same-origin',
+    // Not the browser's cache: the listing lives in memory, and If-None-Match is ours to send.
+    cache: 'no-store',
+    headers: { Accept: 'application/json', 'If-None-Match': `"dir-${directory.version}"` },
+  });
+  if (response.status === 304) {
+    directory = { userId: me, version };
+    return;
+  }
+  if (!response.ok) return; // the next sync tries again
+  const listing = (await response.json()) as DirectoryListing;
+  if (appStore.get().me?.id !== me) return;
+  appStore.set((s) => directoryLoaded(s, listing));
+  directory = { userId: me, version: listing.version };
+}
+
+/** The presence-free directory replaces users and departments; presence is left as it is. */
+function directoryLoaded(state: AppState, listing: DirectoryListing): AppState {
+  const users: Record<string, User> = {};
+  for (const user of listing.users) users[user.id] = user;
+  return { ...state, users, departments: listing.departments };
 }
 
 /**
