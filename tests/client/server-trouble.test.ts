@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { signInErrorText } from '../../client/src/auth/SignIn';
-import { translate } from '../../client/src/i18n/i18n';
+import { loadDictionary, translate } from '../../client/src/i18n/i18n';
 import { api, ApiError, setUnauthenticatedHandler } from '../../client/src/net/api';
 import { hasServerTrouble } from '../../client/src/net/server-trouble';
+
+// English is loaded on demand in the app; these checks read both dictionaries.
+beforeAll(() => loadDictionary('en'));
 
 afterEach(() => {
   vi.unstubAllGlobals();
