@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageNewEventSchema } from '../../shared/schemas/conversations.js';
-import { presenceEventSchema } from '../../shared/schemas/presence.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { createConversation, createTeam, login, type SignedIn } from '../support/factories.js';
 import { Api } from '../support/http.js';
+import { PresenceLog, watch } from '../support/presence.js';
 import { hasRedisServer, startRedis } from '../support/redis.js';
 import { connectSocket, emitAck, EventLog, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -44,7 +44,8 @@ describe.runIf(hasRedisServer)('two server processes with the Redis adapter (RED
   it('pushes a telework start made on one process as presence to sockets on the other', async () => {
     const watcher = await connectSocket(b.url, bob.token);
     sockets.push(watcher);
-    const log = new EventLog(watcher, 'presence', presenceEventSchema);
+    const log = new PresenceLog(watcher);
+    await watch(watcher, [alice.user.id]);
     await alice.api.post('/api/telework/sessions', {});
     await log.until((e) => e.some((x) => x.userId === alice.user.id && x.presence.state === 'teleworking'));
   });
@@ -54,8 +55,9 @@ describe.runIf(hasRedisServer)('two server processes with the Redis adapter (RED
     const carolOnA = await connectSocket(a.url, carol!.token);
     const daveOnA = await connectSocket(a.url, dave!.token);
     sockets.push(carolOnA, daveOnA);
-    const log = new EventLog(daveOnA, 'presence', presenceEventSchema);
-    const mine = () => log.events.filter((e) => e.userId === carol!.user.id).map((e) => e.presence.state);
+    const log = new PresenceLog(daveOnA);
+    await watch(daveOnA, [carol!.user.id]);
+    const mine = () => log.of(carol!.user.id).map((p) => p.state);
     await log.until(() => mine().at(-1) === 'in_office');
     const viaB = new Api(b.url, carol!.token);
     const s = (await viaB.post('/api/telework/sessions', {})).body;
