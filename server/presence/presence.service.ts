@@ -79,11 +79,11 @@ export class PresenceService {
   // ── inputs ──────────────────────────────────────────────────
 
   /** A new socket: O(1) here; the person is marked changed only when it is their first. */
-  connected(userId: string, socketId: string): void {
+  connected(userId: string, socketId: string): number {
     this.lastActive.set(userId, this.clock());
     this.watchers.attach(socketId, userId);
     this.connections.add(userId, socketId);
-    this.activity(userId);
+    return this.activity(userId);
   }
 
   disconnected(userId: string, socketId: string): void {
@@ -106,10 +106,12 @@ export class PresenceService {
     return ids.map((userId) => ({ userId, presence: presences.get(userId)! }));
   }
 
-  /** Anything the person did on any connection: ends an automatic away. */
-  activity(userId: string): void {
-    this.lastActive.set(userId, this.clock());
+  /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */
+  activity(userId: string): number {
+    const now = this.clock();
+    this.lastActive.set(userId, now);
     if (this.idle.delete(userId)) this.changed(userId);
+    return now.getTime();
   }
 
   async set(user: User, input: PresenceSetPayload): Promise<Presence> {

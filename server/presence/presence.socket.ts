@@ -8,14 +8,13 @@ import { overviewRoom, type PresenceService } from './presence.service.js';
 export function registerPresenceEvents(socket: Socket, presence: PresenceService): void {
   const data = socket.data as SocketData & { activeAt?: number };
   const { user } = data.auth;
-  // Read by other processes (fetchSockets) to tell whether the person is idle everywhere.
-  data.activeAt = Date.now();
-  presence.connected(user.id, socket.id);
+  // The socket's last activity, read by other processes (fetchSockets) to tell whether the person
+  // is idle on every connection (PROTOCOL.md IDLE_AWAY_S).
+  data.activeAt = presence.connected(user.id, socket.id);
   socket.on('disconnect', () => presence.disconnected(user.id, socket.id));
   // Any event from the person counts as activity (ends an automatic away).
   socket.onAny(() => {
-    data.activeAt = Date.now();
-    presence.activity(user.id);
+    data.activeAt = presence.activity(user.id);
   });
 
   onAck(socket, 'presence:set', presenceSetPayloadSchema, async (input, auth) => ({
