@@ -11,6 +11,7 @@ import { Directory } from '../directory/Directory';
 import { Dashboard } from '../supervisor/Dashboard';
 import { MyPresence } from '../presence/MyPresence';
 import { startActivityReporting } from '../presence/activity';
+import { startPresenceWatch } from '../presence/watch';
 import { startNotifications } from '../notifications/notify';
 import { PersonName } from '../directory/PersonName';
 
@@ -23,6 +24,7 @@ export function Shell() {
   const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
 
   useEffect(() => startActivityReporting(), []);
+  useEffect(() => startPresenceWatch(), []);
   // A hidden tab still tells how many messages wait: "(3) メッセージ".
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${t('app.title')}` : t('app.title');
