@@ -28,7 +28,9 @@ export class PresenceService {
   private readonly connections: Connections;
   private readonly lastActive = new Map<string, Date>();
   private readonly idle = new Set<string>();
-  private readonly lastPushed = new Map<string, string>();
+  /** The last presence pushed per person, and in which push (`pushes` counts them). */
+  private readonly lastPushed = new Map<string, { sig: string; presence: Presence; push: number }>();
+  private pushes = 0;
   /** Who watches whom among this process's sockets (`presence:watch`). */
   private readonly watchers = new Watchers();
   /** The supervisor boards watched from this process, kept up to date change by change. */
@@ -98,12 +100,26 @@ export class PresenceService {
    */
   async watch(socketId: string, userIds: readonly string[]): Promise<PresenceEvent[]> {
     const ticket = this.watchers.ticket(socketId);
+    const before = [...this.watchers.watchedBy(socketId)];
     const unique = [...new Set(userIds)];
-    const [users, presences] = await Promise.all([this.directory.getUsers(unique), this.getMany(unique)]);
-    const known = new Set(users.map((u) => u.id));
+    // Watch at once, so that no change pushed while the answer is read is missed.
+    this.watchers.replace(socketId, unique, ticket);
+    const since = this.pushes;
+    let found: [User[], Map<string, Presence>];
+    try {
+      found = await Promise.all([this.directory.getUsers(unique), this.getMany(unique)]);
+    } catch (err) {
+      this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
+      throw err;
+    }
+    const known = new Set(found[0].map((u) => u.id));
     const ids = unique.filter((id) => known.has(id));
     this.watchers.replace(socketId, ids, ticket);
-    return ids.map((userId) => ({ userId, presence: presences.get(userId)! }));
+    // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
+    return ids.map((userId) => {
+      const pushed = this.lastPushed.get(userId);
+      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found[1].get(userId)! };
+    });
   }
 
   /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */
@@ -220,11 +236,12 @@ export class PresenceService {
     this.dirty.clear();
     if (ids.length === 0) return;
     const presences = await this.getMany(ids);
+    const push = ++this.pushes;
     const changes: PresenceEvent[] = [];
     for (const [userId, presence] of presences) {
       const sig = signature(presence);
-      if (this.lastPushed.get(userId) === sig) continue;
-      this.lastPushed.set(userId, sig);
+      if (this.lastPushed.get(userId)?.sig === sig) continue;
+      this.lastPushed.set(userId, { sig, presence, push });
       changes.push({ userId, presence });
     }
     if (changes.length === 0) return;
@@ -236,10 +253,11 @@ export class PresenceService {
 
   /** Changes another process pushed: ours to deliver here, unless this process pushed the same. */
   private receive(changes: PresenceEvent[]): void {
+    const push = ++this.pushes;
     const fresh = changes.filter((c) => {
       const sig = signature(c.presence);
-      if (this.lastPushed.get(c.userId) === sig) return false;
-      this.lastPushed.set(c.userId, sig);
+      if (this.lastPushed.get(c.userId)?.sig === sig) return false;
+      this.lastPushed.set(c.userId, { sig, presence: c.presence, push });
       return true;
     });
     if (fresh.length === 0) return;

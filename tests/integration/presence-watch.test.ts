@@ -40,15 +40,25 @@ const allInOffice = (log: PresenceLog, list: SignedIn[]) => () => list.every((p)
 const userIdsOf = (events: PresenceEvent[]) => new Set(events.map((e) => e.userId));
 
 describe('who receives presence', () => {
+  // The crowds are made before the tests: signing in this many people takes a while on a busy machine.
+  let crowd56: SignedIn[] = [];
+  let crowd21: SignedIn[] = [];
+  let controls: SignedIn[] = [];
+  beforeAll(async () => {
+    crowd56 = await people(56);
+    crowd21 = await people(21);
+    controls = await people(2);
+  }, 300_000);
+
   it('a client watching 5 people receives presence for those 5 only while 50 others change', async () => {
-    const [me, ...rest] = await people(56);
+    const [me, ...rest] = crowd56;
     const five = rest.slice(0, 5);
     const others = rest.slice(5);
     const mine = await open(me!);
     const log = new PresenceLog(mine);
     await watch(mine, ids(five));
     // A second client watches the 50 others: once it has heard them all, their changes were pushed.
-    const [control] = await people(1);
+    const control = controls[0];
     const controlSocket = await open(control!);
     const controlLog = new PresenceLog(controlSocket);
     await watch(controlSocket, ids(others));
@@ -62,14 +72,14 @@ describe('who receives presence', () => {
   });
 
   it('N connecting people watched by nobody cause no presence frame to a socket watching 2 of them, except those 2\'s changes', async () => {
-    const [me, ...crowd] = await people(31);
+    const [me, ...crowd] = crowd21;
     const two = crowd.slice(0, 2);
     const mine = await open(me!);
     const log = new PresenceLog(mine);
     await log.until((e) => e.some((x) => x.userId === me!.user.id)); // my own connection, pushed to me
     const framesBefore = log.frames.length;
     await watch(mine, ids(two));
-    const [control] = await people(1);
+    const control = controls[1];
     const controlSocket = await open(control!);
     const controlLog = new PresenceLog(controlSocket);
     await watch(controlSocket, ids(crowd));
