@@ -16,7 +16,7 @@ import type {
   TypingEvent,
   TypingPayload,
 } from './schemas/conversations.js';
-import type { Presence, PresenceEvent, PresenceSetPayload } from './schemas/presence.js';
+import type { Presence, PresenceBatch, PresenceEvent, PresenceSetPayload, PresenceWatchPayload } from './schemas/presence.js';
 import type { Overview, OverviewMember } from './schemas/telework.js';
 
 /** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
@@ -39,6 +39,8 @@ export interface ClientToServerEvents {
   /** A supervisor follows a department overview live. */
   'overview:watch': (payload: { departmentId: string }, ack: AckCallback<{ overview: Overview }>) => void;
   'overview:unwatch': (payload: { departmentId: string }, ack?: AckCallback) => void;
+  /** The people this socket shows (replaces the previous set); acknowledged with their presences. */
+  'presence:watch': (payload: PresenceWatchPayload, ack: AckCallback<{ presences: PresenceEvent[] }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -46,7 +48,8 @@ export interface ServerToClientEvents {
   'conversation:new': (event: { conversation: Conversation }) => void;
   'conversation:read': (event: ConversationReadEvent) => void;
   typing: (event: TypingEvent) => void;
-  presence: (event: PresenceEvent) => void;
+  /** One coalescing window's changes of the people this socket watches (and its own person). */
+  presence: (events: PresenceBatch) => void;
   'overview:member': (event: OverviewMemberEvent) => void;
   /** Members or title changed; each remaining member gets the conversation as they see it. */
   'conversation:updated': (event: { conversation: Conversation }) => void;
@@ -54,9 +57,12 @@ export interface ServerToClientEvents {
   'conversation:left': (event: ConversationLeftEvent) => void;
 }
 
-/** Between server processes (through the Redis adapter): which presences were just pushed. */
+/**
+ * Between server processes (through the Redis adapter): the presences one process just pushed,
+ * once per coalescing window, so that every process delivers them to its own watchers.
+ */
 export interface InterServerEvents {
-  'presence:pushed': (changes: { userId: string; signature: string }[]) => void;
+  'presence:changed': (changes: PresenceEvent[]) => void;
   /** A conversation's members changed: drop its cached membership (ConversationsService.membersChanged). */
   'conversation:membersChanged': (conversationId: string) => void;
   /**

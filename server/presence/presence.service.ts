@@ -1,14 +1,16 @@
 import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
-import type { Presence, PresenceSetPayload } from '../../shared/schemas/presence.js';
+import type { Presence, PresenceEvent, PresenceSetPayload } from '../../shared/schemas/presence.js';
 import type { Overview } from '../../shared/schemas/telework.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
-import type { Realtime } from '../realtime.js';
+import { userRoom, type Realtime } from '../realtime.js';
 import type { TeleworkService } from '../telework/telework.service.js';
 import { Connections } from './connections.js';
+import { OverviewBoards } from './overview-boards.js';
+import { Watchers } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -26,7 +28,13 @@ export class PresenceService {
   private readonly connections: Connections;
   private readonly lastActive = new Map<string, Date>();
   private readonly idle = new Set<string>();
-  private readonly lastPushed = new Map<string, string>();
+  /** The last presence pushed per person, and in which push (`pushes` counts them). */
+  private readonly lastPushed = new Map<string, { sig: string; presence: Presence; push: number }>();
+  private pushes = 0;
+  /** Who watches whom among this process's sockets (`presence:watch`). */
+  private readonly watchers = new Watchers();
+  /** The supervisor boards watched from this process, kept up to date change by change. */
+  private readonly boards = new OverviewBoards();
   private readonly dirty = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
@@ -52,11 +60,8 @@ export class PresenceService {
   async init(): Promise<void> {
     await this.settings.createIndexes();
     if (this.clustered) {
-      // Another process pushed these: remember them as pushed, and update our own overview watchers.
-      this.realtime.io.on('presence:pushed', (changes) => {
-        for (const c of changes) this.lastPushed.set(c.userId, c.signature);
-        void this.pushOverviews(changes.map((c) => c.userId)).catch((e) => console.error('[presence] overview push failed:', e));
-      });
+      // Another process pushed these: deliver them to our own watchers and overview boards.
+      this.realtime.io.on('presence:changed', (changes) => this.receive(changes));
     }
     const everyMs = Math.min(5_000, Math.max(200, (this.config.IDLE_AWAY_S * 1000) / 4));
     this.idleTimer = setInterval(() => this.checkIdle(), everyMs);
@@ -75,20 +80,54 @@ export class PresenceService {
 
   // ── inputs ──────────────────────────────────────────────────
 
-  connected(userId: string, socketId: string): void {
+  /** A new socket: O(1) here; the person is marked changed only when it is their first. */
+  connected(userId: string, socketId: string): number {
     this.lastActive.set(userId, this.clock());
+    this.watchers.attach(socketId, userId);
     this.connections.add(userId, socketId);
-    this.activity(userId);
+    return this.activity(userId);
   }
 
   disconnected(userId: string, socketId: string): void {
+    this.watchers.detach(socketId);
     this.connections.remove(userId, socketId);
   }
 
-  /** Anything the person did on any connection: ends an automatic away. */
-  activity(userId: string): void {
-    this.lastActive.set(userId, this.clock());
+  /**
+   * `presence:watch`: the socket now watches exactly `userIds` (and its own person), and gets their
+   * current presences. Ids of no one are left out of both. One read per collection, whatever the
+   * number of ids. A later call wins even if an earlier one answers after it.
+   */
+  async watch(socketId: string, userIds: readonly string[]): Promise<PresenceEvent[]> {
+    const ticket = this.watchers.ticket(socketId);
+    const before = [...this.watchers.watchedBy(socketId)];
+    const unique = [...new Set(userIds)];
+    // Watch at once, so that no change pushed while the answer is read is missed.
+    this.watchers.replace(socketId, unique, ticket);
+    const since = this.pushes;
+    let found: [User[], Map<string, Presence>];
+    try {
+      found = await Promise.all([this.directory.getUsers(unique), this.getMany(unique)]);
+    } catch (err) {
+      this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
+      throw err;
+    }
+    const known = new Set(found[0].map((u) => u.id));
+    const ids = unique.filter((id) => known.has(id));
+    this.watchers.replace(socketId, ids, ticket);
+    // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
+    return ids.map((userId) => {
+      const pushed = this.lastPushed.get(userId);
+      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found[1].get(userId)! };
+    });
+  }
+
+  /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */
+  activity(userId: string): number {
+    const now = this.clock();
+    this.lastActive.set(userId, now);
     if (this.idle.delete(userId)) this.changed(userId);
+    return now.getTime();
   }
 
   async set(user: User, input: PresenceSetPayload): Promise<Presence> {
@@ -125,31 +164,50 @@ export class PresenceService {
     const [settings, since, elsewhere] = await Promise.all([
       this.settings.find({ userId: { $in: userIds.map(oid) } }).lean<PresenceSettingDoc[]>(),
       this.telework.activeSince(userIds),
-      this.connectedElsewhere(),
+      this.socketsElsewhere(userIds),
     ]);
     const byUser = new Map(settings.map((s) => [s.userId.toString(), s]));
+    const idleCutoff = this.clock().getTime() - this.config.IDLE_AWAY_S * 1000;
     return new Map(
       userIds.map((id) => {
-        const connected = this.connections.isConnected(id) || elsewhere.has(id);
-        return [id, this.derive(id, connected, byUser.get(id), since.get(id))];
+        const here = this.connections.isConnected(id);
+        const there = elsewhere.get(id);
+        const connected = here || there !== undefined;
+        // Away only when idle on every connection, on this process and on the others.
+        const idle = (!here || this.idle.has(id)) && (there ?? []).every((activeAt) => activeAt < idleCutoff);
+        return [id, this.derive(id, connected, idle, byUser.get(id), since.get(id))];
       }),
     );
   }
 
-  /** People with a connection on any process (only asked when there are several). */
-  private async connectedElsewhere(): Promise<Set<string>> {
-    if (!this.clustered) return new Set();
-    const sockets = await this.realtime.io.fetchSockets();
-    return new Set(sockets.map((s) => s.data.auth?.user.id).filter((id): id is string => !!id));
+  /**
+   * With several processes: the last activity of each socket other processes hold for these
+   * people, asked only for those this process cannot answer for (not connected here, or idle
+   * here). One cluster request for the batch, answered in proportion to those people's sockets.
+   */
+  private async socketsElsewhere(userIds: readonly string[]): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (!this.clustered) return out;
+    const ask = userIds.filter((id) => !this.connections.isConnected(id) || this.idle.has(id));
+    if (ask.length === 0) return out;
+    const sockets = await this.realtime.io.in(ask.map(userRoom)).fetchSockets();
+    const local = this.realtime.io.sockets.sockets;
+    for (const socket of sockets) {
+      const id = socket.data.auth?.user.id;
+      if (!id || local.has(socket.id)) continue;
+      const activeAt = (socket.data as { activeAt?: number }).activeAt ?? 0;
+      out.set(id, [...(out.get(id) ?? []), activeAt]);
+    }
+    return out;
   }
 
-  private derive(userId: string, connected: boolean, setting: PresenceSettingDoc | undefined, teleworkSince: Date | undefined): Presence {
+  private derive(userId: string, connected: boolean, idle: boolean, setting: PresenceSettingDoc | undefined, teleworkSince: Date | undefined): Presence {
     const manual = setting?.availability ?? 'available';
     const lastActiveAt = this.lastActive.get(userId);
     return {
       state: teleworkSince ? 'teleworking' : connected ? 'in_office' : 'offline',
       // A hand-set availability stands; otherwise idleness on every connection means away.
-      availability: manual !== 'available' ? manual : connected && this.idle.has(userId) ? 'away' : 'available',
+      availability: manual !== 'available' ? manual : connected && idle ? 'away' : 'available',
       ...(setting?.statusText ? { statusText: setting.statusText } : {}),
       ...(teleworkSince ? { teleworkSince: teleworkSince.toISOString() } : {}),
       ...(lastActiveAt ? { lastActiveAt: lastActiveAt.toISOString() } : {}),
@@ -178,41 +236,82 @@ export class PresenceService {
     this.dirty.clear();
     if (ids.length === 0) return;
     const presences = await this.getMany(ids);
-    const moved: { userId: string; signature: string }[] = [];
+    const push = ++this.pushes;
+    const changes: PresenceEvent[] = [];
     for (const [userId, presence] of presences) {
       const sig = signature(presence);
-      if (this.lastPushed.get(userId) === sig) continue;
-      this.lastPushed.set(userId, sig);
-      moved.push({ userId, signature: sig });
-      // Everyone signed in may see everyone's presence (the directory is open to all staff).
-      this.realtime.io.emit('presence', { userId, presence });
+      if (this.lastPushed.get(userId)?.sig === sig) continue;
+      this.lastPushed.set(userId, { sig, presence, push });
+      changes.push({ userId, presence });
     }
-    if (moved.length === 0) return;
-    if (this.clustered) this.realtime.io.serverSideEmit('presence:pushed', moved);
-    await this.pushOverviews(moved.map((m) => m.userId));
+    if (changes.length === 0) return;
+    this.deliver(changes);
+    // Once per window for the whole batch: every other process delivers it to its own watchers.
+    if (this.clustered) this.realtime.io.serverSideEmit('presence:changed', changes);
+    await this.pushOverviews(changes);
+  }
+
+  /** Changes another process pushed: ours to deliver here, unless this process pushed the same. */
+  private receive(changes: PresenceEvent[]): void {
+    const push = ++this.pushes;
+    const fresh = changes.filter((c) => {
+      const sig = signature(c.presence);
+      if (this.lastPushed.get(c.userId)?.sig === sig) return false;
+      this.lastPushed.set(c.userId, { sig, presence: c.presence, push });
+      return true;
+    });
+    if (fresh.length === 0) return;
+    this.deliver(fresh);
+    void this.pushOverviews(fresh).catch((e) => console.error('[presence] overview push failed:', e));
   }
 
   /**
-   * Supervisors watching an overview of a department at or above a changed person's get the row.
-   * Each process serves the watchers connected to it (`local`); other processes hear of the change
-   * through `presence:pushed`.
+   * One `presence` event per local socket that watches someone in `changes` (or is one of them),
+   * carrying just those people. Costs the watchers of the changed people, not the organisation.
    */
-  private async pushOverviews(userIds: string[]): Promise<void> {
-    const rooms = this.realtime.io.sockets.adapter.rooms;
-    // Most of the time no supervisor on this process watches anything: then there is nothing to do.
-    if (![...rooms.keys()].some((room) => room.startsWith(overviewRoom('')))) return;
-    const [users, departments] = await Promise.all([this.directory.getUsers(userIds), this.directory.listDepartments()]);
-    const watched = new Map<string, string[]>();
-    for (const user of users) {
-      for (const deptId of await this.directory.ancestorIds(user.departmentId, departments)) {
-        if (!rooms.get(overviewRoom(deptId))?.size) continue;
-        watched.set(deptId, [...(watched.get(deptId) ?? []), user.id]);
+  private deliver(changes: PresenceEvent[]): void {
+    const perSocket = new Map<string, PresenceEvent[]>();
+    for (const change of changes) {
+      for (const socketId of this.watchers.socketsWatching(change.userId)) {
+        const batch = perSocket.get(socketId);
+        if (batch) batch.push(change);
+        else perSocket.set(socketId, [change]);
       }
     }
-    for (const [deptId, memberIds] of watched) {
-      const overview = await this.buildOverview(deptId);
-      for (const member of overview.members.filter((m) => memberIds.includes(m.user.id))) {
-        this.realtime.io.local.to(overviewRoom(deptId)).emit('overview:member', { departmentId: deptId, member, counts: overview.counts });
+    const sockets = this.realtime.io.sockets.sockets;
+    for (const [socketId, batch] of perSocket) sockets.get(socketId)?.emit('presence', batch);
+  }
+
+  /**
+   * Supervisors watching a board of a department at or above a changed person's get that person's
+   * row and the board's counts. Only the changed people's rows are built (one read per collection);
+   * the counts come from the board this process keeps (OverviewBoards). Each process serves the
+   * boards watched through it; other processes hear of changes through `presence:changed`.
+   */
+  private async pushOverviews(changes: PresenceEvent[]): Promise<void> {
+    const rooms = this.realtime.io.sockets.adapter.rooms;
+    this.boards.prune((deptId) => (rooms.get(overviewRoom(deptId))?.size ?? 0) > 0);
+    // Most of the time no supervisor on this process watches anything: then there is nothing to do.
+    if (this.boards.size === 0) return;
+    const [users, departments] = await Promise.all([this.directory.getUsers(changes.map((c) => c.userId)), this.directory.listDepartments()]);
+    const parentOf = new Map(departments.map((d) => [d.id, d.parentId]));
+    const routed: { user: User; departmentIds: string[] }[] = [];
+    for (const user of users) {
+      const above = new Set<string>();
+      for (let id: string | null = user.departmentId; id && !above.has(id); id = parentOf.get(id) ?? null) above.add(id);
+      this.boards.leaveOthers(user.id, above);
+      const departmentIds = [...above].filter((id) => this.boards.has(id));
+      if (departmentIds.length > 0) routed.push({ user, departmentIds });
+    }
+    if (routed.length === 0) return;
+    const minutes = await this.telework.minutesToday(routed.map((r) => r.user.id));
+    const presenceOf = new Map(changes.map((c) => [c.userId, c.presence]));
+    for (const { user, departmentIds } of routed) {
+      const presence = presenceOf.get(user.id)!;
+      const member = { user, presence, teleworkMinutesToday: minutes.get(user.id) ?? 0 };
+      for (const departmentId of departmentIds) {
+        const counts = this.boards.apply(departmentId, user.id, presence.state);
+        if (counts) this.realtime.io.local.to(overviewRoom(departmentId)).emit('overview:member', { departmentId, member, counts });
       }
     }
   }
@@ -232,6 +331,17 @@ export class PresenceService {
   async overview(viewer: User, departmentId: string): Promise<Overview> {
     await this.checkOverviewAccess(viewer, departmentId);
     return this.buildOverview(departmentId);
+  }
+
+  /**
+   * `overview:watch`: the overview now, and from here on its changes. `join` puts the socket in the
+   * board's room; the board's counts start from the overview built here.
+   */
+  async watchOverview(viewer: User, departmentId: string, join: () => Promise<void> | void): Promise<Overview> {
+    const overview = await this.overview(viewer, departmentId);
+    await join();
+    this.boards.follow(overview);
+    return overview;
   }
 
   private async buildOverview(departmentId: string): Promise<Overview> {

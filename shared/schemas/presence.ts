@@ -35,3 +35,19 @@ export type PresenceSetPayload = z.infer<typeof presenceSetPayloadSchema>;
 
 export const presenceEventSchema = z.object({ userId: idSchema, presence: presenceSchema });
 export type PresenceEvent = z.infer<typeof presenceEventSchema>;
+
+/**
+ * What the server sends as `presence`: the changes of one coalescing window that concern this
+ * socket (the people it watches, and its own person), as one array.
+ */
+export const presenceBatchSchema = z.array(presenceEventSchema);
+export type PresenceBatch = z.infer<typeof presenceBatchSchema>;
+
+/** Most people a socket may watch at once (PROTOCOL.md `presence:watch`). */
+export const PRESENCE_WATCH_MAX = 1000;
+
+/** `presence:watch`: the whole set of people the client shows; it replaces the previous set. */
+export const presenceWatchPayloadSchema = z
+  .object({ userIds: z.array(idSchema).max(PRESENCE_WATCH_MAX) })
+  .strict();
+export type PresenceWatchPayload = z.infer<typeof presenceWatchPayloadSchema>;

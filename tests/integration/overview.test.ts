@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overviewSchema } from '../../shared/schemas/telework.js';
+import { overviewSchema, type Overview } from '../../shared/schemas/telework.js';
 import type { OverviewMemberEvent } from '../../shared/events.js';
 import { createDepartment, createUser, loginAdmin, type SignedIn } from '../support/factories.js';
 import { connectSocket, emitAck, type ClientSocket } from '../support/sockets.js';
@@ -120,5 +120,96 @@ describe('the supervisor overview', () => {
     expect(event.member.presence.teleworkSince).toBe(s.startedAt);
     expect(event.counts.teleworking).toBe(1);
     expect(siblingEvents).toEqual([]);
+  });
+});
+
+describe('live overview pushes', () => {
+  /** The supervisor's board as a client keeps it: the watch snapshot with each pushed row applied. */
+  function follow(socket: ClientSocket, snapshot: Overview) {
+    const board = { counts: { ...snapshot.counts }, rows: new Map(snapshot.members.map((m) => [m.user.id, m])) };
+    const events: OverviewMemberEvent[] = [];
+    socket.on('overview:member', (e) => {
+      events.push(e);
+      if (e.departmentId !== snapshot.department.id) return;
+      board.rows.set(e.member.user.id, e.member);
+      board.counts = e.counts;
+    });
+    return { board, events };
+  }
+  async function waitFor(check: () => boolean) {
+    const deadline = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not reached');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const view = (o: { counts: Overview['counts']; members: Iterable<Overview['members'][number]> }) => ({
+    counts: o.counts,
+    states: Object.fromEntries([...o.members].map((m) => [m.user.id, `${m.presence.state}/${m.presence.availability}`])),
+  });
+
+  it('a board kept from pushed rows equals a fresh overview, change after change (counts included)', async () => {
+    now = new Date('2026-11-26T01:00:00Z');
+    const sup = await connectSocket(t.url, bureauChief.token);
+    sockets.push(sup);
+    const ack = await emitAck(sup, 'overview:watch', { departmentId: bureau.id });
+    const { board } = follow(sup, overviewSchema.parse(ack.overview));
+    const fresh = async () => overviewSchema.parse((await bureauChief.api.get(`/api/presence/overview?departmentId=${bureau.id}`)).body);
+    const same = async () => {
+      const f = view(await fresh());
+      return JSON.stringify(view({ counts: board.counts, members: board.rows.values() })) === JSON.stringify({ counts: f.counts, states: f.states });
+    };
+
+    const s1 = (await staffA.api.post('/api/telework/sessions', {})).body;
+    const s2 = (await staffB.api.post('/api/telework/sessions', {})).body;
+    const state = (who: SignedIn) => board.rows.get(who.user.id)?.presence.state;
+    await waitFor(() => state(staffA) === 'teleworking' && state(staffB) === 'teleworking');
+    expect(await same()).toBe(true);
+    const tab = await connectSocket(t.url, chiefB.token);
+    sockets.push(tab);
+    await emitAck(tab, 'presence:set', { availability: 'busy' });
+    await waitFor(() => board.rows.get(chiefB.user.id)?.presence.availability === 'busy');
+    expect(await same()).toBe(true);
+    await staffA.api.post(`/api/telework/sessions/${s1.id}/end`);
+    await staffB.api.post(`/api/telework/sessions/${s2.id}/end`);
+    await emitAck(tab, 'presence:set', { availability: 'available' });
+    await waitFor(() => state(staffA) !== 'teleworking' && state(staffB) !== 'teleworking' && board.rows.get(chiefB.user.id)?.presence.availability === 'available');
+    expect(await same()).toBe(true);
+    expect(board.counts.teleworking).toBe((ack.overview as Overview).counts.teleworking);
+  });
+
+  it('a push reads only the changed person, never the whole department', async () => {
+    const sup = await connectSocket(t.url, bureauChief.token);
+    sockets.push(sup);
+    await emitAck(sup, 'overview:watch', { departmentId: bureau.id });
+    const events: OverviewMemberEvent[] = [];
+    sup.on('overview:member', (e) => events.push(e));
+    const reads: { collection: string; filter: unknown }[] = [];
+    const conn = t.server.services.conn;
+    conn.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (method.startsWith('find')) reads.push({ collection, filter });
+    });
+    try {
+      const tab = await connectSocket(t.url, staffA1.token);
+      sockets.push(tab);
+      await emitAck(tab, 'presence:set', { statusText: '窓口応援' });
+      const deadline = Date.now() + 10_000;
+      while (!events.some((e) => e.member.user.id === staffA1.user.id && e.member.presence.statusText === '窓口応援')) {
+        if (Date.now() > deadline) throw new Error('no overview:member event');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      conn.set('debug', false);
+    }
+    // Every read of people, settings or sessions names people, and only the one who changed.
+    const others = [bureauChief, chiefA, chiefB, staffA, staffB].map((p) => p.user.id);
+    const personal = reads.filter((r) => ['users', 'presence_settings'].includes(r.collection));
+    expect(personal.length).toBeGreaterThan(0);
+    for (const r of reads.filter((r) => ['users', 'presence_settings', 'telework_sessions'].includes(r.collection))) {
+      const text = JSON.stringify(r.filter);
+      if (r.collection === 'telework_sessions' && !text.includes('userId')) continue; // the timeout sweep
+      expect(text, `${r.collection} ${text}`).toContain(staffA1.user.id);
+      for (const id of others) expect(text, `${r.collection} ${text}`).not.toContain(id);
+    }
   });
 });

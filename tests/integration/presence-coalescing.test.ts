@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presenceEventSchema } from '../../shared/schemas/presence.js';
 import { createTeam, type SignedIn } from '../support/factories.js';
-import { connectSocket, emitAck, EventLog, type ClientSocket } from '../support/sockets.js';
+import { PresenceLog, watch } from '../support/presence.js';
+import { connectSocket, emitAck, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // A long window, so that everything below happens inside one.
@@ -21,8 +21,9 @@ describe('coalescing', () => {
     const { people: [watcher, p] } = (await createTeam(t.url, 2)) as { people: SignedIn[] };
     const w = await connectSocket(t.url, watcher!.token);
     sockets.push(w);
-    const log = new EventLog(w, 'presence', presenceEventSchema);
+    const log = new PresenceLog(w);
     await log.until((e) => e.some((x) => x.userId === watcher!.user.id));
+    await watch(w, [p!.user.id]);
 
     const tabs = [await connectSocket(t.url, p!.token), await connectSocket(t.url, p!.token)];
     sockets.push(...tabs);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presenceEventSchema, presenceSchema, type PresenceEvent } from '../../shared/schemas/presence.js';
+import { presenceSchema, type PresenceEvent } from '../../shared/schemas/presence.js';
 import { createTeam, type SignedIn } from '../support/factories.js';
-import { connectSocket, emitAck, EventLog, type ClientSocket } from '../support/sockets.js';
+import { PresenceLog, watch } from '../support/presence.js';
+import { connectSocket, emitAck, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Short grace, idle and coalescing periods so the test runs in seconds.
@@ -9,14 +10,16 @@ const config = { PRESENCE_GRACE_S: 1, IDLE_AWAY_S: 1, PRESENCE_COALESCE_MS: 100 
 let t: TestServer;
 let watcher: SignedIn;
 let watcherSocket: ClientSocket;
-let log: EventLog<typeof presenceEventSchema>;
+let log: PresenceLog;
 const sockets: ClientSocket[] = [];
+/** The watcher shows every person these tests create (PROTOCOL.md `presence:watch`). */
+const watched: string[] = [];
 
 beforeAll(async () => {
   t = await startTestServer({ config });
   ({ people: [watcher] } = await createTeam(t.url, 1));
   watcherSocket = await connectSocket(t.url, watcher.token);
-  log = new EventLog(watcherSocket, 'presence', presenceEventSchema);
+  log = new PresenceLog(watcherSocket);
 });
 afterAll(async () => {
   for (const s of [watcherSocket, ...sockets]) s.close();
@@ -25,6 +28,8 @@ afterAll(async () => {
 
 async function person() {
   const { people: [p] } = await createTeam(t.url, 1);
+  watched.push(p!.user.id);
+  await watch(watcherSocket, watched);
   return p!;
 }
 async function open(who: SignedIn) {
@@ -33,7 +38,7 @@ async function open(who: SignedIn) {
   return s;
 }
 const of = (userId: string) => (events: PresenceEvent[]) => events.filter((e) => e.userId === userId);
-const last = (userId: string) => of(userId)(log.events).at(-1)?.presence;
+const last = (userId: string) => log.last(userId);
 async function presenceViaApi(who: SignedIn) {
   const users = (await watcher.api.get(`/api/users?q=${who.user.loginId}`)).body;
   return presenceSchema.parse(users[0].presence);

@@ -9,6 +9,7 @@ import { Sidebar } from '../conversations/Sidebar';
 import { ConversationView } from '../conversations/ConversationView';
 import { MyPresence } from '../presence/MyPresence';
 import { startActivityReporting } from '../presence/activity';
+import { startPresenceWatch } from '../presence/watch';
 import { startNotifications } from '../notifications/notify';
 import { PersonName } from '../directory/PersonName';
 
@@ -26,6 +27,7 @@ export function Shell() {
   const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
 
   useEffect(() => startActivityReporting(), []);
+  useEffect(() => startPresenceWatch(), []);
   // A hidden tab still tells how many messages wait: "(3) メッセージ".
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${t('app.title')}` : t('app.title');

@@ -1,12 +1,11 @@
 import type { User, LoginResponse } from '../../../shared/schemas/auth.js';
-import type { Department } from '../../../shared/schemas/directory.js';
 import { appStore, resetState } from '../app/state';
 import { navigate } from '../app/router';
 import { createStore, useStore } from '../app/store';
 import { api, ApiError, setUnauthenticatedHandler } from '../net/api';
 import { connectSocket, disconnectSocket, setSessionEndedHandler } from '../net/socket';
 import { backoffMs } from '../net/server-trouble';
-import { loadConversations, loadUsers } from '../net/sync';
+import { loadConversations, loadDirectory } from '../net/sync';
 import { clearDrafts } from '../composer/Composer';
 import { stopHeartbeat } from '../presence/telework';
 import { closeNotifications } from '../notifications/notify';
@@ -82,11 +81,8 @@ function start(user: User): void {
   setUnauthenticatedHandler(expired);
   setSessionEndedHandler(expired);
   connectSocket();
-  void Promise.all([
-    loadConversations(),
-    loadUsers(),
-    api.get<Department[]>('/api/departments').then((departments) => appStore.set((s) => ({ ...s, departments }))),
-  ]).catch((error: unknown) => {
+  // The directory comes without presence: presence arrives for the people on screen (presence:watch).
+  void Promise.all([loadConversations(), loadDirectory()]).catch((error: unknown) => {
     if (!(error instanceof ApiError)) throw error;
   });
 }

@@ -183,8 +183,13 @@ export function typingChanged(state: AppState, event: TypingEvent, now = Date.no
   return { ...state, typing: { ...state.typing, [event.conversationId]: typers } };
 }
 
-export function presenceChanged(state: AppState, event: PresenceEvent): AppState {
-  return { ...state, presence: { ...state.presence, [event.userId]: event.presence } };
+/** One presence, or a batch (the server's `presence` event and the `presence:watch` answer). */
+export function presenceChanged(state: AppState, event: PresenceEvent | readonly PresenceEvent[]): AppState {
+  const events = Array.isArray(event) ? event : [event as PresenceEvent];
+  if (events.length === 0) return state;
+  const presence = { ...state.presence };
+  for (const e of events) presence[e.userId] = e.presence;
+  return { ...state, presence };
 }
 
 /**

@@ -7,6 +7,7 @@ import { buildTree, descendantsOf } from './departments';
 import { DepartmentTree } from './DepartmentTree';
 import { matchesPerson, sortByKana } from './people';
 import { PersonCard } from './PersonCard';
+import { useWatchedPeople } from '../presence/watch';
 
 const PAGE = 120;
 
@@ -37,6 +38,15 @@ export function Directory() {
       ),
     [users, presence, inScope, state, query],
   );
+
+  const page = useMemo(() => people.slice(0, shown), [people, shown]);
+  // Presence is pushed only for people the client watches: those on this page, and while a
+  // presence filter is on, everyone it chooses from (so that someone who starts teleworking appears).
+  const candidates = useMemo(
+    () => (state === 'all' ? [] : Object.values(users).filter((u) => (!inScope || inScope.has(u.departmentId)) && matchesPerson(u, query))),
+    [users, inScope, state, query],
+  );
+  useWatchedPeople(useMemo(() => [...page, ...candidates].map((u) => u.id), [page, candidates]));
 
   return (
     <div className="directory">
@@ -82,7 +92,7 @@ export function Directory() {
         </div>
         {people.length === 0 && <p className="muted">{t('dir.empty')}</p>}
         <div className="person-grid" data-testid="person-list">
-          {people.slice(0, shown).map((u) => (
+          {page.map((u) => (
             <PersonCard key={u.id} user={u} presence={presence[u.id]} departmentName={departmentName.get(u.departmentId) ?? ''} isMe={u.id === me?.id} />
           ))}
         </div>

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OverviewMemberEvent, ServerToClientEvents } from '../../../shared/events.js';
 import type { Message } from '../../../shared/schemas/conversations.js';
-import type { Presence, PresenceSetPayload } from '../../../shared/schemas/presence.js';
+import type { Presence, PresenceEvent, PresenceSetPayload } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
 import type { ErrorBody } from '../../../shared/errors.js';
 import { appStore } from '../app/state';
@@ -41,6 +41,7 @@ let refusals = 0;
 let onSessionEnded: () => void = () => {};
 const messageListeners = new Set<(message: Message) => void>();
 const overviewListeners = new Set<(event: OverviewMemberEvent) => void>();
+const connectListeners = new Set<() => void>();
 const watched = new Set<string>();
 
 export function setSessionEndedHandler(handler: () => void): void {
@@ -69,6 +70,7 @@ export function connectSocket(): void {
     // on; it does not wait for the catch-up, which runs alongside.
     void flushOutbox();
     void resync({ jitter: returning });
+    for (const listener of connectListeners) listener();
   });
   s.on('disconnect', (reason) => {
     appStore.set((st) => ({ ...st, connection: 'disconnected' }));
@@ -195,4 +197,22 @@ export function unwatchOverview(departmentId: string): void {
 export function onOverviewMember(listener: (event: OverviewMemberEvent) => void): () => void {
   overviewListeners.add(listener);
   return () => overviewListeners.delete(listener);
+}
+
+/** Be told of every (re)connect, e.g. to renew a subscription the new connection does not have. */
+export function onConnected(listener: () => void): () => void {
+  connectListeners.add(listener);
+  return () => connectListeners.delete(listener);
+}
+
+/** `presence:watch`: the whole set of people shown; resolves with their presences. */
+export function emitPresenceWatch(userIds: readonly string[]): Promise<{ ok: true; presences: PresenceEvent[] } | { ok: false; error: ErrorBody }> {
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
+  return new Promise((resolve) => {
+    s.timeout(ACK_TIMEOUT_MS).emit('presence:watch', { userIds: [...userIds] }, (err: Error | null, ack) => {
+      if (err || !ack) resolve({ ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } });
+      else resolve(ack);
+    });
+  });
 }

@@ -25,17 +25,6 @@ export async function loadConversations(): Promise<void> {
   appStore.set((s) => conversationsLoaded(s, list));
 }
 
-export async function loadUsers(): Promise<void> {
-  const list = await api.get<UserWithPresence[]>('/api/users');
-  const users: Record<string, User> = {};
-  const presence: Record<string, Presence> = {};
-  for (const { presence: p, ...user } of list) {
-    users[user.id] = user;
-    presence[user.id] = p;
-  }
-  appStore.set((s) => ({ ...s, users: { ...s.users, ...users }, presence: { ...s.presence, ...presence } }));
-}
-
 /**
  * Catching up after a (re)connect: ONE request, `POST /api/sync` (server/sync/README.md), with the
  * cursor of the previous sync and the last seq of each loaded history; the answer holds only what
@@ -129,6 +118,19 @@ async function refreshDirectory(me: string, version: string): Promise<void> {
   if (!response.ok) return; // the next sync tries again
   const listing = (await response.json()) as DirectoryListing;
   if (appStore.get().me?.id !== me) return;
+  appStore.set((s) => directoryLoaded(s, listing));
+  directory = { userId: me, version: listing.version };
+}
+
+/**
+ * The first load after sign-in: everyone and every department, without presence (presence comes
+ * with `presence:watch`, for the people on screen), remembered with its version so that later
+ * syncs fetch it again only when it changed.
+ */
+export async function loadDirectory(): Promise<void> {
+  const me = appStore.get().me?.id;
+  const listing = await api.get<DirectoryListing>('/api/directory');
+  if (!me || appStore.get().me?.id !== me) return;
   appStore.set((s) => directoryLoaded(s, listing));
   directory = { userId: me, version: listing.version };
 }
