@@ -1,8 +1,7 @@
 import type { Conversation, MessagePage } from '../../../shared/schemas/conversations.js';
-import type { DirectoryListing, UserWithPresence } from '../../../shared/schemas/directory.js';
+import type { DirectoryListing } from '../../../shared/schemas/directory.js';
 import type { SyncAnswer } from '../../../shared/schemas/sync.js';
 import type { User } from '../../../shared/schemas/auth.js';
-import type { Presence } from '../../../shared/schemas/presence.js';
 import { appStore, type AppState } from '../app/state';
 import { conversationsLoaded, olderLoading, pageLoaded, syncApplied } from '../conversations/apply';
 import { lastSeqOf } from '../conversations/thread';
