@@ -218,9 +218,20 @@ async function load(phases: Phase[], channelShare: number) {
     ack: summarize(acks.flat()),
     delivery: summarize(deliveries.flat()),
   };
+  // Phases with the same label (the everyday load's bursts) merged: latency at that rate.
+  const byLabel: Record<string, { rate: number; acked: number; ack: Summary; delivery: Summary }> = {};
+  for (const label of new Set(phases.map((ph) => ph.label))) {
+    const idx = phases.map((ph, p) => (ph.label === label ? p : -1)).filter((p) => p >= 0);
+    byLabel[label] = {
+      rate: phases[idx[0]!]!.rate,
+      acked: idx.reduce((a, p) => a + acks[p]!.length, 0),
+      ack: summarize(idx.flatMap((p) => acks[p]!)),
+      delivery: summarize(idx.flatMap((p) => deliveries[p]!)),
+    };
+  }
   pending.clear();
   deliveries = [];
-  return { phases: out, all };
+  return { phases: out, all, byLabel };
 }
 
 /** Each sender keeps `window` sends in flight into its conversation for `seconds`. */
@@ -252,6 +263,7 @@ const acked = new Map<string, { conversationId: string; id: string; beforeKill: 
 const outbox: { client: Client; conversationId: string; clientMsgId: string }[] = [];
 let traffic: { stop: boolean; done: Promise<void> } | undefined;
 let refusedSends = 0;
+let syncProbeStatus: number | null = null;
 let lastDeliveryAt = 0;
 const reconnectErrors = new Map<string, number>();
 
@@ -340,6 +352,7 @@ async function prepareReconnect(opts: { backoff: typeof backoff }) {
   const first = conn[0];
   if (httpUrl && first && catchUpMode !== 'bench-route') {
     const probe = await probeSync(httpUrl, first.spec.token);
+    syncProbeStatus = probe.status;
     catchUpMode = probe.supported ? 'sync' : 'per-conversation';
     if (probe.supported) {
       first.cursor = probe.cursor;
@@ -355,7 +368,7 @@ async function prepareReconnect(opts: { backoff: typeof backoff }) {
       );
     }
   }
-  return { catchUp: catchUpMode, clients: conn.length };
+  return { catchUp: catchUpMode, syncProbeStatus, clients: conn.length };
 }
 
 function startTraffic(rate: number): void {

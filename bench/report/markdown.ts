@@ -177,7 +177,11 @@ function scenarioTable(id: string, data: ScenarioData | undefined, kinds: Server
   const extra: string[] = [];
   const modes = new Set(present.flatMap((k) => (data.trials[k] ?? []).map((r) => r.catchUp ?? r.watch).filter(Boolean)));
   if (id.startsWith('connect-')) extra.push(`presence:watch: ${present.map((k) => `${k} ${[...new Set((data.trials[k] ?? []).map((r) => r.watch))].join('/')}`).join(', ')}.`);
-  if (id === 'reconnect') extra.push(`catch-up used: ${present.map((k) => `${k} ${[...new Set((data.trials[k] ?? []).map((r) => r.catchUp))].join('/')}`).join(', ')}.`);
+  if (id === 'reconnect') {
+    extra.push(`catch-up used: ${present.map((k) => `${k} ${[...new Set((data.trials[k] ?? []).map((r) => r.catchUp))].join('/')}`).join(', ')}.`);
+    const probes = [...new Set((data.trials.A ?? []).map((r) => r.syncProbe))].filter(Boolean);
+    if (probes.length) extra.push(`A's resync probe: ${probes.join(', ')} (404: not offered; 400: offered but read differently — adapt bench/load/catchup.ts).`);
+  }
   void modes;
   const errors = data.errors.length ? `\n**Failures:**\n${data.errors.map((e) => `- ${e}`).join('\n')}\n` : '';
   const title = id.startsWith('connect-') ? `${def.title}: ${id.slice(8)} sockets` : def.title;
@@ -198,7 +202,7 @@ function targets(s: Record<string, ScenarioData>, largest: number): Target[] {
   const c = s[`connect-${largest}`];
   const judge = (ok: boolean | null) => ok;
   const both = (x: number | null, y: number | null) => x !== null && y !== null;
-  {
+  if (c) {
     const a = med(c, 'A', 'connectS');
     const b = med(c, 'B', 'connectS');
     out.push({ what: `connect storm, ${largest} sockets: time`, target: 'A/B ≤ 2', a: `${fmt(a, 2)} s`, b: `${fmt(b, 2)} s`, ratio: ratio(a, b), met: both(a, b) ? judge(a! / b! <= 2) : null });
@@ -263,8 +267,9 @@ export async function writeReport(file: string, info: RunInfo, s: Record<string,
   const prefix = info.mode === 'full' ? '' : 'quick-';
 
   // Plots: latency against load (the sweep), connect time against clients.
+  const rates = [...new Set([o.everydayBase, o.everydayBurst, ...o.sweepRates])].sort((a, b) => a - b);
   const latency: Point[] = [];
-  for (const rate of o.sweepRates) {
+  for (const rate of rates) {
     for (const k of kinds) {
       for (const [key, series] of [['deliveryP50', 'p50'], ['deliveryP99', 'p99']] as const) {
         const v = med(s[`sweep-${rate}`], k, key);
@@ -297,7 +302,7 @@ export async function writeReport(file: string, info: RunInfo, s: Record<string,
     ...t.map((r) => `| ${r.what} | ${r.target} | ${r.a} | ${r.b} | ${r.ratio} | ${mark(r.met)} |`),
   ].join('\n');
 
-  const sweepRows = o.sweepRates.map(
+  const sweepRows = rates.map(
     (rate) =>
       `| ${rate} | ${kinds.map((k) => `${fmt(med(s[`sweep-${rate}`], k, 'deliveryP50'), 1)} / ${fmt(med(s[`sweep-${rate}`], k, 'deliveryP99'), 1)} / ${fmt(med(s[`sweep-${rate}`], k, 'eventLoopP99'), 1)}`).join(' | ')} |`,
   );
@@ -324,7 +329,7 @@ The load generator's event-loop utilisation peaked at ${fmt(Math.max(0, ...genEl
 
 ${plots.join('\n\n')}
 
-## Latency against load (sweep, ${largest} connected)
+## Latency against load (${largest} connected; ${o.everydayBase} and ${o.everydayBurst} msg/s are the everyday load's base and bursts, the others steady sweeps)
 
 | msg/s | ${kinds.map((k) => `${k}: delivery p50 / p99 / loop delay p99 (ms)`).join(' | ')} |
 | --- | ${kinds.map(() => '---').join(' | ')} |

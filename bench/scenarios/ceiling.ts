@@ -33,6 +33,8 @@ export async function ceilingSession(ctx: Context, scope: Scope, kind: ServerKin
   await gen.call('waitQuiet', { quietMs: opts.presenceQuietMs, timeoutMs: 300_000 });
 
   const measure = async (id: string, senders: { client: number; conversationId: string }[], conversationId?: string) => {
+    // A short unmeasured warm-up first: a freshly started process runs cold code.
+    await gen.call('ceiling', { senders, window: opts.ceilingWindow, seconds: Math.min(2, opts.ceilingSeconds / 4) });
     const s0 = await server.stats();
     const d0 = cpuSecondsOf(db.pid);
     const r = await gen.call<CeilingReply>('ceiling', { senders, window: opts.ceilingWindow, seconds: opts.ceilingSeconds });
@@ -40,6 +42,7 @@ export async function ceilingSession(ctx: Context, scope: Scope, kind: ServerKin
     const d1 = cpuSecondsOf(db.pid);
     let seqDuplicates: number | null = null;
     if (conversationId) {
+      // Counted over the warm-up too: a seq taken twice is wrong whenever it happens.
       const coll = db.client.db(dbName).collection('messages');
       const dups = await coll
         .aggregate([{ $match: { conversationId: new ObjectId(conversationId) } }, { $group: { _id: '$seq', n: { $sum: 1 } } }, { $match: { n: { $gt: 1 } } }])

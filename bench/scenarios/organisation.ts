@@ -87,7 +87,11 @@ export async function organisationSession(
     }
     await server.resetEventLoopDelay();
     const s0 = await server.stats();
-    const day = await gen.call<{ phases: PhaseResult[]; all: { ack: Summary; delivery: Summary; sent: number; acked: number; failed: number } }>('load', { phases });
+    const day = await gen.call<{
+      phases: PhaseResult[];
+      all: { ack: Summary; delivery: Summary; sent: number; acked: number; failed: number };
+      byLabel: Record<string, { rate: number; acked: number; ack: Summary; delivery: Summary }>;
+    }>('load', { phases });
     const s1 = await server.stats();
     const burst = day.phases.filter((p) => p.label === 'burst');
     ctx.log(`  everyday ${kind}: delivery p50 ${day.all.delivery.p50?.toFixed(1)} ms p99 ${day.all.delivery.p99?.toFixed(1)} ms, loop delay p99 ${s1.eld.p99.toFixed(1)} ms`);
@@ -114,6 +118,10 @@ export async function organisationSession(
       },
       day,
     );
+    // The everyday base rate and its bursts are two points of latency against load.
+    for (const part of Object.values(day.byLabel)) {
+      results.add(`sweep-${part.rate}`, kind, { rate: part.rate, acked: part.acked, deliveryP50: part.delivery.p50, deliveryP99: part.delivery.p99, ackP99: part.ack.p99, eventLoopP99: null, genElu: null });
+    }
     // The sweep: latency against load, one steady rate at a time.
     for (const rate of opts.sweepRates) {
       await server.resetEventLoopDelay();
@@ -134,7 +142,7 @@ export async function organisationSession(
 
   // ── reconnect storm ──
   if (what.reconnect) {
-    const prep = await gen.call<{ catchUp: string; clients: number }>('prepareReconnect', {
+    const prep = await gen.call<{ catchUp: string; syncProbeStatus: number | null; clients: number }>('prepareReconnect', {
       backoff: { minMs: opts.backoffMinMs, maxMs: opts.backoffMaxMs, jitter: opts.backoffJitter },
     });
     await gen.call('startTraffic', { rate: opts.reconnectRate });
@@ -182,6 +190,7 @@ export async function organisationSession(
         refusedSends: check.refusedSends,
         outboxLeft: stopped.outboxLeft,
         catchUp: prep.catchUp,
+        syncProbe: prep.syncProbeStatus === null ? 'n/a' : `POST /api/sync → ${prep.syncProbeStatus || 'no answer'}`,
       },
       { prep, caught, check },
     );

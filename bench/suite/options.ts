@@ -31,6 +31,8 @@ export interface Options {
   backoffJitter: number;
   historyMessages: number;
   historyRequests: number;
+  /** Stop a history trial after this long even if fewer requests were made. */
+  historyBudgetS: number;
   soakSeconds: number;
   soakClients: number;
   soakSettleMs: number;
@@ -43,15 +45,15 @@ const PRESETS: Record<'quick' | 'full', Omit<Options, 'mode' | 'servers' | 'scen
     trials: 3,
     connectSizes: [1000],
     connectConcurrency: 100,
-    everydaySeconds: 20,
+    everydaySeconds: 10,
     everydayBase: 10,
     everydayBurst: 50,
     burstEverySeconds: 10,
     burstSeconds: 2,
-    sweepRates: [25, 100],
-    sweepSeconds: 4,
+    sweepRates: [100],
+    sweepSeconds: 3,
     ceilingConversations: 100,
-    ceilingSeconds: 5,
+    ceilingSeconds: 3,
     ceilingWindow: 2,
     busySenders: 20,
     reconnectRate: 10,
@@ -60,8 +62,9 @@ const PRESETS: Record<'quick' | 'full', Omit<Options, 'mode' | 'servers' | 'scen
     backoffMaxMs: 5000,
     backoffJitter: 0.5,
     historyMessages: 100_000,
-    historyRequests: 100,
-    soakSeconds: 60,
+    historyRequests: 50,
+    historyBudgetS: 30,
+    soakSeconds: 30,
     soakClients: 200,
     soakSettleMs: 17_000,
     presenceQuietMs: 2_000,
@@ -89,6 +92,7 @@ const PRESETS: Record<'quick' | 'full', Omit<Options, 'mode' | 'servers' | 'scen
     backoffJitter: 0.5,
     historyMessages: 1_000_000,
     historyRequests: 300,
+    historyBudgetS: 120,
     soakSeconds: 600,
     soakClients: 500,
     soakSettleMs: 17_000,
@@ -121,6 +125,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Op
       'ceiling-window': { type: 'string' },
       'history-messages': { type: 'string' },
       'history-requests': { type: 'string' },
+      'history-budget-s': { type: 'string' },
       'soak-seconds': { type: 'string' },
       'soak-clients': { type: 'string' },
       'reconnect-rate': { type: 'string' },
@@ -142,6 +147,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Op
   num('ceiling-window', 'BENCH_CEILING_WINDOW', 'ceilingWindow');
   num('history-messages', 'BENCH_HISTORY_MESSAGES', 'historyMessages');
   num('history-requests', 'BENCH_HISTORY_REQUESTS', 'historyRequests');
+  num('history-budget-s', 'BENCH_HISTORY_BUDGET_S', 'historyBudgetS');
   num('soak-seconds', 'BENCH_SOAK_SECONDS', 'soakSeconds');
   num('soak-clients', 'BENCH_SOAK_CLIENTS', 'soakClients');
   num('reconnect-rate', 'BENCH_RECONNECT_RATE', 'reconnectRate');

@@ -118,4 +118,6 @@ try {
 const reportFile = path.join(repoRoot, 'bench', opts.mode === 'full' ? 'RESULTS.md' : 'RESULTS-quick.md');
 await writeReport(reportFile, info(), results.scenarios, path.relative(path.join(repoRoot, 'bench'), rawPath));
 log(`[bench] done in ${elapsed()}: ${path.relative(repoRoot, reportFile)}, raw ${path.relative(repoRoot, rawPath)}`);
-process.exit(0);
+const failures = Object.values(results.scenarios).flatMap((d) => d.errors);
+for (const f of new Set(failures)) log(`[bench] failure: ${f}`);
+process.exit(failures.length ? 1 : 0);
