@@ -93,19 +93,11 @@ async function connectRange(from: number, to: number, concurrency: number, useWa
   const errors: string[] = [];
   let lastConnectedAt = t0;
   const watchAcks: Promise<unknown>[] = [];
-  if (useWatch && watchSupported === null && from < to) {
-    // One socket first: does this server know presence:watch? (No ack within 3 s, or an error ack: no.)
-    const c = clients[next++]!;
-    c.sock = makeSocket(c, () => {});
-    try {
-      await c.sock.connect(timeoutMs);
-      connected++;
-      watchSupported = await watch(c, 3_000);
-    } catch (err) {
-      failed++;
-      errors.push((err as Error).message);
-    }
-  }
+  // Does this server know presence:watch? The first connected socket asks (no ack within 3 s, or
+  // an error ack: no); the others wait for that answer before watching, without holding up connects.
+  let decide: (ok: boolean) => void = () => {};
+  const decided = watchSupported !== null ? Promise.resolve(watchSupported) : new Promise<boolean>((r) => (decide = r));
+  let probing = false;
   const lane = async () => {
     while (next < to) {
       const c = clients[next++]!;
@@ -114,7 +106,13 @@ async function connectRange(from: number, to: number, concurrency: number, useWa
         await c.sock.connect(timeoutMs);
         connected++;
         lastConnectedAt = now();
-        if (useWatch && watchSupported) watchAcks.push(watch(c, 30_000));
+        if (!useWatch) continue;
+        if (watchSupported === null && !probing) {
+          probing = true;
+          watchAcks.push(watch(c, 3_000).then((ok) => decide((watchSupported = ok))));
+        } else {
+          watchAcks.push(decided.then((ok) => ok && watch(c, 30_000)));
+        }
       } catch (err) {
         failed++;
         if (errors.length < 5) errors.push((err as Error).message);
@@ -123,6 +121,7 @@ async function connectRange(from: number, to: number, concurrency: number, useWa
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const connectMs = lastConnectedAt - t0;
+  if (useWatch && !probing && watchSupported === null) decide(false);
   await Promise.all(watchAcks);
   return { connectMs, withWatchMs: now() - t0, connected, failed, errors, watch: useWatch ? (watchSupported ? 'supported' : 'not supported') : 'off' };
 }
