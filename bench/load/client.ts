@@ -277,8 +277,11 @@ async function reconnectOnce(c: Client): Promise<void> {
   const r = c.reconnect!;
   r.attempts++;
   const sock = makeSocket(c, () => onDrop(c));
+  // What this client had when the new connection began: live messages may arrive in the same
+  // network read as the connect packet, and must not move the catch-up cursor past a gap.
+  let had = new Map(c.lastSeq);
   try {
-    await sock.connect(20_000);
+    await sock.connect(20_000, () => (had = new Map(c.lastSeq)));
   } catch (err) {
     const key = (err as Error).message.slice(0, 80);
     reconnectErrors.set(key, (reconnectErrors.get(key) ?? 0) + 1);
@@ -288,20 +291,27 @@ async function reconnectOnce(c: Client): Promise<void> {
   }
   c.sock = sock;
   if (watchSupported) void watch(c, 30_000);
-  try {
-    // A snapshot: live messages arriving meanwhile must not move the cursor past what is missing.
-    const res = await catchUp(catchUpMode, httpUrl, c.spec.token, { cursor: c.cursor, lastSeq: new Map(c.lastSeq) });
-    r.requests += res.requests;
-    r.failed += res.failed;
-    if (res.cursor !== undefined) c.cursor = res.cursor;
-    for (const m of res.messages) {
-      const ids = c.seen!.get(m.clientMsgId) ?? new Set<string>();
-      ids.add(m.id);
-      c.seen!.set(m.clientMsgId, ids);
-      if ((c.lastSeq.get(m.conversationId) ?? 0) < m.seq) c.lastSeq.set(m.conversationId, m.seq);
+  // A failed catch-up is tried again (a real client would), up to five times.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let failed = 0;
+    try {
+      const res = await catchUp(catchUpMode, httpUrl, c.spec.token, { cursor: c.cursor, lastSeq: had });
+      r.requests += res.requests;
+      failed = res.failed;
+      if (res.cursor !== undefined) c.cursor = res.cursor;
+      for (const m of res.messages) {
+        const ids = c.seen!.get(m.clientMsgId) ?? new Set<string>();
+        ids.add(m.id);
+        c.seen!.set(m.clientMsgId, ids);
+        if ((c.lastSeq.get(m.conversationId) ?? 0) < m.seq) c.lastSeq.set(m.conversationId, m.seq);
+        if ((had.get(m.conversationId) ?? 0) < m.seq) had.set(m.conversationId, m.seq);
+      }
+    } catch {
+      failed = 1;
     }
-  } catch {
-    r.failed++;
+    r.failed += failed;
+    if (!failed) break;
+    await sleep(1_000 * (attempt + 1));
   }
   r.caughtUpAt = now();
   // The outbox: sends that never got their ack go again, with the same clientMsgId.

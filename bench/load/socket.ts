@@ -22,8 +22,12 @@ export class LeanSocket {
     public onClose: () => void,
   ) {}
 
-  /** Resolves once the Socket.IO namespace is joined; rejects on a refused or failed handshake. */
-  connect(timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once the Socket.IO namespace is joined; rejects on a refused or failed handshake.
+   * `onJoined` runs synchronously on the connect packet, before any event that arrived with it
+   * is dispatched (a catch-up cursor must be taken exactly there).
+   */
+  connect(timeoutMs: number, onJoined?: () => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(this.wsUrl, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
       this.ws = ws;
@@ -55,6 +59,7 @@ export class LeanSocket {
             return;
           case '4':
             if (text[1] === '0') {
+              onJoined?.();
               this.connected = true;
               settled = true;
               clearTimeout(timer);
