@@ -28,7 +28,7 @@ export function lineSpec(title: string, xTitle: string, yTitle: string, points: 
     data: { values: points },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xTitle },
+      x: { field: 'x', type: 'quantitative', title: xTitle, axis: { format: 'd' } },
       y: { field: 'y', type: 'quantitative', title: yTitle, ...(opts.logY ? { scale: { type: 'log' } } : {}) },
       color: { field: 'server', type: 'nominal', title: 'server' },
       strokeDash: { field: 'series', type: 'nominal', title: '' },
