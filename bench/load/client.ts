@@ -455,8 +455,14 @@ function verify() {
   let lostBeforeKill = 0;
   let doubled = 0;
   let checked = 0;
+  let notCaughtUp = 0;
   for (const c of clients) {
     if (!c.seen) continue;
+    // A client still reconnecting when the wait ended is reported as such, not as losses.
+    if (c.reconnect && c.reconnect.caughtUpAt === undefined) {
+      notCaughtUp++;
+      continue;
+    }
     const mine = new Set(c.spec.conversationIds);
     for (const [clientMsgId, a] of acked) {
       if (!mine.has(a.conversationId)) continue;
@@ -469,7 +475,7 @@ function verify() {
     }
     for (const ids of c.seen.values()) if (ids.size > 1) doubled++;
   }
-  return { refusedSends, acknowledged: acked.size, acknowledgedBeforeKill: [...acked.values()].filter((a) => a.beforeKill).length, checked, lost, lostBeforeKill, doubled };
+  return { notCaughtUp, refusedSends, acknowledged: acked.size, acknowledgedBeforeKill: [...acked.values()].filter((a) => a.beforeKill).length, checked, lost, lostBeforeKill, doubled };
 }
 
 // ── the IPC loop ────────────────────────────────────────────────

@@ -167,7 +167,7 @@ export async function organisationSession(
     }>('waitCaughtUp', { timeoutMs: opts.reconnectTimeoutS * 1000 });
     await sleep(2_000);
     const stopped = await gen.call<{ outboxLeft: number }>('stopTraffic', { timeoutMs: 30_000 });
-    const check = await gen.call<{ acknowledged: number; acknowledgedBeforeKill: number; checked: number; lost: number; lostBeforeKill: number; doubled: number; refusedSends: number }>('verify');
+    const check = await gen.call<{ notCaughtUp: number; acknowledged: number; acknowledgedBeforeKill: number; checked: number; lost: number; lostBeforeKill: number; doubled: number; refusedSends: number }>('verify');
     ctx.log(`  reconnect ${kind}: 99 % caught up ${((caught.t99FromKillMs ?? NaN) / 1000).toFixed(2)} s after the kill (${caught.catchUp}), lost ${check.lost}, doubled ${check.doubled}`);
     results.add(
       'reconnect',
@@ -184,6 +184,7 @@ export async function organisationSession(
         failedRequests: caught.failedRequests,
         acknowledged: check.acknowledged,
         acknowledgedBeforeKill: check.acknowledgedBeforeKill,
+        notCaughtUp: check.notCaughtUp,
         lost: check.lost,
         lostBeforeKill: check.lostBeforeKill,
         doubled: check.doubled,
