@@ -1,0 +1,55 @@
+/**
+ * Server B: a minimal Socket.IO server with the same send event. Token auth and membership from
+ * memory (read once at start), `seq` from an in-memory counter, ONE insert per message with the
+ * driver, then the ack and `message:new` to the members' rooms. No other database work on the
+ * send path. Env: BENCH_DB_URI, BENCH_PORT.
+ */
+import { ObjectId } from 'mongodb';
+import { Server } from 'socket.io';
+import { attachProbe } from './probe.js';
+import { authMiddleware, httpServer, loadSeeded, openDb, refuseUnknown, toDto, userRoom } from './shared.js';
+
+const { client, db } = await openDb(process.env.BENCH_DB_URI!);
+const seeded = await loadSeeded(db);
+const messages = db.collection('messages');
+const lastSeq = new Map<string, number>();
+for (const row of await messages.aggregate([{ $group: { _id: '$conversationId', seq: { $max: '$seq' } } }]).toArray()) {
+  lastSeq.set(String(row._id), row.seq as number);
+}
+
+const http = httpServer(seeded, (conversationId, after, limit) =>
+  messages.find({ conversationId: new ObjectId(conversationId), seq: { $gt: after } }).sort({ seq: 1 }).limit(limit).toArray()
+    .then((docs) => docs.map((d) => toDto(d as never))),
+);
+const io = new Server(http, { serveClient: false, maxHttpBufferSize: 100_000 });
+io.use(authMiddleware(seeded));
+io.on('connection', (socket) => {
+  const userId = socket.data.userId as string;
+  void socket.join(userRoom(userId));
+  refuseUnknown(socket, ['message:send']);
+  socket.on('message:send', async (input: { conversationId?: string; clientMsgId?: string; body?: string }, ack?: (r: unknown) => void) => {
+    const reply = typeof ack === 'function' ? ack : () => {};
+    const members = seeded.membersByConversation.get(String(input?.conversationId));
+    if (!members?.includes(userId) || typeof input.body !== 'string' || typeof input.clientMsgId !== 'string') {
+      return reply({ ok: false, error: { code: 'bad_request', message: 'bad message' } });
+    }
+    const seq = (lastSeq.get(input.conversationId!) ?? 0) + 1;
+    lastSeq.set(input.conversationId!, seq);
+    const doc = { _id: new ObjectId(), conversationId: new ObjectId(input.conversationId), seq, senderId: new ObjectId(userId), body: input.body, clientMsgId: input.clientMsgId, createdAt: new Date() };
+    try {
+      await messages.insertOne(doc);
+    } catch {
+      return reply({ ok: false, error: { code: 'internal', message: 'insert failed' } });
+    }
+    const message = toDto(doc);
+    reply({ ok: true, message });
+    io.to(members.map(userRoom)).emit('message:new', { message });
+  });
+});
+http.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', () => {
+  attachProbe((http.address() as { port: number }).port);
+});
+process.on('SIGTERM', () => {
+  io.close();
+  void client.close().finally(() => process.exit(0));
+});

@@ -1,0 +1,174 @@
+/**
+ * The one database every server of a run uses: the MongoDB stand-in in its own process (or
+ * TEST_MONGODB_URI / MONGODB_URI when set). Each session of a scenario gets a fresh database
+ * name on it, seeded directly (no scrypt per sign-in), and dropped afterwards.
+ */
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { MongoClient, ObjectId } from 'mongodb';
+import { firstMessage, spawnTs, stopChild, type Spawned } from './children.js';
+
+export interface Database {
+  baseUri: string;
+  label: string;
+  pid?: number;
+  uriFor(dbName: string): string;
+  drop(dbName: string): Promise<void>;
+  client: MongoClient;
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(): Promise<Database> {
+  const external = process.env.TEST_MONGODB_URI || process.env.MONGODB_URI;
+  let standin: Spawned | undefined;
+  let baseUri: string;
+  let label: string;
+  if (external) {
+    baseUri = external;
+    label = process.env.TEST_MONGODB_URI ? 'TEST_MONGODB_URI' : 'MONGODB_URI';
+  } else {
+    standin = spawnTs('bench/suite/standin-process.ts', { name: 'standin' });
+    baseUri = (await firstMessage<{ uri: string }>(standin, 'ready', 60_000)).uri;
+    label = 'MongoDB stand-in (tests/support/mongo-standin, in-memory, own process)';
+  }
+  const uriFor = (dbName: string) => {
+    const u = new URL(baseUri);
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  };
+  const client = await new MongoClient(uriFor('admin')).connect();
+  return {
+    baseUri,
+    label,
+    pid: standin?.child.pid,
+    uriFor,
+    client,
+    drop: async (dbName) => {
+      await client.db(dbName).dropDatabase().catch(() => {});
+    },
+    stop: async () => {
+      await client.close().catch(() => {});
+      if (standin) await stopChild(standin);
+    },
+  };
+}
+
+export interface Person {
+  index: number;
+  userId: string;
+  token: string;
+  groupId: string;
+  channelId: string;
+}
+
+export interface Organisation {
+  people: Person[];
+  groups: { id: string; memberIdx: number[] }[];
+  channels: { id: string; memberIdx: number[] }[];
+}
+
+export const GROUP_SIZE = 10;
+export const CHANNEL_SIZE = 100;
+
+// One scrypt hash for everybody: nobody signs in with a password in the bench.
+const PASSWORD_HASH = (() => {
+  const salt = randomBytes(16);
+  const key = scryptSync('bench-password', salt, 32, { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  return ['scrypt', 16384, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+})();
+
+/**
+ * `count` staff: person i is in group floor(i/10) (10 people) and department channel
+ * floor(i/100) (100 people, the department's), each with a live session token.
+ */
+export async function seedOrganisation(client: MongoClient, dbName: string, count: number): Promise<Organisation> {
+  const db = client.db(dbName);
+  const now = new Date();
+  const deptCount = Math.ceil(count / CHANNEL_SIZE);
+  const deptIds = Array.from({ length: deptCount }, () => new ObjectId());
+  const userIds = Array.from({ length: count }, () => new ObjectId());
+  const groupIds = Array.from({ length: Math.ceil(count / GROUP_SIZE) }, () => new ObjectId());
+  const channelIds = Array.from({ length: deptCount }, () => new ObjectId());
+  const tokens = userIds.map(() => randomBytes(32).toString('base64url'));
+  const batched = async (name: string, docs: object[]) => {
+    for (let i = 0; i < docs.length; i += 5_000) await db.collection(name).insertMany(docs.slice(i, i + 5_000) as never[], { ordered: false });
+  };
+  await batched('departments', deptIds.map((_id, d) => ({ _id, name: `ベンチ課${d}`, parentId: null, createdAt: now, updatedAt: now })));
+  await batched(
+    'users',
+    userIds.map((_id, i) => ({
+      _id,
+      loginId: `bench${i}`,
+      staffNo: `B${i}`,
+      name: `試験 ${i}`,
+      nameKana: 'しけん',
+      searchText: `試験 ${i} しけん bench${i} b${i}`,
+      departmentId: deptIds[Math.floor(i / CHANNEL_SIZE)],
+      role: 'staff',
+      passwordHash: PASSWORD_HASH,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  await batched(
+    'sessions',
+    userIds.map((userId, i) => ({
+      _id: new ObjectId(),
+      tokenHash: createHash('sha256').update(tokens[i]!).digest('hex'),
+      userId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 12 * 3600_000),
+    })),
+  );
+  const members = (size: number, k: number) => Array.from({ length: Math.min(size, count - k * size) }, (_, j) => k * size + j);
+  const groups = groupIds.map((id, k) => ({ id: String(id), memberIdx: members(GROUP_SIZE, k) }));
+  const channels = channelIds.map((id, k) => ({ id: String(id), memberIdx: members(CHANNEL_SIZE, k) }));
+  const conversation = (kind: string, _id: ObjectId, memberIdx: number[], title: string) => ({
+    _id,
+    kind,
+    title,
+    memberIds: memberIdx.map((i) => userIds[i]),
+    key: `${kind}:${String(_id)}`,
+    createdBy: userIds[memberIdx[0]!],
+    lastActivityAt: now,
+    createdAt: now,
+  });
+  await batched('conversations', [
+    ...groups.map((g, k) => conversation('group', groupIds[k]!, g.memberIdx, `班${k}`)),
+    ...channels.map((c, k) => conversation('channel', channelIds[k]!, c.memberIdx, `ベンチ課${k}`)),
+  ]);
+  return {
+    people: userIds.map((id, i) => ({
+      index: i,
+      userId: String(id),
+      token: tokens[i]!,
+      groupId: String(groupIds[Math.floor(i / GROUP_SIZE)]),
+      channelId: String(channelIds[Math.floor(i / CHANNEL_SIZE)]),
+    })),
+    groups,
+    channels,
+  };
+}
+
+/** `count` messages in one conversation, inserted in bulk (the history scenario). */
+export async function seedHistory(client: MongoClient, dbName: string, conversationId: string, senderIds: string[], count: number): Promise<void> {
+  const coll = client.db(dbName).collection('messages');
+  const conv = new ObjectId(conversationId);
+  const start = Date.now() - count * 1000;
+  const batch = 10_000;
+  for (let from = 0; from < count; from += batch) {
+    const docs = [];
+    for (let seq = from + 1; seq <= Math.min(count, from + batch); seq++) {
+      docs.push({
+        _id: new ObjectId(),
+        conversationId: conv,
+        seq,
+        senderId: new ObjectId(senderIds[seq % senderIds.length]),
+        body: `過去のメッセージ ${seq}`,
+        clientMsgId: `hist-${seq}`,
+        mentions: [],
+        createdAt: new Date(start + seq * 1000),
+      });
+    }
+    await coll.insertMany(docs, { ordered: false });
+  }
+}
