@@ -88,23 +88,36 @@ export async function catchUp(
 ): Promise<CatchUpResult> {
   const result: CatchUpResult = { requests: 0, failed: 0, messages: [] };
   if (mode === 'sync') {
-    let cursor = state.cursor;
-    for (let page = 0; page < 100; page++) {
-      result.requests++;
-      const res = await request(`${httpUrl}/api/sync`, token, { method: 'POST', body: cursor === undefined ? {} : { cursor } });
-      if (res.status < 200 || res.status >= 300) {
-        result.failed++;
-        break;
-      }
-      messagesIn(res.body, result.messages);
-      cursor = field(res.body, /cursor/i) ?? cursor;
-      if (field(res.body, /more/i) !== true) break;
+    // One request (server/sync/README.md): the cursor of the previous sync and the last seq held of
+    // each conversation; histories answered with `hasMore` are paged on with `after=`, as the web
+    // client does.
+    result.requests++;
+    const res = await request(`${httpUrl}/api/sync`, token, {
+      method: 'POST',
+      body: { ...(state.cursor !== undefined ? { cursor: state.cursor } : {}), seqs: Object.fromEntries(state.lastSeq) },
+    });
+    if (res.status < 200 || res.status >= 300) {
+      result.failed++;
+      return result;
     }
-    result.cursor = cursor;
+    messagesIn(res.body, result.messages);
+    result.cursor = field(res.body, /cursor/i) ?? state.cursor;
+    const pages = ((res.body as { messages?: Record<string, { messages: SeenMessage[]; hasMore: boolean }> }).messages ?? {});
+    const more = new Map<string, number>();
+    for (const [conversationId, page] of Object.entries(pages)) {
+      if (page.hasMore) more.set(conversationId, Math.max(state.lastSeq.get(conversationId) ?? 0, ...page.messages.map((m) => m.seq)));
+    }
+    await pageAfter('per-conversation', httpUrl, token, more, result);
     return result;
   }
-  for (const [conversationId, after] of state.lastSeq) {
-    let from = after;
+  await pageAfter(mode, httpUrl, token, state.lastSeq, result);
+  return result;
+}
+
+/** Pages each conversation's history after the given seq until nothing more is there. */
+async function pageAfter(mode: CatchUpMode, httpUrl: string, token: string, after: Map<string, number>, result: CatchUpResult): Promise<void> {
+  for (const [conversationId, seq] of after) {
+    let from = seq;
     for (let page = 0; page < 1000; page++) {
       result.requests++;
       const url =
@@ -122,5 +135,4 @@ export async function catchUp(
       if (field(res.body, /^hasMore$/) !== true || got.length === 0) break;
     }
   }
-  return result;
 }
