@@ -10,6 +10,8 @@ import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
 import type { Clock } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
+import type { DbHealth } from './db/db-health.js';
+import type { Metrics } from './metrics/metrics.js';
 import { TeleworkService } from './telework/telework.service.js';
 
 /** Every capability's service, wired once per server instance. */
@@ -27,6 +29,9 @@ export interface Services {
   limiters: Limiters;
   extraRoutes: Router[];
   stop(): Promise<void>;
+  /** Whether the database answers (fail-fast answers, /api/health). */
+  dbHealth: DbHealth;
+  metrics: Metrics;
 }
 
 export async function createServices(
@@ -35,6 +40,8 @@ export async function createServices(
   realtime: Realtime,
   clock: Clock,
   limiters: Limiters,
+  dbHealth: DbHealth,
+  metrics: Metrics,
 ): Promise<Services> {
   const directory = new DirectoryService(conn);
   const auth = new AuthService(conn, config, directory, limiters);
@@ -62,5 +69,7 @@ export async function createServices(
       telework.stop();
       await presence.stop();
     },
+    dbHealth,
+    metrics,
   };
 }
