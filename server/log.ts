@@ -8,6 +8,14 @@ import pino from 'pino';
 export const log = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   base: { pid: process.pid },
+  serializers: {
+    // The driver's errors carry the whole topology description (`reason`): long, and no help.
+    err: (err: Error) => {
+      const out = pino.stdSerializers.err(err) as Record<string, unknown>;
+      delete out.reason;
+      return out;
+    },
+  },
   redact: {
     paths: [
       'req.headers.authorization',

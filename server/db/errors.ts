@@ -19,6 +19,8 @@ const UNAVAILABLE = new Set([
   'MongoTopologyClosedError',
   'MongoNotConnectedError',
   'MongoOperationTimeoutError',
+  // Our own shutdown interrupting a request: it did not finish, retry elsewhere.
+  'MongoClientClosedError',
 ]);
 
 /**

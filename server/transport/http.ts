@@ -25,11 +25,12 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const { status, body } = toErrorBody(err);
-  // Log the failure, never the request body (it may hold a password or a message).
-  if (status >= 500 && body.code !== 'unavailable') loggerOf(req).error({ err, method: req.method, path: req.path, status }, 'request failed');
   // Already answered (`unavailable` when the database went down mid-request): this is its late end.
   if (res.headersSent) return;
+  const { status, body } = toErrorBody(err);
+  // Log the failure, never the request body (it may hold a password or a message). An outage is
+  // logged once, by the database health watcher, not once per request.
+  if (status >= 500 && body.code !== 'unavailable') loggerOf(req).error({ err, method: req.method, path: req.path, status }, 'request failed');
   res.status(status).json({ error: body });
 };
 
