@@ -27,6 +27,7 @@ export class DbHealth {
   private readonly downListeners = new Set<() => void>();
   private lastAnswerAt = performance.now();
   private pingSentAt: number | null = null;
+  private lastTickAt = performance.now();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -92,10 +93,16 @@ export class DbHealth {
 
   private tick(): void {
     const now = performance.now();
+    // Our own event loop stalled (this tick is late): answers may be waiting unread. Judge nothing.
+    const late = now - this.lastTickAt > 2 * PING_EVERY_MS;
+    this.lastTickAt = now;
     if (this.pingSentAt !== null) {
       // One ping at a time: a hung server would otherwise collect one per tick.
-      if (now - this.pingSentAt > this.downAfterMs && now - this.lastAnswerAt > this.downAfterMs) {
-        this.markDown('not answering');
+      if (!late && this.silentFor(now)) {
+        // Let answers that already arrived be read first (I/O is polled before setImmediate runs).
+        setImmediate(() => {
+          if (this.pingSentAt !== null && this.silentFor(performance.now())) this.markDown('not answering');
+        });
       }
       return;
     }
@@ -114,6 +121,10 @@ export class DbHealth {
       .finally(() => {
         this.pingSentAt = null;
       });
+  }
+
+  private silentFor(now: number): boolean {
+    return this.pingSentAt !== null && now - this.pingSentAt > this.downAfterMs && now - this.lastAnswerAt > this.downAfterMs;
   }
 
   private answered(): void {
