@@ -6,14 +6,16 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // The server serves client/dist at `/` (same origin as /api and /socket.io).
 // `npm run dev:client` proxies both to a server on localhost:3000.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: here('.'),
   base: '/',
   plugins: [react()],
   build: {
     outDir: here('./dist'),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source map in a production build: it would hand anyone the whole client source (2 MB).
+    // `vite build --mode development` keeps one for debugging.
+    sourcemap: mode !== 'production',
   },
   server: {
     proxy: {
@@ -21,4 +23,4 @@ export default defineConfig({
       '/socket.io': { target: 'http://localhost:3000', ws: true },
     },
   },
-});
+}));

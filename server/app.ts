@@ -16,15 +16,19 @@ import { presenceRoutes } from './presence/presence.routes.js';
 import type { Services } from './services.js';
 import { teleworkRoutes } from './telework/telework.routes.js';
 import { syncRoutes } from './sync/sync.routes.js';
+import { failFastHttp } from './transport/fail-fast.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
 import { checkOrigin } from './transport/origin.js';
+import { requestId } from './transport/request-id.js';
+import { clientRoutes } from './transport/static.js';
 
-const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
 /** The HTTP side: JSON API under /api, the built client at /. */
-export function buildApp(s: Services): Express {
+export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestId);
   app.set('trust proxy', 'loopback');
   // The office may serve plain http on its closed network: then the browser must not be told to
   // upgrade requests to https (it would load no script at all) nor to remember HSTS.
@@ -45,7 +49,9 @@ export function buildApp(s: Services): Express {
   });
 
   const api = express.Router();
-  api.use(healthRoutes(s.conn));
+  api.use(healthRoutes(s.dbHealth));
+  // Everything after health needs the database: with it down, `unavailable` at once.
+  api.use(failFastHttp(s.dbHealth));
   api.use(authRoutes(s.auth, s.realtime, s.config));
   // The remote-desktop gateway authenticates with its own token, so these come before the session check.
   api.use(teleworkRoutes(s.telework, s.auth, s.config));
@@ -64,9 +70,7 @@ export function buildApp(s: Services): Express {
   app.use('/api', api);
 
   if (existsSync(clientDist)) {
-    app.use(express.static(clientDist, { index: 'index.html' }));
-    // The client routes in the browser: any other page gets the app.
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(clientDist, 'index.html')));
+    app.use(clientRoutes(clientDist));
   } else {
     app.get('/', (_req, res) => {
       res.type('text/plain; charset=utf-8').send('メッセージ (Messaging): the web client is not built; run `npm run build:client`.');

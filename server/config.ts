@@ -71,6 +71,12 @@ export const configSchema = z.object({
    * production. The minimum 12 exists only so that test runs can hash faster.
    */
   PASSWORD_HASH_LOG_N: int(17, 12, 20),
+  /** Open sockets per person (all tabs and devices, across processes); one more is refused `rate_limited`. */
+  MAX_SOCKETS_PER_USER: int(20, 1, 10_000),
+  /** Typing events relayed per person per conversation: at most one start and one stop per this many seconds. */
+  TYPING_THROTTLE_S: int(2, 1, 60),
+  /** Prometheus metrics at `GET /metrics` on this port (0: any free port); unset: no metrics served. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { RedisClient } from './lib/limiter.js';
 import type { IoServer } from './realtime.js';
+import { log } from './log.js';
 
 /**
  * With REDIS_URL set, Socket.IO events (room broadcasts, disconnectSockets on logout) cross
@@ -11,8 +12,8 @@ import type { IoServer } from './realtime.js';
 export async function useRedisAdapter(io: IoServer, url: string): Promise<{ client: RedisClient; close: () => Promise<void> }> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
-  pub.on('error', (err) => console.error('[redis] publisher error:', err.message));
-  sub.on('error', (err) => console.error('[redis] subscriber error:', err.message));
+  pub.on('error', (err) => log.error({ err }, 'redis publisher error'));
+  sub.on('error', (err) => log.error({ err }, 'redis subscriber error'));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub));
   // The publisher doubles as the client for shared counters (rate limits): it only sends commands.

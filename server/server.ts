@@ -6,6 +6,9 @@ import { buildApp } from './app.js';
 import { systemClock, systemMonotonic, type Clock, type Monotonic } from './clock.js';
 import { configSchema, type Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
+import { DbHealth } from './db/db-health.js';
+import { Metrics } from './metrics/metrics.js';
+import { serveMetrics } from './metrics/metrics.server.js';
 import { Limiters } from './lib/limiter.js';
 import { Realtime, type IoServer } from './realtime.js';
 import { isAllowedOrigin } from './transport/origin.js';
@@ -23,12 +26,16 @@ export interface StartOptions {
   clock?: Clock;
   /** Durations (heartbeat age); tests advance one by hand. The process's monotonic clock by default. */
   monotonic?: Monotonic;
+  /** The built client's folder (tests serve a small stand-in build); client/dist by default. */
+  clientDist?: string;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  /** The metrics port when METRICS_PORT is set. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +43,10 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const config: Config = { ...configSchema.parse({}), ...options.config };
   const conn = await connectDatabase(options.mongoUri);
+  const dbHealth = new DbHealth(conn);
+  dbHealth.start();
+  const metrics = new Metrics();
+  metrics.watchDatabase(conn);
   // The app is plugged in later (it needs the services), but the handler must exist before
   // Socket.IO attaches: Socket.IO keeps /socket.io/ requests from the listeners present then.
   let app: RequestListener | undefined;
@@ -49,9 +60,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const redis = config.REDIS_URL ? await useRedisAdapter(io, config.REDIS_URL) : undefined;
   const closeRedis = redis?.close ?? (async () => {});
   const limiters = new Limiters(redis?.client);
-  const services = await createServices(config, conn, new Realtime(io), { wall: options.clock ?? systemClock, monotonic: options.monotonic ?? systemMonotonic }, limiters);
+  const services = await createServices(
+    config,
+    conn,
+    new Realtime(io),
+    { wall: options.clock ?? systemClock, monotonic: options.monotonic ?? systemMonotonic },
+    limiters,
+    dbHealth,
+    metrics,
+  );
   await bootstrapAdmin(config, services.directory);
-  app = buildApp(services);
+  app = buildApp(services, options.clientDist);
   attachSockets(io, services);
 
   await new Promise<void>((resolve, reject) => {
@@ -59,11 +78,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     http.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  const metricsServer =
+    config.METRICS_PORT === undefined ? undefined : await serveMetrics(metrics, config.METRICS_PORT, options.host ?? '0.0.0.0');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     services,
+    metricsPort: metricsServer?.port,
     async stop() {
+      dbHealth.stop();
+      await metricsServer?.close();
       await services.stop();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

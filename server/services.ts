@@ -11,6 +11,8 @@ import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
 import type { Clock, Monotonic } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
+import type { DbHealth } from './db/db-health.js';
+import type { Metrics } from './metrics/metrics.js';
 import { TeleworkService } from './telework/telework.service.js';
 import { SyncService } from './sync/sync.service.js';
 
@@ -31,6 +33,9 @@ export interface Services {
   limiters: Limiters;
   extraRoutes: Router[];
   stop(): Promise<void>;
+  /** Whether the database answers (fail-fast answers, /api/health). */
+  dbHealth: DbHealth;
+  metrics: Metrics;
 }
 
 export async function createServices(
@@ -39,6 +44,8 @@ export async function createServices(
   realtime: Realtime,
   clocks: { wall: Clock; monotonic: Monotonic },
   limiters: Limiters,
+  dbHealth: DbHealth,
+  metrics: Metrics,
 ): Promise<Services> {
   const clock = clocks.wall;
   const directory = new DirectoryService(conn);
@@ -72,5 +79,7 @@ export async function createServices(
       await presence.stop();
       await conversations.stop();
     },
+    dbHealth,
+    metrics,
   };
 }

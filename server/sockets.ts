@@ -1,10 +1,17 @@
 import { AppError } from '../shared/errors.js';
 import { tokenFrom } from './auth/token.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
+import { TypingThrottle } from './conversations/typing-throttle.js';
 import { registerMessagingEvents } from './messaging/messaging.socket.js';
 import { registerPresenceEvents } from './presence/presence.socket.js';
 import { sessionRoom, userRoom, type IoServer } from './realtime.js';
 import type { Services } from './services.js';
+import { failFastSocket } from './transport/fail-fast.js';
+import { capSocketsPerUser } from './transport/socket-cap.js';
+import { handshakeRefusal } from './transport/socket.js';
+
+/** With the database down, a handshake still gets this long for a cached session check. */
+const HANDSHAKE_GRACE_MS = 250;
 
 /**
  * The real-time side: the handshake is authenticated with the session (cookie or `auth.token`);
@@ -13,22 +20,25 @@ import type { Services } from './services.js';
  * user's room and its session's room.
  */
 export function attachSockets(io: IoServer, s: Services): void {
+  const typingThrottle = new TypingThrottle(s.limiters, s.config.TYPING_THROTTLE_S);
   io.use(async (socket, next) => {
     try {
       const token = tokenFrom(
         { cookie: socket.handshake.headers.cookie, authorization: socket.handshake.headers.authorization },
         (socket.handshake.auth as { token?: unknown } | undefined)?.token,
       );
-      socket.data.auth = await s.auth.authenticate(token);
+      // The database going down (or being down) answers `unavailable` at once, never a hang.
+      socket.data.auth = await s.dbHealth.guard(s.auth.authenticate(token), HANDSHAKE_GRACE_MS);
       // A temporary password must be replaced before anything else (the client shows that screen).
       if (socket.data.auth.user.mustChangePassword) throw new AppError('forbidden', 'change your temporary password first');
       next();
     } catch (err) {
       // Only a session known to be missing is `unauthenticated`; one that could not be checked
       // (database down or slow) is `unavailable`, and the client keeps the person signed in.
-      next(new Error(err instanceof AppError ? err.code : 'unavailable'));
+      next(new Error(handshakeRefusal(err)));
     }
   });
+  io.use(capSocketsPerUser(io, s.config.MAX_SOCKETS_PER_USER));
 
   io.on('connection', (socket) => {
     const { user, sessionId, expiresAt } = socket.data.auth;
@@ -43,8 +53,10 @@ export function attachSockets(io: IoServer, s: Services): void {
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(expiresAt.getTime() - Date.now(), 2 ** 31 - 1));
     expiry.unref();
     socket.on('disconnect', () => clearTimeout(expiry));
+    s.metrics.watchSocket(socket);
+    failFastSocket(socket, s.dbHealth, s.metrics.observeAck);
     registerPresenceEvents(socket, s.presence);
     registerMessagingEvents(socket, s.messaging);
-    registerConversationEvents(socket, s.conversations, s.realtime);
+    registerConversationEvents(socket, s.conversations, s.realtime, typingThrottle);
   });
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import { log } from '../log.js';
 
 /**
  * At start: if ADMIN_LOGIN_ID and ADMIN_PASSWORD are set and no admin exists yet, create one
@@ -20,7 +21,7 @@ export async function bootstrapAdmin(config: Config, directory: DirectoryService
       departmentId: root.id,
       role: 'admin',
     });
-    console.log(`[admin] created the first admin "${config.ADMIN_LOGIN_ID}"`);
+    log.info({ loginId: config.ADMIN_LOGIN_ID }, `created the first admin "${config.ADMIN_LOGIN_ID}"`);
   } catch (err) {
     // Another process starting at the same moment created it first: that is fine.
     if (err instanceof AppError && err.code === 'conflict' && (await directory.hasAdmin())) return;

@@ -1,15 +1,20 @@
 import { Router } from 'express';
-import type { Connection } from 'mongoose';
+import type { DbHealth } from '../db/db-health.js';
 
-/** `GET /api/health`: 200 while the database answers a ping, 503 otherwise. No session needed. */
-export function healthRoutes(conn: Connection): Router {
+/**
+ * `GET /api/health`: 200 `{status: "ok", db: "up"}` while the database answers; 503
+ * `{status: "degraded", db: "down", reason, since}` otherwise. Answered from the health watcher's
+ * state at once, so it never waits on the database itself. No session needed.
+ */
+export function healthRoutes(dbHealth: DbHealth): Router {
   const router = Router();
-  router.get('/health', async (_req, res) => {
-    const up = await Promise.race([
-      conn.db ? conn.db.admin().ping().then(() => true, () => false) : Promise.resolve(false),
-      new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref()),
-    ]);
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down' });
+  router.get('/health', (_req, res) => {
+    const db = dbHealth.current;
+    if (db.up) {
+      res.json({ status: 'ok', db: 'up' });
+      return;
+    }
+    res.status(503).json({ status: 'degraded', db: 'down', reason: db.reason, since: db.since.toISOString() });
   });
   return router;
 }

@@ -9,6 +9,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import { startOfTokyoDay, teleworkMinutesToday } from './minutes-today.js';
 import { teleworkSessionModel, type TeleworkSessionDoc } from './telework-session.model.js';
+import { log } from '../log.js';
 
 /** Who is calling: the remote-desktop gateway (by its token) or a signed-in person. */
 export type TeleworkActor = { kind: 'gateway' } | { kind: 'user'; user: User };
@@ -54,7 +55,7 @@ export class TeleworkService {
     await this.sessions.createIndexes();
     // Timeouts resume from the database: whatever process runs the sweep sees every session.
     const everyMs = Math.min(5_000, Math.max(200, (this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000) / 4));
-    this.sweeper = setInterval(() => void this.sweepTimeouts().catch((e) => console.error('[telework] sweep failed:', e)), everyMs);
+    this.sweeper = setInterval(() => void this.sweepTimeouts().catch((err) => log.error({ err }, 'telework timeout sweep failed')), everyMs);
     this.sweeper.unref();
   }
 

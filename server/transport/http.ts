@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, type ErrorBody } from '../../shared/errors.js';
 import type { AuthContext } from '../auth/auth.service.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { log, type Logger } from '../log.js';
 
 /** Turns anything thrown into PROTOCOL.md's error body; unknown errors become `internal`. */
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
@@ -16,18 +18,26 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (e?.status && e.status >= 400 && e.status < 500) {
     return { status: 400, body: { code: 'bad_request', message: 'bad request' } };
   }
-  if (e?.name === 'MongoServerSelectionError' || e?.name === 'MongoNetworkError') {
-    return { status: 503, body: { code: 'unavailable', message: 'database unavailable' } };
+  if (isDatabaseUnavailable(err)) {
+    return { status: 503, body: { code: 'unavailable', message: 'database unavailable; try again shortly' } };
   }
   return { status: 500, body: { code: 'internal', message: 'internal error' } };
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  // Already answered (`unavailable` when the database went down mid-request): this is its late end.
+  if (res.headersSent) return;
   const { status, body } = toErrorBody(err);
-  // Log the failure, never the request body (it may hold a password or a message).
-  if (status >= 500) console.error(`[http] ${req.method} ${req.path} failed:`, err);
+  // Log the failure, never the request body (it may hold a password or a message). An outage is
+  // logged once, by the database health watcher, not once per request.
+  if (status >= 500 && body.code !== 'unavailable') loggerOf(req).error({ err, method: req.method, path: req.path, status }, 'request failed');
   res.status(status).json({ error: body });
 };
+
+/** The request's logger: carries its request id (see request-id.ts). */
+export function loggerOf(req: Request): Logger {
+  return (req as Request & { log?: Logger }).log ?? log;
+}
 
 export const notFoundHandler: RequestHandler = (_req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });

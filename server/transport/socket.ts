@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Socket } from 'socket.io';
 import type { Ack } from '../../shared/events.js';
+import { AppError } from '../../shared/errors.js';
+import { log } from '../log.js';
 import { toErrorBody } from './http.js';
 import { parse } from './validate.js';
 import type { AuthContext } from '../auth/auth.service.js';
@@ -28,7 +30,7 @@ export function onAck<S extends z.ZodType, R extends object>(
       reply({ ok: true, ...result });
     } catch (err) {
       const { status, body } = toErrorBody(err);
-      if (status >= 500) console.error(`[socket] ${event} failed:`, err);
+      if (status >= 500 && body.code !== 'unavailable') log.error({ err, event }, 'socket event failed');
       reply({ ok: false, error: body });
     }
   });
@@ -45,8 +47,19 @@ export function onEvent<S extends z.ZodType>(
     try {
       await handler(parse(schema, payload), (socket.data as SocketData).auth);
     } catch (err) {
-      const { status } = toErrorBody(err);
-      if (status >= 500) console.error(`[socket] ${event} failed:`, err);
+      const { status, body } = toErrorBody(err);
+      if (status >= 500 && body.code !== 'unavailable') log.error({ err, event }, 'socket event failed');
     }
   });
+}
+
+/**
+ * The `connect_error` message of a refused handshake: the AppError's code, `unavailable` when the
+ * database could not be asked (retry later: never a reason to sign the person out), and
+ * `unauthenticated` for anything else.
+ */
+export function handshakeRefusal(err: unknown): string {
+  if (err instanceof AppError) return err.code;
+  // Anything else means the session could not be checked, not that it is missing.
+  return 'unavailable';
 }

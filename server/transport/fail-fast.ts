@@ -1,0 +1,70 @@
+import type { RequestHandler } from 'express';
+import type { Socket } from 'socket.io';
+import type { DbHealth } from '../db/db-health.js';
+
+/**
+ * While the database is known to be down, API requests are answered `unavailable` at once, without
+ * touching it; a request still running when it goes down is answered then, instead of waiting for
+ * its driver timeout. (Whatever that request was doing may still finish later; clients retry with
+ * the same ids, and idempotency makes that safe.)
+ */
+export function failFastHttp(dbHealth: DbHealth): RequestHandler {
+  return (_req, res, next) => {
+    if (!dbHealth.up) {
+      next(dbHealth.unavailable());
+      return;
+    }
+    const off = dbHealth.onDown(() => {
+      if (res.headersSent) return;
+      const err = dbHealth.unavailable();
+      res.status(err.status).json({ error: err.toJSON() });
+    });
+    res.once('close', off);
+    next();
+  };
+}
+
+/** Hooks around each acknowledged socket event (latency, outcome); see server/metrics. */
+export interface AckObserver {
+  (event: string, ok: boolean, startedAt: bigint): void;
+}
+
+/**
+ * The same for socket events with an acknowledgement: answered `unavailable` at once while the
+ * database is down, or as soon as it goes down while the event is being handled; the handler's
+ * own late answer is then dropped (one acknowledgement per event). Events without an
+ * acknowledgement (typing) are dropped while it is down.
+ */
+export function failFastSocket(socket: Socket, dbHealth: DbHealth, observe?: AckObserver): void {
+  socket.use((packet, next) => {
+    const last = packet[packet.length - 1];
+    if (typeof last !== 'function') {
+      if (dbHealth.up) next();
+      return;
+    }
+    const event = String(packet[0]);
+    // An event nobody handles never answers: wrapping it would keep its listener until the next outage.
+    if (socket.listeners(event).length === 0) {
+      next();
+      return;
+    }
+    const startedAt = process.hrtime.bigint();
+    let answered = false;
+    let off: (() => void) | undefined;
+    const ack = (reply: { ok?: boolean; error?: unknown }) => {
+      if (answered) return;
+      answered = true;
+      off?.();
+      observe?.(event, reply?.ok === true, startedAt);
+      (last as (r: unknown) => void)(reply);
+    };
+    const unavailable = () => ack({ ok: false, error: dbHealth.unavailable().toJSON() });
+    if (!dbHealth.up) {
+      unavailable();
+      return;
+    }
+    off = dbHealth.onDown(unavailable);
+    packet[packet.length - 1] = ack;
+    next();
+  });
+}
