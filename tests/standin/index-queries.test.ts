@@ -179,6 +179,12 @@ describe('sparse and partial indexes', () => {
     expect((await both(c, { score: 5 })).map((d) => d.k)).toEqual([2]);
     expect((await both(c, { score: { $lt: 20 } }, { score: 1 })).map((d) => d.k)).toEqual([2, 3]);
   });
+
+  it('a null equality on a partial index field still finds the documents without the field', async () => {
+    const c = await twin('partialExists', [{ k: 1, tag: null }, { k: 2 }, { k: 3, tag: 'x' }], [[{ tag: 1 }, { partialFilterExpression: { tag: { $exists: true } } }]]);
+    expect((await both(c, { tag: null })).map((d) => d.k).sort()).toEqual([1, 2]);
+    expect((await both(c, { tag: 'x', k: { $gt: 0 } })).map((d) => d.k)).toEqual([3]);
+  });
 });
 
 describe('writes keep the index in step', () => {

@@ -135,7 +135,8 @@ function impliesPartial(filter: Doc, partial: Doc, bounds: Map<string, FieldBoun
     const points = bounds.get(field)?.points;
     if (!points || field.startsWith('$')) return false;
     const test = matcher({ [field]: cond });
-    return points.every((v) => test(nested(field, v)));
+    // A null point also matches documents without the field, which must satisfy it too.
+    return points.every((v) => test(nested(field, v)) && (v !== null || test({})));
   });
 }
 
