@@ -41,6 +41,7 @@ async function fillTo(n: number): Promise<number> {
     }
     await messages.insertMany(batch, { ordered: false });
     inserted += batch.length;
+    if (inserted % 100_000 === 0) process.stderr.write(`inserted ${inserted.toLocaleString('en')}\n`);
   }
   return performance.now() - started;
 }
@@ -93,6 +94,7 @@ const explained = (await messages.find({ conversationId }).sort({ seq: -1 }).lim
 console.log(`stand-in index benchmark: ${total.toLocaleString('en')} messages in one conversation, node ${process.version}`);
 console.log(`insert: ${SMALL.toLocaleString('en')} in ${(smallFill / 1000).toFixed(1)} s, then to ${total.toLocaleString('en')} in ${(bigFill / 1000).toFixed(1)} s (insertMany, ${BATCH.toLocaleString('en')} per batch)`);
 console.log(`latest page plan: ${explained.queryPlanner.winningPlan.inputStage?.indexName ?? 'COLLSCAN'}, keys examined ${explained.executionStats.totalKeysExamined}, documents examined ${explained.executionStats.totalDocsExamined}`);
+console.log(`memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB (stand-in and driver in this process)`);
 console.log('| query (driver round trip) | documents | p50 ms | p99 ms |\n| --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 

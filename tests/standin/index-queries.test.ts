@@ -179,6 +179,12 @@ describe('sparse and partial indexes', () => {
     expect((await both(c, { score: 5 })).map((d) => d.k)).toEqual([2]);
     expect((await both(c, { score: { $lt: 20 } }, { score: 1 })).map((d) => d.k)).toEqual([2, 3]);
   });
+
+  it('a null equality on a partial index field still finds the documents without the field', async () => {
+    const c = await twin('partialExists', [{ k: 1, tag: null }, { k: 2 }, { k: 3, tag: 'x' }], [[{ tag: 1 }, { partialFilterExpression: { tag: { $exists: true } } }]]);
+    expect((await both(c, { tag: null })).map((d) => d.k).sort()).toEqual([1, 2]);
+    expect((await both(c, { tag: 'x', k: { $gt: 0 } })).map((d) => d.k)).toEqual([3]);
+  });
 });
 
 describe('writes keep the index in step', () => {
@@ -218,5 +224,17 @@ describe('writes keep the index in step', () => {
     const pipeline = [{ $match: { conversationId: conv[0] } }, { $sort: { seq: -1 } }, { $limit: 3 }, { $project: { _id: 0, seq: 1 } }];
     expect(await c.indexed.aggregate(pipeline).toArray()).toEqual([{ seq: 20 }, { seq: 19 }, { seq: 18 }]);
     expect((await c.indexed.distinct('seq', { conversationId: conv[0], seq: { $lte: 3 } }))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('exclusive range bounds', () => {
+  it('$gt/$lt leave out every document holding the bound value, on ascending and descending fields followed by more fields', async () => {
+    const docs = Array.from({ length: 30 }, (_, i) => ({ g: i % 2, v: i % 5, n: i }));
+    const c = await twin('exclusive', docs, [[{ g: 1, v: -1, n: 1 }], [{ v: 1, n: -1 }]]);
+    expect((await both(c, { g: 0, v: { $gt: 1, $lt: 4 } }, { n: 1 })).map((d) => d.v)).toEqual([2, 3, 2, 3, 2, 3]);
+    expect((await both(c, { g: 1, v: { $gt: 3 } }, { v: -1, n: 1 })).map((d) => d.n)).toEqual([9, 19, 29]);
+    expect((await both(c, { g: 1, v: { $lt: 1 } }, { v: 1, n: -1 }, 2)).map((d) => d.n)).toEqual([25, 15]);
+    expect((await both(c, { v: { $gt: 2, $lte: 3 } }, { n: -1 })).map((d) => d.n)).toEqual([28, 23, 18, 13, 8, 3]);
+    expect(await both(c, { v: { $gt: 2, $lt: 3 } })).toEqual([]);
   });
 });

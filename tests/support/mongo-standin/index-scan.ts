@@ -2,7 +2,7 @@
 // collecting the documents whose keys lie in the bounds. With a limit and an index order that
 // delivers the sort, it stops once enough documents match, plus any that tie with the last one
 // on the sort fields, so mingo's stable sort over the collected set equals a full scan's.
-import { inInterval, type Interval } from './bounds';
+import { inInterval } from './bounds';
 import { compareValues, KEY_MAX, KEY_MIN } from './key-order';
 import type { TreeKey } from './indexes';
 import type { Plan } from './planner';
@@ -18,9 +18,13 @@ export interface Walked extends WalkStats {
   found: Map<number, Doc>;
 }
 
-/** `need` and `test` enable the early stop (only used when the plan delivers the sort). */
-export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolean): Walked {
-  const out: Walked = { found: new Map(), keysExamined: 0, docsExamined: 0 };
+/**
+ * `need` and `test` enable the early stop (only used when the plan delivers the sort). `into`
+ * accumulates several walks (the branches of an $or): a document already found is not
+ * fetched or counted again.
+ */
+export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolean, into?: Walked): Walked {
+  const out: Walked = into ?? { found: new Map(), keysExamined: 0, docsExamined: 0 };
   const stopEarly = need !== undefined && test !== undefined && plan.sortPositions.length > 0;
   let matched = 0;
   for (const points of combinations(plan.prefix, plan.reverse)) {
@@ -53,25 +57,36 @@ function sameAt(plan: Plan, a: TreeKey, b: TreeKey): boolean {
   return plan.sortPositions.every((i) => compareValues(a[i], b[i]) === 0);
 }
 
-/** Lowest and highest tree keys of one prefix combination, in the index's key order. */
+/**
+ * Lowest and highest tree keys of one prefix combination, in the index's key order. Past an
+ * exclusive range bound ($gt/$lt) the rest of that end's key lies beyond every key holding
+ * the bound value, so the walk neither starts on those keys nor reads them before stopping.
+ */
 function keyBounds(plan: Plan, points: unknown[]): [TreeKey, TreeKey] {
   const { fields, dirs } = plan.index;
   const low: TreeKey = [];
   const high: TreeKey = [];
+  let lowPast = false;
+  let highPast = false;
   for (let i = 0; i < fields.length; i++) {
-    const iv: Interval | undefined =
-      i < points.length
-        ? { low: points[i], lowInclusive: true, high: points[i], highInclusive: true }
-        : i === points.length
-          ? plan.range
-          : undefined;
-    const lo = iv ? iv.low : KEY_MIN;
-    const hi = iv ? iv.high : KEY_MAX;
-    low.push(dirs[i] > 0 ? lo : hi);
-    high.push(dirs[i] > 0 ? hi : lo);
+    if (i < points.length) {
+      low.push(points[i]);
+      high.push(points[i]);
+    } else if (i === points.length && plan.range) {
+      const iv = plan.range;
+      const [first, last] = dirs[i] > 0 ? [iv.low, iv.high] : [iv.high, iv.low];
+      low.push(first);
+      high.push(last);
+      lowPast = dirs[i] > 0 ? !iv.lowInclusive : !iv.highInclusive;
+      highPast = dirs[i] > 0 ? !iv.highInclusive : !iv.lowInclusive;
+    } else {
+      const [first, last] = dirs[i] > 0 ? [KEY_MIN, KEY_MAX] : [KEY_MAX, KEY_MIN];
+      low.push(lowPast ? last : first);
+      high.push(highPast ? first : last);
+    }
   }
-  low.push(-Infinity);
-  high.push(Infinity);
+  low.push(lowPast ? Infinity : -Infinity);
+  high.push(highPast ? -Infinity : Infinity);
   return [low, high];
 }
 

@@ -33,6 +33,11 @@ export interface PlanRequest {
 const MAX_PREFIX_COMBOS = 1000;
 
 export function choosePlan(indexes: Index[], req: PlanRequest): Plan | undefined {
+  return scoredPlan(indexes, req)?.plan;
+}
+
+/** The best plan and its score (higher narrows more), so an $or plan can be weighed against it. */
+export function scoredPlan(indexes: Index[], req: PlanRequest): { plan: Plan; score: number } | undefined {
   if (req.collation && typeof req.collation.locale === 'string' && req.collation.locale !== 'simple') return undefined;
   if (req.sort && '$natural' in req.sort) return undefined;
   const bounds = fieldBounds(req.filter);
@@ -41,7 +46,7 @@ export function choosePlan(indexes: Index[], req: PlanRequest): Plan | undefined
     const candidate = planFor(index, bounds, req);
     if (candidate && (!best || candidate.score > best.score)) best = candidate;
   }
-  return best?.plan;
+  return best;
 }
 
 function usable(index: Index): boolean {
@@ -135,7 +140,8 @@ function impliesPartial(filter: Doc, partial: Doc, bounds: Map<string, FieldBoun
     const points = bounds.get(field)?.points;
     if (!points || field.startsWith('$')) return false;
     const test = matcher({ [field]: cond });
-    return points.every((v) => test(nested(field, v)));
+    // A null point also matches documents without the field, which must satisfy it too.
+    return points.every((v) => test(nested(field, v)) && (v !== null || test({})));
   });
 }
 

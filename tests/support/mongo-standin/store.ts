@@ -3,9 +3,10 @@
 // goes through the collection so each index stays in step with the documents.
 import { UUID } from 'bson';
 import { CommandError } from './errors';
-import { walkIndex } from './index-scan';
+import { walkIndex, type Walked } from './index-scan';
 import { Index, ID_INDEX, type IndexSpec } from './indexes';
-import { choosePlan, type Plan } from './planner';
+import { chooseOrPlan, type OrPlan } from './or-plan';
+import { scoredPlan, type Plan } from './planner';
 import { matcher, type QueryExtras } from './query';
 import type { Doc } from './values';
 
@@ -18,8 +19,10 @@ export interface LookupOptions extends QueryExtras {
 /** The documents a query has to look at, in $natural order, and how they were found. */
 export interface Candidates {
   docs: Doc[];
-  /** Undefined for a collection scan. */
+  /** Undefined for a collection scan (and for an $or walked branch by branch). */
   plan?: Plan;
+  /** One plan per branch of a top-level $or, when each branch walks an index. */
+  orPlans?: Plan[];
   keysExamined: number;
   docsExamined: number;
 }
@@ -90,11 +93,23 @@ export class Collection {
   lookup(filter: Doc | undefined, opts: LookupOptions = {}): Candidates {
     const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
     const need = opts.limit ? (opts.skip ?? 0) + opts.limit : undefined;
-    const plan = choosePlan(this.indexes, { filter, sort, need, collation: opts.collation });
+    const req = { filter, sort, need, collation: opts.collation };
+    const scored = scoredPlan(this.indexes, req);
+    const or = chooseOrPlan(this.indexes, req);
+    // A top-level $or is walked branch by branch unless the other conditions alone narrow
+    // at least as well as its loosest branch.
+    if (or && (!scored || scored.score < or.score)) return this.walkOr(or);
+    const plan = scored?.plan;
     if (!plan) return { docs: this.docs, keysExamined: 0, docsExamined: this.records.size };
     const test = need !== undefined && plan.sortPositions.length ? matcher(filter ?? {}, opts) : undefined;
     const walked = walkIndex(plan, need, test);
     return { docs: this.inNaturalOrder(walked.found), plan, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+  }
+
+  private walkOr(or: OrPlan): Candidates {
+    const walked: Walked = { found: new Map(), keysExamined: 0, docsExamined: 0 };
+    for (const plan of or.branches) walkIndex(plan, undefined, undefined, walked);
+    return { docs: this.inNaturalOrder(walked.found), orPlans: or.branches, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
   }
 
   candidates(filter: Doc | undefined, opts: LookupOptions = {}): Doc[] {

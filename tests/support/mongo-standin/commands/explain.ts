@@ -3,6 +3,7 @@
 // the fields mongod reports under the same names. Nothing is written while explaining.
 import { CommandError } from '../errors';
 import { runPipeline, select } from '../query';
+import type { Plan } from '../planner';
 import type { Candidates, LookupOptions } from '../store';
 import { clone, type Doc } from '../values';
 import { VERSION } from './handshake';
@@ -66,20 +67,23 @@ function returned(kind: string, inner: Doc, found: Candidates, filter: Doc | und
 }
 
 function winningPlan(found: Candidates): Doc {
+  // mongod's shape for an indexed $or: FETCH over an OR of one IXSCAN per branch.
+  if (found.orPlans) return { stage: 'FETCH', inputStage: { stage: 'OR', inputStages: found.orPlans.map(ixscan) } };
   const plan = found.plan;
   if (!plan) return { stage: 'COLLSCAN', direction: 'forward' };
+  return { stage: 'FETCH', inputStage: ixscan(plan) };
+}
+
+function ixscan(plan: Plan): Doc {
   const { index } = plan;
   return {
-    stage: 'FETCH',
-    inputStage: {
-      stage: 'IXSCAN',
-      keyPattern: { ...index.spec.key },
-      indexName: index.name,
-      isMultiKey: index.stats.some((s) => s.multikeyDocs > 0),
-      isUnique: index.enforcesUniqueness,
-      isSparse: index.spec.sparse === true,
-      isPartial: index.spec.partialFilterExpression !== undefined,
-      direction: plan.reverse ? 'backward' : 'forward',
-    },
+    stage: 'IXSCAN',
+    keyPattern: { ...index.spec.key },
+    indexName: index.name,
+    isMultiKey: index.stats.some((s) => s.multikeyDocs > 0),
+    isUnique: index.enforcesUniqueness,
+    isSparse: index.spec.sparse === true,
+    isPartial: index.spec.partialFilterExpression !== undefined,
+    direction: plan.reverse ? 'backward' : 'forward',
   };
 }
