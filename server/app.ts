@@ -51,7 +51,9 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   const api = express.Router();
   api.use(healthRoutes(s.dbHealth));
   // Everything after health needs the database: with it down, `unavailable` at once.
-  api.use(failFastHttp(s.dbHealth));
+  // Who am I and sign-out are answered from the session cache and handle an outage themselves
+  // (a cached session keeps working; a logout still ends the session here): they are not cut off.
+  api.use(failFastHttp(s.dbHealth, ['GET /me', 'POST /auth/logout']));
   api.use(authRoutes(s.auth, s.realtime, s.config));
   // The remote-desktop gateway authenticates with its own token, so these come before the session check.
   api.use(teleworkRoutes(s.telework, s.auth, s.config));

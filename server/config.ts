@@ -71,6 +71,8 @@ export const configSchema = z.object({
    * production. The minimum 12 exists only so that test runs can hash faster.
    */
   PASSWORD_HASH_LOG_N: int(17, 12, 20),
+  /** Sign-in sessions per person; a new sign-in ends the oldest beyond this. */
+  MAX_SESSIONS_PER_USER: int(20, 1, 1000),
   /** Open sockets per person (all tabs and devices, across processes); one more is refused `rate_limited`. */
   MAX_SOCKETS_PER_USER: int(20, 1, 10_000),
   /** Typing events relayed per person per conversation: at most one start and one stop per this many seconds. */

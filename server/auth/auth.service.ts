@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
-import type { Connection, Model } from 'mongoose';
+import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { SessionInfo } from '../../shared/schemas/accounts.js';
 import type { LoginBody, User } from '../../shared/schemas/auth.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { Limiters } from '../lib/limiter.js';
-import type { IoServer } from '../realtime.js';
+import { sessionRoom, type IoServer } from '../realtime.js';
 import { LoginLimiter } from './login-limiter.js';
 import { configurePasswordHashing, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
@@ -101,7 +100,29 @@ export class AuthService {
         expiresAt: new Date(now.getTime() + this.config.SESSION_TTL_HOURS * 3600_000),
       }),
     );
+    await this.endSessionsBeyondCap(found.user.id);
     return { token, user: found.user, sessionId: session._id.toString() };
+  }
+
+  /**
+   * A person keeps at most MAX_SESSIONS_PER_USER sign-ins: a new one ends the oldest beyond it (its
+   * cached checks dropped everywhere, its sockets closed), so a script signing in again and again
+   * cannot pile up sessions. One read and, only when over, one delete.
+   */
+  private async endSessionsBeyondCap(userId: string): Promise<void> {
+    const excess = await this.db(() =>
+      this.sessions
+        .find({ userId: new Types.ObjectId(userId) }, { _id: 1 })
+        .sort({ createdAt: -1, _id: -1 })
+        .skip(this.config.MAX_SESSIONS_PER_USER)
+        .lean<{ _id: Types.ObjectId }[]>()
+        .exec(),
+    );
+    if (excess.length === 0) return;
+    await this.db(() => this.sessions.deleteMany({ _id: { $in: excess.map((d) => d._id) } }).exec());
+    const ids = excess.map((d) => d._id.toString());
+    await this.forget({ sessionIds: ids, userIds: [] });
+    this.io?.in(ids.map(sessionRoom)).disconnectSockets(true);
   }
 
   /**

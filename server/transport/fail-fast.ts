@@ -6,10 +6,16 @@ import type { DbHealth } from '../db/db-health.js';
  * While the database is known to be down, API requests are answered `unavailable` at once, without
  * touching it; a request still running when it goes down is answered then, instead of waiting for
  * its driver timeout. (Whatever that request was doing may still finish later; clients retry with
- * the same ids, and idempotency makes that safe.)
+ * the same ids, and idempotency makes that safe.) `exempt` names routes (`METHOD /path` under /api)
+ * that need no database or bound their own waits.
  */
-export function failFastHttp(dbHealth: DbHealth): RequestHandler {
-  return (_req, res, next) => {
+export function failFastHttp(dbHealth: DbHealth, exempt: readonly string[] = []): RequestHandler {
+  const spared = new Set(exempt);
+  return (req, res, next) => {
+    if (spared.has(`${req.method} ${req.path}`)) {
+      next();
+      return;
+    }
     if (!dbHealth.up) {
       next(dbHealth.unavailable());
       return;

@@ -219,3 +219,22 @@ describe('the administrators\' staff list and edits', () => {
     expect((await p.api.get('/api/me')).body.user.role).toBe('staff');
   });
 });
+
+describe('sessions per person', () => {
+  it('keeps at most MAX_SESSIONS_PER_USER: a new sign-in ends the oldest, and its socket closes', async () => {
+    const capped = await startTestServer({ config: { MAX_SESSIONS_PER_USER: 3 } });
+    try {
+      const team = await createTeam(capped.url, 1);
+      const p = team.people[0]!;
+      const oldestSocket = await capped.connect(p);
+      const more = [] as SignedIn[];
+      for (let i = 0; i < 3; i++) more.push(await login(capped.url, p.user.loginId, p.password));
+      await disconnected(oldestSocket);
+      expect((await p.api.get('/api/me')).status).toBe(401);
+      for (const s of more) expect((await s.api.get('/api/me')).status).toBe(200);
+      expect((await more[2]!.api.get('/api/auth/sessions')).body).toHaveLength(3);
+    } finally {
+      await capped.stop();
+    }
+  });
+});
