@@ -34,8 +34,8 @@ describe('presence follows the telework session', () => {
     await sato.page.getByTestId('nav-directory').click();
     await sato.page.getByTestId('department-item').filter({ hasText: '総務部' }).waitFor();
     await sato.page.getByTestId('department-item').filter({ hasText: '情報政策課' }).click();
-    await card(sato).waitFor();
-    expect(await card(sato).getAttribute('data-state')).toBe('in_office');
+    // Presence arrives with the answer to presence:watch for the people on screen ("確認中…" until then).
+    await card(sato).and(sato.page.locator('[data-state="in_office"]')).waitFor();
     expect(await sato.page.getByTestId('person-card').count()).toBe(3);
     // People are listed in kana order: さとう, すずき, やまだ.
     const names = await sato.page.getByTestId('person-card').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));

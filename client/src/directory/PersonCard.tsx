@@ -20,7 +20,7 @@ export function PersonCard({ user, presence, departmentName, isMe }: Props) {
   const { t, lang } = useI18n();
   const [error, setError] = useState('');
   return (
-    <article className="person" data-testid="person-card" data-user-id={user.id} data-state={presence?.state ?? 'offline'} aria-label={user.name}>
+    <article className="person" data-testid="person-card" data-user-id={user.id} data-state={presence?.state ?? 'unknown'} aria-label={user.name}>
       <div className="person__head">
         <PresenceDot presence={presence} testId="person-presence" />
         <PersonName user={user} className="person__name" />

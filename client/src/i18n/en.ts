@@ -98,6 +98,7 @@ export const en: Record<MessageKey, string> = {
   'presence.teleworking': 'Teleworking',
   'presence.in_office': 'In the office',
   'presence.offline': 'Offline',
+  'presence.unknown': 'Checking…',
   'avail.available': 'Available',
   'avail.away': 'Away',
   'avail.busy': 'Busy',

@@ -96,6 +96,7 @@ export const ja = {
   'presence.teleworking': 'テレワーク中',
   'presence.in_office': '在庁',
   'presence.offline': 'オフライン',
+  'presence.unknown': '確認中…',
   'avail.available': '連絡可',
   'avail.away': '離席中',
   'avail.busy': '取り込み中',

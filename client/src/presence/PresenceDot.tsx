@@ -13,7 +13,7 @@ export function PresenceDot({ presence, testId }: { presence: Presence | undefin
       aria-label={label}
       title={label}
       data-testid={testId}
-      data-state={presence?.state ?? 'offline'}
+      data-state={presence?.state ?? 'unknown'}
       data-availability={presence?.availability ?? 'available'}
     />
   );
