@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { idSchema, intFromQuery } from './common.js';
 import { roleSchema, userSchema } from './auth.js';
-import { kanaSchema } from './directory.js';
+import { displayText, kanaSchema } from './directory.js';
 
 /** Account lifecycle: administration of people's accounts, and everyone's own password and sessions. */
-
-const displayText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 /** `GET /api/admin/users?q=&departmentId=&disabled=&page=&pageSize=` (pageSize 1–200, default 50). */
 export const adminUsersQuerySchema = z

@@ -11,7 +11,8 @@ export const departmentSchema = z.object({
 });
 export type Department = z.infer<typeof departmentSchema>;
 
-const displayText = (max: number) =>
+/** Text shown to people (names, titles): trimmed, 1..max characters, no control characters. */
+export const displayText = (max: number) =>
   z
     .string()
     .trim()
