@@ -68,6 +68,8 @@ describe('history paging', () => {
 
 describe('unread counts and read marks', () => {
   it('counts messages from others after the read mark, and events keep a client in sync with a fresh fetch', async () => {
+    // The sends' activity times are written a moment later: let them land before the snapshot.
+    await t.server.services.conversations.flushActivity();
     const before = conversationSchema.parse((await carol.api.get(`/api/conversations/${conv.id}`)).body);
     expect(before.unreadCount).toBe(120);
     expect(before.myLastReadSeq).toBe(0);
