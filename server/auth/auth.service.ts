@@ -11,6 +11,7 @@ import { LoginLimiter } from './login-limiter.js';
 import { configurePasswordHashing, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
 import { sessionModel, type SessionDoc } from './session.model.js';
+import { log } from '../log.js';
 
 /** Who is asking: set from the session, never from a payload. */
 export interface AuthContext {
@@ -194,7 +195,7 @@ export class AuthService {
       // The adapter gives up waiting after its requestsTimeout; never hold the revocation longer than ours.
       const timer = setTimeout(resolve, FORGET_ACK_TIMEOUT_MS);
       this.io!.serverSideEmit('auth:forget', target, (err: Error | null) => {
-        if (err) console.warn('[auth] not every server process confirmed a session revocation in time');
+        if (err) log.warn('not every server process confirmed a session revocation in time');
         clearTimeout(timer);
         resolve();
       });
@@ -220,7 +221,7 @@ export class AuthService {
       const next = await hashPassword(password);
       await this.db(() => this.directory.replacePasswordHash(userId, oldHash, next));
     } catch (err) {
-      console.warn(`[auth] could not upgrade a password hash (user ${userId}): ${(err as Error).message}`);
+      log.warn({ userId, err: (err as Error).message }, 'could not upgrade a password hash');
     }
   }
 

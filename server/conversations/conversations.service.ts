@@ -18,6 +18,7 @@ import type { Realtime } from '../realtime.js';
 import { conversationModel, type ConversationDoc } from './conversation.model.js';
 import { MembershipCache, type Membership } from './membership-cache.js';
 import { readMarkModel, type ReadMarkDoc } from './readmark.model.js';
+import { log } from '../log.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
@@ -329,7 +330,7 @@ export class ConversationsService {
     // casting of each one would only cost time.
     const write = this.conversations.collection.bulkWrite(ops, { ordered: false }).then(
       () => undefined,
-      (err: Error) => console.error('[conversations] activity write failed:', err.message),
+      (err: Error) => log.error({ err: err.message }, 'conversation activity write failed'),
     );
     this.activityWrites.add(write);
     await write;

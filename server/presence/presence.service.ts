@@ -12,6 +12,7 @@ import { Connections } from './connections.js';
 import { OverviewBoards } from './overview-boards.js';
 import { Watchers } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
+import { log } from '../log.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 export const overviewRoom = (departmentId: string) => `overview:${departmentId}`;
@@ -226,7 +227,7 @@ export class PresenceService {
     if (this.flushTimer || this.stopped) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.flushing = this.flushing.then(() => this.flush()).catch((e) => console.error('[presence] push failed:', e));
+      this.flushing = this.flushing.then(() => this.flush()).catch((e) => log.error({ err: e }, 'presence push failed'));
     }, this.config.PRESENCE_COALESCE_MS);
     this.flushTimer.unref();
   }
@@ -262,7 +263,7 @@ export class PresenceService {
     });
     if (fresh.length === 0) return;
     this.deliver(fresh);
-    void this.pushOverviews(fresh).catch((e) => console.error('[presence] overview push failed:', e));
+    void this.pushOverviews(fresh).catch((e) => log.error({ err: e }, 'presence overview push failed'));
   }
 
   /**
