@@ -1,3 +1,4 @@
+import { writeHeapSnapshot } from 'node:v8';
 /**
  * What a bench server child tells the suite over its IPC channel: CPU time, memory, event-loop
  * delay, and a heap after a forced GC (the child runs with --expose-gc). Only these bench
@@ -37,6 +38,9 @@ export function attachProbe(port: number): void {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       gc?.();
+      // For finding what a connection costs: a snapshot after each forced GC, to compare in DevTools.
+      const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+      if (dir) writeHeapSnapshot(`${dir}/heap-${process.pid}-${Date.now()}.heapsnapshot`);
     }
     process.send?.({ type: 'reply', id: msg.id, stats: stats() });
   });

@@ -37,7 +37,7 @@ let counter = 0;
 export async function startBenchServer(kind: ServerKind, dbUri: string, opts: { port?: number; config?: object; label: string }): Promise<BenchServer> {
   const spawned: Spawned = spawnTs(SCRIPTS[kind], {
     name: `${opts.label}-${kind}-${++counter}`,
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
       BENCH_DB_URI: dbUri,
       BENCH_PORT: String(opts.port ?? 0),

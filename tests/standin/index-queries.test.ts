@@ -238,3 +238,28 @@ describe('exclusive range bounds', () => {
     expect(await both(c, { v: { $gt: 2, $lt: 3 } })).toEqual([]);
   });
 });
+
+describe('conditions the index walk answers are not lost when mingo skips them', () => {
+  const people = Array.from({ length: 30 }, () => new ObjectId());
+  const rows = people.flatMap((userId, i) => [
+    { userId, state: i % 3 === 0 ? 'on' : 'off', at: new Date(Date.UTC(2026, 3, 1, i)), tags: i % 2 ? ['a', 'b'] : ['c'] },
+    ...(i % 5 === 0 ? [{ userId: null, state: 'on', at: new Date(Date.UTC(2026, 3, 2, i)), tags: [] }] : []),
+  ]);
+
+  it('an $in over many ids, an equality and a lone $eq return exactly the matching documents', async () => {
+    const c = await twin('pres', rows, [[{ userId: 1 }], [{ userId: 1, state: 1 }], [{ tags: 1 }], [{ at: 1 }]]);
+    const some = people.filter((_, i) => i % 4 === 0);
+    expect(await both(c, { userId: { $in: some } })).toHaveLength(some.length);
+    expect(await both(c, { userId: { $in: some }, state: 'on' })).toHaveLength(some.filter((_, k) => (k * 4) % 3 === 0).length);
+    expect(await both(c, { userId: { $eq: people[3] }, state: { $eq: 'on' } })).toHaveLength(1);
+    expect(await both(c, { at: { $in: [new Date(Date.UTC(2026, 3, 1, 2)), new Date(Date.UTC(2026, 3, 1, 7))] } })).toHaveLength(2);
+  });
+
+  it('a condition the walk does not answer exactly (null, arrays, other operators beside $in, a second condition in $and) still filters', async () => {
+    const c = { indexed: t.db.collection('pres'), plain: t.db.collection('pres_plain') };
+    expect(await both(c, { userId: { $in: [null, people[0]] } })).toHaveLength(7);
+    expect(await both(c, { tags: { $in: ['a'] } })).toHaveLength(15);
+    expect(await both(c, { userId: { $in: people.slice(0, 6), $ne: people[2] } })).toHaveLength(5);
+    expect(await both(c, { userId: { $in: people.slice(0, 6) }, $and: [{ userId: { $in: people.slice(4, 10) } }] })).toHaveLength(2);
+  });
+});

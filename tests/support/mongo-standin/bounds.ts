@@ -62,7 +62,7 @@ export function fieldBounds(filter: Doc | undefined): Map<string, FieldBounds> {
   return out;
 }
 
-function boundsOf(cond: unknown): FieldBounds | undefined {
+export function boundsOf(cond: unknown): FieldBounds | undefined {
   if (!isOperatorObject(cond)) {
     return isPointValue(cond) ? { points: [cond], matchesMissing: cond === null } : undefined;
   }

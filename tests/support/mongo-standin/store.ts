@@ -8,6 +8,7 @@ import { Index, ID_INDEX, type IndexSpec } from './indexes';
 import { chooseOrPlan, type OrPlan } from './or-plan';
 import { scoredPlan, type Plan } from './planner';
 import { matcher, type QueryExtras } from './query';
+import { residualFilter } from './residual';
 import type { Doc } from './values';
 
 export interface LookupOptions extends QueryExtras {
@@ -114,6 +115,12 @@ export class Collection {
 
   candidates(filter: Doc | undefined, opts: LookupOptions = {}): Doc[] {
     return this.lookup(filter, opts).docs;
+  }
+
+  /** The candidates and the part of `filter` mingo must still test on them (see residual.ts). */
+  narrow(filter: Doc | undefined, opts: LookupOptions = {}): [docs: Doc[], filter: Doc] {
+    const found = this.lookup(filter, opts);
+    return [found.docs, residualFilter(filter, found.plan) ?? {}];
   }
 
   private inNaturalOrder(found: Map<number, Doc>): Doc[] {

@@ -21,7 +21,7 @@ export function find(cmd: Doc, ctx: Context): Doc {
   }
   const extras = { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) };
   const opts = { ...extras, sort: optionalDoc(cmd.sort), skip: optionalNumber(cmd.skip), limit: limit || undefined };
-  const docs = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
+  const docs = coll ? select(...coll.narrow(filter, opts), opts) : [];
   const project = projector(optionalDoc(cmd.projection), filter, extras);
   return ctx.cursors.first(`${ctx.dbName}.${name}`, docs.map(project), optionalNumber(cmd.batchSize), singleBatch);
 }
@@ -47,7 +47,7 @@ export function count(cmd: Doc, ctx: Context): Doc {
   if (!coll) return { n: 0, ok: 1 };
   const limit = Math.abs(optionalNumber(cmd.limit) ?? 0) || undefined;
   const opts = { skip: optionalNumber(cmd.skip), limit, collation: optionalDoc(cmd.collation) };
-  const docs = select(coll.candidates(optionalDoc(cmd.query), opts), optionalDoc(cmd.query) ?? {}, opts);
+  const docs = select(...coll.narrow(optionalDoc(cmd.query), opts), opts);
   return { n: docs.length, ok: 1 };
 }
 
@@ -56,7 +56,7 @@ export function distinct(cmd: Doc, ctx: Context): Doc {
   if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
   const coll = ctx.store.db(ctx.dbName).get(name);
   const opts = { collation: optionalDoc(cmd.collation) };
-  const docs = coll ? select(coll.candidates(optionalDoc(cmd.query), opts), optionalDoc(cmd.query) ?? {}, opts) : [];
+  const docs = coll ? select(...coll.narrow(optionalDoc(cmd.query), opts), opts) : [];
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const v of pathValues(doc, cmd.key.split('.'))) {

@@ -85,7 +85,7 @@ export function update(cmd: Doc, ctx: Context): Doc {
     }
     const coll = db.get(name);
     const opts = { sort: optionalDoc(s.sort), limit: s.multi ? undefined : 1, collation: optionalDoc(s.collation), variables };
-    const matched = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
+    const matched = coll ? select(...coll.narrow(filter, opts), opts) : [];
     if (matched.length === 0) {
       if (!s.upsert) return;
       const doc = upsertDocument(filter, u, arrayFilters, variables);
@@ -118,7 +118,7 @@ export function remove(cmd: Doc, ctx: Context): Doc {
     if (!coll) return;
     const limit = Number(s.limit) === 1 ? 1 : undefined;
     const opts = { limit, collation: optionalDoc(s.collation), variables: optionalDoc(cmd.let) };
-    const matched = select(coll.candidates(optionalDoc(s.q), opts), optionalDoc(s.q) ?? {}, opts);
+    const matched = select(...coll.narrow(optionalDoc(s.q), opts), opts);
     for (const doc of matched) coll.remove(doc);
     n += matched.length;
   });
@@ -138,7 +138,7 @@ export function findAndModify(cmd: Doc, ctx: Context): Doc {
 
   const coll = db.get(name);
   const opts = { sort: optionalDoc(cmd.sort), limit: 1, collation: optionalDoc(cmd.collation), variables };
-  const [target] = coll ? select(coll.candidates(filter, opts), filter, opts) : [];
+  const [target] = coll ? select(...coll.narrow(filter, opts), opts) : [];
   const project = projector(optionalDoc(cmd.fields), filter);
 
   if (cmd.remove) {

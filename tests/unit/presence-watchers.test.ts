@@ -1,0 +1,69 @@
+// The per-process index of who watches whose presence: a change reaches exactly the sockets that
+// watch the person (and the person's own sockets), whatever was watched, replaced or dropped before.
+import { describe, expect, it } from 'vitest';
+import { Watchers } from '../../server/presence/watchers';
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+
+describe('who watches whom', () => {
+  it('a socket watches its own person and exactly the people it last asked for', () => {
+    const w = new Watchers();
+    w.attach('s1', 'me');
+    w.replace('s1', ['a', 'b', 'b', 'c'], w.ticket('s1'));
+    expect(sorted(w.watchedBy('s1'))).toEqual(['a', 'b', 'c', 'me']);
+    w.replace('s1', ['c', 'd'], w.ticket('s1'));
+    expect(sorted(w.watchedBy('s1'))).toEqual(['c', 'd', 'me']);
+    expect(w.socketsWatching('a')).toEqual([]);
+    expect(w.socketsWatching('b')).toEqual([]);
+    expect(w.socketsWatching('c')).toEqual(['s1']);
+    expect(w.socketsWatching('me')).toEqual(['s1']);
+    // An empty set still leaves the person's own presence watched.
+    w.replace('s1', [], w.ticket('s1'));
+    expect(w.watchedBy('s1')).toEqual(['me']);
+  });
+
+  it('a change reaches every socket watching the person, and none after they stop or go', () => {
+    const w = new Watchers();
+    for (const s of ['s1', 's2', 's3']) w.attach(s, `owner-${s}`);
+    w.replace('s1', ['x', 'y'], w.ticket('s1'));
+    w.replace('s2', ['x'], w.ticket('s2'));
+    w.replace('s3', ['y', 'x'], w.ticket('s3'));
+    expect(sorted(w.socketsWatching('x'))).toEqual(['s1', 's2', 's3']);
+    w.detach('s2');
+    expect(sorted(w.socketsWatching('x'))).toEqual(['s1', 's3']);
+    w.replace('s1', ['y'], w.ticket('s1'));
+    expect(w.socketsWatching('x')).toEqual(['s3']);
+    expect(sorted(w.socketsWatching('y'))).toEqual(['s1', 's3']);
+    w.detach('s3');
+    w.detach('s1');
+    expect(w.socketsWatching('x')).toEqual([]);
+    expect(w.socketsWatching('y')).toEqual([]);
+    expect(w.watchedPeople).toBe(0);
+  });
+
+  it('people no longer watched free their place, and whoever takes it later is not mixed up with them', () => {
+    const w = new Watchers();
+    w.attach('s1', 'me');
+    w.replace('s1', ['a', 'b'], w.ticket('s1'));
+    w.replace('s1', ['c'], w.ticket('s1'));
+    w.attach('s2', 'other');
+    w.replace('s2', ['d', 'e', 'a'], w.ticket('s2'));
+    expect(sorted(w.watchedBy('s1'))).toEqual(['c', 'me']);
+    expect(sorted(w.watchedBy('s2'))).toEqual(['a', 'd', 'e', 'other']);
+    expect(w.socketsWatching('a')).toEqual(['s2']);
+    expect(w.socketsWatching('b')).toEqual([]);
+    expect(w.socketsWatching('c')).toEqual(['s1']);
+    expect(w.watchedPeople).toBe(6);
+  });
+
+  it('an older watch request that finishes late does not undo a newer one', () => {
+    const w = new Watchers();
+    w.attach('s1', 'me');
+    const first = w.ticket('s1');
+    const second = w.ticket('s1');
+    w.replace('s1', ['new'], second);
+    w.replace('s1', ['old'], first);
+    expect(sorted(w.watchedBy('s1'))).toEqual(['me', 'new']);
+    expect(w.socketsWatching('old')).toEqual([]);
+  });
+});
