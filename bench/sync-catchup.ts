@@ -20,7 +20,7 @@ const server = await startServer({
   mongoUri: uri,
   port: 0,
   host: '127.0.0.1',
-  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'admin-password-1', MESSAGE_RATE_LIMIT: 1_000_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000 },
+  config: { ADMIN_LOGIN_ID: 'admin', ADMIN_PASSWORD: 'admin-password-1', MESSAGE_RATE_LIMIT: 1_000_000, LOGIN_FAIL_LIMIT_PER_IP: 100_000, DB_COMMAND_MONITORING: true },
 });
 let commands = 0;
 server.services.conn.getClient().on('commandStarted', () => (commands += 1));

@@ -79,6 +79,12 @@ export const configSchema = z.object({
   TYPING_THROTTLE_S: int(2, 1, 60),
   /** Prometheus metrics at `GET /metrics` on this port (0: any free port); unset: no metrics served. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * The driver's per-command events (the database latency metric; tests count commands with them).
+   * Off by default: the driver then decodes every reply a second time, for the event, which cost a
+   * quarter of the server's CPU in the connect storm (bench/README.md).
+   */
+  DB_COMMAND_MONITORING: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -42,7 +42,7 @@ export interface RunningServer {
 /** One process's server: REST, Socket.IO and the built client on one port, over one database. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const config: Config = { ...configSchema.parse({}), ...options.config };
-  const conn = await connectDatabase(options.mongoUri);
+  const conn = await connectDatabase(options.mongoUri, { monitorCommands: config.DB_COMMAND_MONITORING });
   const dbHealth = new DbHealth(conn);
   dbHealth.start();
   const metrics = new Metrics();

@@ -8,7 +8,7 @@ import mongoose, { type Connection } from 'mongoose';
 export const DB_DOWN_AFTER_MS = 1000;
 
 /** One mongoose connection per server instance (tests run several in one process). */
-export async function connectDatabase(uri: string): Promise<Connection> {
+export async function connectDatabase(uri: string, opts: { monitorCommands?: boolean } = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     // Dead database (connection refused, no primary): an operation waits at most this long for a server.
     serverSelectionTimeoutMS: DB_DOWN_AFTER_MS,
@@ -21,9 +21,9 @@ export async function connectDatabase(uri: string): Promise<Connection> {
     // Never queue operations while disconnected (mongoose would hold them 10 s): fail, and let the
     // caller answer `unavailable`.
     bufferCommands: false,
-    // Command durations feed the health watcher (did the database answer lately?) and the metrics;
-    // tests count the commands a request issues (`commandStarted`).
-    monitorCommands: true,
+    // Per-command events (DB_COMMAND_MONITORING): the latency metric, and tests count the commands
+    // a request issues (`commandStarted`). Off, the health watcher still hears pings and heartbeats.
+    monitorCommands: opts.monitorCommands ?? false,
     // Indexes are built explicitly by each service's init() (createIndexes), before the server listens.
     autoIndex: false,
   });

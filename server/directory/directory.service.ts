@@ -141,6 +141,14 @@ export class DirectoryService {
     return docs.map(toUserDto);
   }
 
+  /** Which of these ids are people (an id-only read: no user document is sent or decoded). */
+  async existingUserIds(ids: readonly string[]): Promise<Set<string>> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+    if (valid.length === 0) return new Set();
+    const docs = await this.users.find({ _id: { $in: valid } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    return new Set(docs.map((d) => d._id.toString()));
+  }
+
   /** The stored password hash for sign-in; only the auth service calls this. */
   async findCredentials(loginId: string): Promise<{ user: User; passwordHash: string } | null> {
     const doc = await this.users.findOne({ loginId }).lean<UserDoc>();

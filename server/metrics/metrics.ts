@@ -52,7 +52,7 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }
 
-  /** Command durations from the driver's command monitoring (connectDatabase turns it on). */
+  /** Command durations from the driver's command monitoring (only with DB_COMMAND_MONITORING=true). */
   watchDatabase(conn: Connection): void {
     const client = conn.getClient();
     client.on('commandSucceeded', (e) => this.dbLatency.observe({ command: e.commandName, ok: 'true' }, e.duration / 1000));

@@ -101,19 +101,20 @@ export class PresenceService {
    */
   async watch(socketId: string, userIds: readonly string[]): Promise<PresenceEvent[]> {
     const ticket = this.watchers.ticket(socketId);
-    const before = [...this.watchers.watchedBy(socketId)];
+    const before = this.watchers.watchedBy(socketId);
     const unique = [...new Set(userIds)];
     // Watch at once, so that no change pushed while the answer is read is missed.
     this.watchers.replace(socketId, unique, ticket);
     const since = this.pushes;
-    let found: [User[], Map<string, Presence>];
+    let found: [Set<string>, Map<string, Presence>];
     try {
-      found = await Promise.all([this.directory.getUsers(unique), this.getMany(unique)]);
+      // Only whether each id is someone: the ids alone, not whole user documents.
+      found = await Promise.all([this.directory.existingUserIds(unique), this.getMany(unique)]);
     } catch (err) {
       this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
       throw err;
     }
-    const known = new Set(found[0].map((u) => u.id));
+    const known = found[0];
     const ids = unique.filter((id) => known.has(id));
     this.watchers.replace(socketId, ids, ticket);
     // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.

@@ -23,7 +23,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     clientDist: dist,
-    config: { ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, METRICS_PORT: 0 },
+    config: { ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, METRICS_PORT: 0, DB_COMMAND_MONITORING: true },
   });
 });
 afterAll(async () => {

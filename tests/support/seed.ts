@@ -35,16 +35,21 @@ const BACKGROUND = new Set(['presence_settings', 'telework_sessions']);
  * Counts the database commands the server's own connection issues while `action` runs
  * (the driver's command monitoring; server/db/connect.ts turns it on). `getMore` (the next batch
  * of a query already counted) is reported apart; commands on the collections of timers that run
- * regardless of requests (BACKGROUND) are left out.
+ * regardless of requests (BACKGROUND) are left out unless `background` is set (for a test that
+ * pins down such work itself).
  */
-export async function countCommands<T>(t: TestServer, action: () => Promise<T>): Promise<{ result: T; commands: string[]; getMores: number }> {
+export async function countCommands<T>(
+  t: TestServer,
+  action: () => Promise<T>,
+  opts: { background?: boolean } = {},
+): Promise<{ result: T; commands: string[]; getMores: number }> {
   const client = t.server.services.conn.getClient();
   const seen: string[] = [];
   // `find users`, `insert conversations` …: the command and the collection it names.
   const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
     const collection = String(event.command[event.commandName]);
     // The database health watcher pings on its own schedule (server/db/db-health.ts).
-    if (!BACKGROUND.has(collection) && event.commandName !== 'ping') seen.push(`${event.commandName} ${collection}`);
+    if ((opts.background || !BACKGROUND.has(collection)) && event.commandName !== 'ping') seen.push(`${event.commandName} ${collection}`);
   };
   client.on('commandStarted', listener);
   try {

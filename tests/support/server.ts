@@ -40,6 +40,8 @@ export async function startTestServer(
       // scrypt at 2^12 instead of the production 2^17 (~0.7 s per hash here): the suite creates
       // hundreds of people. tests/integration/passwords.test.ts runs the real default.
       PASSWORD_HASH_LOG_N: TEST_PASSWORD_HASH_LOG_N,
+      // Tests count the database commands a request issues (support/seed.ts countCommands).
+      DB_COMMAND_MONITORING: true,
       ...opts.config,
     },
   });

@@ -54,11 +54,36 @@ export function select(docs: Doc[], filter: Doc | undefined, opts: SelectOptions
 /** Applies a find projection; the filter is needed for positional `field.$` projections. */
 export function projector(projection: Doc | undefined, filter: Doc | undefined, extras?: QueryExtras): (doc: Doc) => Doc {
   if (!projection || Object.keys(projection).length === 0) return (doc) => clone(doc);
+  const fields = plainInclusion(projection);
+  if (fields) return (doc) => pick(doc, fields);
   // The filter only matters for positional `field.$` projections; otherwise it must not be
   // applied (findAndModify projects the updated document, which may no longer match).
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const q = new Query(positional ? (filter ?? {}) : {}, mingoOptions(extras));
   return (doc) => orderLike(q.find<Doc>([clone(doc)], projection).all()[0] ?? {}, doc);
+}
+
+/**
+ * The top-level fields of a plain inclusion projection (`{a: 1, b: true}`, `_id` kept unless
+ * excluded), or undefined for anything else (dotted paths, operators, other exclusions), which
+ * goes through mingo. An id-only read of many documents is common (which of these ids exist).
+ */
+function plainInclusion(projection: Doc): Set<string> | undefined {
+  const fields = new Set<string>(['_id']);
+  for (const [key, value] of Object.entries(projection)) {
+    if (key.includes('.') || key.startsWith('$')) return undefined;
+    if (value === 1 || value === true) fields.add(key);
+    else if (key === '_id' && (value === 0 || value === false)) fields.delete('_id');
+    else return undefined;
+  }
+  return fields.size > 0 ? fields : undefined;
+}
+
+/** The document's own order, as mongod returns it. */
+function pick(doc: Doc, fields: Set<string>): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(doc)) if (fields.has(key)) out[key] = clone(doc[key]);
+  return out;
 }
 
 // mingo emits projected fields in projection order (and `_id` last); mongod keeps document order.
