@@ -20,6 +20,10 @@ const PING_EVERY_MS = 500;
  *   A slow but live database keeps answering other commands, so load alone does not trip it;
  * - up again: the first answer of any kind (ping, command, heartbeat).
  *
+ * "A command answered" is heard from the driver's command events when they are on, and otherwise
+ * from connections returning to the pool in good order — so a busy stand-in, whose ping waits
+ * behind hundreds of queued commands, is not called down while it answers them.
+ *
  * Times are monotonic (performance.now), so a wall-clock step changes nothing.
  */
 export class DbHealth {
@@ -42,6 +46,20 @@ export class DbHealth {
     client.on('commandFailed', (e) => {
       if ((e.failure as { name?: string })?.name === 'MongoServerError') this.answered();
     });
+    // Without command monitoring (DB_COMMAND_MONITORING off, the default) a connection coming back
+    // to the pool after an operation is the sign of an answer — unless the pool closes it at once
+    // (a network error or an interrupted operation: no answer). The driver emits the close right
+    // after the check-in, so the check-in is judged a microtask later.
+    const checkedIn = new Set<string>();
+    const key = (e: { address: string; connectionId: number | '<monitor>' }) => `${e.address}#${e.connectionId}`;
+    client.on('connectionCheckedIn', (e) => {
+      const k = key(e);
+      checkedIn.add(k);
+      queueMicrotask(() => {
+        if (checkedIn.delete(k)) this.answered();
+      });
+    });
+    client.on('connectionClosed', (e) => checkedIn.delete(key(e)));
     client.on('serverHeartbeatSucceeded', () => this.answered());
     client.on('serverHeartbeatFailed', (e) => {
       if (isRefusal(e.failure)) this.markDown('unreachable');
