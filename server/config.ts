@@ -81,8 +81,8 @@ export const configSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /**
    * The driver's per-command events (the database latency metric; tests count commands with them).
-   * Off by default: the driver then decodes every reply a second time, for the event, which cost a
-   * quarter of the server's CPU in the connect storm (bench/README.md).
+   * Off by default: the driver then decodes every reply a second time, for the event (about a tenth
+   * of the server's CPU in the connect storm, by profile).
    */
   DB_COMMAND_MONITORING: z.union([z.boolean(), z.stringbool()]).default(false),
 });
