@@ -152,6 +152,13 @@ export async function seedOrganisation(client: MongoClient, dbName: string, coun
 /** `count` messages in one conversation, inserted in bulk (the history scenario). */
 export async function seedHistory(client: MongoClient, dbName: string, conversationId: string, senderIds: string[], count: number): Promise<void> {
   const coll = client.db(dbName).collection('messages');
+  // The server's own message indexes (server/messaging/message.model.ts) first, so each batch keeps
+  // them up to date: built afterwards over 1,000,000 documents they held the stand-in for seconds at
+  // the server's start (its createIndexes), long enough for the driver's monitor to give up.
+  await coll.createIndexes([
+    { key: { conversationId: 1, seq: 1 }, unique: true },
+    { key: { senderId: 1, clientMsgId: 1 }, unique: true },
+  ]);
   const conv = new ObjectId(conversationId);
   const start = Date.now() - count * 1000;
   const batch = 10_000;
