@@ -94,7 +94,7 @@ export function MyPresence() {
         onClick={() => setOpen((o) => !o)}
         data-testid="my-presence-button"
       >
-        <PresenceDot presence={presence} testId="my-presence-dot" />
+        <PresenceDot presence={presence} testId="my-presence-dot" decorative />
         <span data-testid="my-presence-label">{presenceLabel(t, presence)}</span>
       </button>
       {open && (
