@@ -185,6 +185,29 @@ describe('at 800×600', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  test('in English, with the longest state, the top bar still fits and keeps my name', async () => {
+    const { page } = tanaka;
+    await page.getByTestId('my-presence-button').click();
+    await page.getByTestId('availability-select').selectOption('in_meeting');
+    await page.getByTestId('my-presence-label').filter({ hasText: '在庁・会議中' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('language-select').selectOption('en');
+    await page.getByTestId('settings-dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('nav-messages').filter({ hasText: 'Messages' }).click();
+    await page.getByRole('button', { name: 'Conversation list', exact: true }).waitFor();
+    expect(await insideWindow(page.getByTestId('me-name'))).toBe(true);
+    expect(await insideWindow(page.getByTestId('sign-out'))).toBe(true);
+    await expectNothingWider(page, 'top bar in English');
+    // The top bar's controls sit side by side, none drawn over another.
+    const boxes = await Promise.all(['my-presence-button', 'open-settings', 'me-name', 'sign-out'].map(async (id) => (await page.getByTestId(id).boundingBox())!));
+    for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.x).toBeGreaterThanOrEqual(boxes[i - 1]!.x + boxes[i - 1]!.width);
+    // The list's longer English button stays inside the list.
+    const [sidebar, button] = [(await page.getByTestId('sidebar').boundingBox())!, (await page.getByTestId('new-conversation').boundingBox())!];
+    expect(button.x + button.width).toBeLessThanOrEqual(sidebar.x + sidebar.width);
+    await screenshot(page, 'small-english');
+  });
+
   test('no page had an error', () => {
     expect(tanaka.errors).toEqual([]);
   });

@@ -91,6 +91,8 @@ export function MyPresence() {
         className="button button--quiet my-presence__button"
         aria-expanded={open}
         aria-controls={`${id}-panel`}
+        // A narrow window shortens the label; the full text stays at hand.
+        title={presenceLabel(t, presence)}
         onClick={() => setOpen((o) => !o)}
         data-testid="my-presence-button"
       >
