@@ -105,6 +105,8 @@ describe('at 800×600', () => {
     await toggle.waitFor();
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await sidebar.isVisible()).toBe(false);
+    // With no conversation open, the empty screen offers the list back too.
+    expect(await page.getByTestId('sidebar-show').isVisible()).toBe(true);
 
     await toggle.click();
     await sidebar.waitFor({ state: 'visible' });

@@ -3,6 +3,7 @@ import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
 import { signOut } from '../auth/session';
+import { takeJustSignedIn } from '../auth/arrival';
 import { ConnectionBanner } from './ConnectionBanner';
 import { SettingsButton } from './Settings';
 import { Sidebar } from '../conversations/Sidebar';
@@ -37,9 +38,10 @@ export function Shell() {
   }, [unread, t]);
   useEffect(() => startNotifications(t), [t]);
   // Just signed in (the form that had the focus is gone): a screen reader starts in the main area,
-  // not at the top of the page. A screen that took the focus itself (the composer) keeps it.
+  // not back at the top of the page. A screen that took the focus itself (the composer) keeps it.
   useEffect(() => {
-    if (!document.activeElement || document.activeElement === document.body) main.current?.focus();
+    const arrived = takeJustSignedIn();
+    if (arrived && (!document.activeElement || document.activeElement === document.body)) main.current?.focus();
   }, []);
 
   const link = (target: Route, label: string, testId: string, extra?: ReactNode) => {
@@ -126,6 +128,11 @@ export function Shell() {
             ) : (
               <section className="conversation conversation--empty">
                 <p className="muted">{t('conv.none')}</p>
+                {collapsed && (
+                  <button type="button" className="button" onClick={() => setSidebarCollapsed(false)} data-testid="sidebar-show">
+                    {t('a11y.sidebarShow')}
+                  </button>
+                )}
               </section>
             )}
           </div>
