@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { uniqueDbName, testDbUri } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { createConversation } from '../support/factories.js';
 import { connectSocket, emitAck, type ClientSocket } from '../support/sockets.js';
 import { launchBrowser, messagesWithBody, openApp, openConversation, screenshot, sendMessage, signIn, type Person } from './support/browser.js';
 import { createOffice, NAMES, type Office } from './support/people.js';
+import { seriousViolations } from './support/axe.js';
 
 /**
  * What someone using a screen reader, or someone who does not tell colours apart, relies on: the
@@ -24,16 +23,8 @@ let yamada: ClientSocket; // a colleague writing from another client
 let suzuki: ClientSocket; // online and busy
 let dmId: string;
 
-/**
- * Rules not checked, and why. None today: every rule of axe-core's default set (WCAG 2.x A and AA
- * and best practices) runs, and only serious and critical findings fail the test.
- */
-const DISABLED_RULES: string[] = [];
-
-let axeSource = '';
 
 beforeAll(async () => {
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   server = await startTestServer({ dbUri: testDbUri(uniqueDbName('e2e_assistive')) });
   office = await createOffice(server.url);
   ({ id: dmId } = await createConversation(office.tanaka, 'dm', [office.yamada]));
@@ -58,32 +49,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-interface Finding {
-  rule: string;
-  impact: string;
-  help: string;
-  nodes: string[];
-}
-
-/**
- * axe-core's serious and critical findings on the page as it is now. The script is evaluated
- * through the debugging protocol rather than added as a <script> tag: the server's Content
- * Security Policy (script-src 'self') rightly refuses inline scripts, and the tests do not loosen it.
- */
-async function seriousViolations(page: Page): Promise<Finding[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  return page.evaluate(async (disabled) => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: any[]; passes: unknown[] }> } }).axe;
-    const rules = Object.fromEntries(disabled.map((id) => [id, { enabled: false }]));
-    const { violations, passes } = await axe.run(document, { resultTypes: ['violations'], rules });
-    // A run that checked nothing would pass anything.
-    if (passes.length < 10) throw new Error(`axe checked only ${passes.length} rules`);
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n: { target: string[] }) => n.target.join(' ')) }));
-  }, DISABLED_RULES);
-}
 
 describe('the main screens pass axe-core (no serious or critical violations)', () => {
   test('sign-in', async () => {

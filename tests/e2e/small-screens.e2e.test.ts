@@ -6,6 +6,7 @@ import { createConversation, createDepartment, createUser } from '../support/fac
 import { launchBrowser, messagesWithBody, openApp, openConversation, screenshot, sendMessage, signIn, type Person } from './support/browser.js';
 import { createOffice, NAMES, type Office } from './support/people.js';
 import { lineCount, overflowingElements } from './support/layout.js';
+import { seriousViolations } from './support/axe.js';
 
 /**
  * Staff work inside a remote-desktop window that is often small: every screen must be usable at
@@ -96,6 +97,7 @@ describe('at 800×600', () => {
     // The conversation takes the room the list left.
     expect((await conversation.boundingBox())!.width).toBeGreaterThan(before + 150);
     await expectNothingWider(page, 'conversation, list folded');
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'small-sidebar-folded');
 
     // Still folded after visiting another screen.
@@ -139,6 +141,7 @@ describe('at 800×600', () => {
     );
     expect(nested).toEqual([]);
     await expectNothingWider(page, 'new-conversation dialog');
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'small-new-conversation');
 
     // Scrolled to the end of the list, the button is still there.
