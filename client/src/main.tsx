@@ -6,6 +6,8 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
 import './styles/screens.css';
+import './styles/small-screens.css';
+import './styles/a11y.css';
 
 // Someone who chose English gets it from the first paint (the dictionary is a small lazy chunk).
 void loadDictionary(initialLang())

@@ -65,13 +65,23 @@ describe('keyboard and screen-reader use', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('nav-messages').waitFor();
     await waitConnected(page);
+    // A screen reader goes on in the main area, not back at the top of the page.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
   test('the first Tab reaches a visible "skip to content" link, then the navigation, each with a visible focus ring', async () => {
     const { page } = tanaka;
+    // The page from its top, as after a reload.
+    await page.reload();
+    await page.getByTestId('nav-messages').waitFor();
+    await waitConnected(page);
     await page.locator('body').focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('本文へ移動');
+    expect((await focusVisible(page)).outline).toMatch(/^solid [1-9]/);
+    // On the messages screen, the button that folds the conversation list comes first.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('sidebar-toggle');
     expect((await focusVisible(page)).outline).toMatch(/^solid [1-9]/);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('nav-messages');

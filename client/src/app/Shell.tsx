@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
 import { signOut } from '../auth/session';
+import { takeJustSignedIn } from '../auth/arrival';
 import { ConnectionBanner } from './ConnectionBanner';
 import { SettingsButton } from './Settings';
 import { Sidebar } from '../conversations/Sidebar';
@@ -12,6 +13,7 @@ import { startActivityReporting } from '../presence/activity';
 import { startPresenceWatch } from '../presence/watch';
 import { startNotifications } from '../notifications/notify';
 import { PersonName } from '../directory/PersonName';
+import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
 
 // Screens besides the conversations load on first use, so everyone's first page stays small:
 // the board is for supervisors only, and the directory is opened now and then.
@@ -25,6 +27,8 @@ export function Shell() {
   const me = useApp((s) => s.me);
   const unread = useApp((s) => Object.values(s.conversations).reduce((n, c) => n + c.unreadCount, 0));
   const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
+  const collapsed = useSidebarCollapsed();
+  const main = useRef<HTMLElement>(null);
 
   useEffect(() => startActivityReporting(), []);
   useEffect(() => startPresenceWatch(), []);
@@ -33,6 +37,12 @@ export function Shell() {
     document.title = unread > 0 ? `(${unread}) ${t('app.title')}` : t('app.title');
   }, [unread, t]);
   useEffect(() => startNotifications(t), [t]);
+  // Just signed in (the form that had the focus is gone): a screen reader starts in the main area,
+  // not back at the top of the page. A screen that took the focus itself (the composer) keeps it.
+  useEffect(() => {
+    const arrived = takeJustSignedIn();
+    if (arrived && (!document.activeElement || document.activeElement === document.body)) main.current?.focus();
+  }, []);
 
   const link = (target: Route, label: string, testId: string, extra?: ReactNode) => {
     const href = target.name === 'messages' ? '/' : `/${target.name}`;
@@ -61,6 +71,20 @@ export function Shell() {
         {t('app.skip')}
       </a>
       <header className="topbar">
+        {route.name === 'messages' && (
+          <button
+            type="button"
+            className="button button--quiet sidebar-toggle"
+            aria-label={t('a11y.sidebarToggle')}
+            aria-expanded={!collapsed}
+            aria-controls="conversation-sidebar"
+            title={collapsed ? t('a11y.sidebarShow') : t('a11y.sidebarHide')}
+            onClick={() => setSidebarCollapsed(!collapsed)}
+            data-testid="sidebar-toggle"
+          >
+            <span aria-hidden="true">☰</span>
+          </button>
+        )}
         <span className="topbar__brand" aria-hidden="true">
           ✉
         </span>
@@ -92,15 +116,23 @@ export function Shell() {
         </div>
       </header>
       <ConnectionBanner />
-      <main id="main" className="main" tabIndex={-1}>
+      <main id="main" ref={main} className="main" tabIndex={-1}>
         {route.name === 'messages' && (
-          <div className="messages-layout">
-            <Sidebar selectedId={route.conversationId} />
+          <div className={`messages-layout${collapsed ? ' messages-layout--collapsed' : ''}`}>
+            {/* Folded away, the list leaves the page (and the tab order) until it is shown again. */}
+            <div id="conversation-sidebar" className="messages-layout__side" hidden={collapsed} data-testid="sidebar">
+              <Sidebar selectedId={route.conversationId} />
+            </div>
             {route.conversationId ? (
               <ConversationView key={route.conversationId} conversationId={route.conversationId} />
             ) : (
               <section className="conversation conversation--empty">
                 <p className="muted">{t('conv.none')}</p>
+                {collapsed && (
+                  <button type="button" className="button" onClick={() => setSidebarCollapsed(false)} data-testid="sidebar-show">
+                    {t('a11y.sidebarShow')}
+                  </button>
+                )}
               </section>
             )}
           </div>

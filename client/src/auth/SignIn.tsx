@@ -3,6 +3,7 @@ import { useI18n, type Translate } from '../i18n/i18n';
 import { ApiError } from '../net/api';
 import { LanguageSelect } from '../app/LanguageSelect';
 import { signIn } from './session';
+import { noteSigningIn, signInFailed } from './arrival';
 
 /** What the sign-in screen says about a failed attempt; a 429 says how long to wait, in whole minutes. */
 export function signInErrorText(err: unknown, t: Translate): string {
@@ -26,9 +27,12 @@ export function SignIn({ notice }: { notice?: 'expired' }) {
     e.preventDefault();
     setBusy(true);
     setError('');
+    // Noted before the answer: the signed-in screen may appear before `signIn` returns.
+    noteSigningIn();
     try {
       await signIn(loginId.trim(), password);
     } catch (err) {
+      signInFailed();
       setError(signInErrorText(err, t));
       setBusy(false);
     }

@@ -76,7 +76,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
   return (
     <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={conversationId}>
       <header className="conversation__head">
-        {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" />}
+        {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" decorative />}
         <h2 id="conversation-title" className="conversation__title" data-testid="conversation-heading">
           {title}
         </h2>

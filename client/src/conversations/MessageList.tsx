@@ -8,6 +8,7 @@ import { loadOlder } from '../net/sync';
 import { buildRows, type Row } from './rows';
 import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
+import { spokenSender, spokenState } from './spoken';
 
 const NEAR_END_PX = 48;
 /** Room above the first message for "the beginning" or "load earlier messages". */
@@ -120,16 +121,19 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
               <p className="muted small">{t('conv.start')}</p>
             )}
           </div>
-          <div className="history__window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          <div className="history__window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }} role="list" aria-label={t('conv.messages')}>
             {items.map((item) => {
               const row = rows[item.index]!;
+              const sender = spokenSender(row, meId, (id) => users[id]?.name, t);
+              const state = spokenState(row, meId, conversation.myLastReadSeq, readLabel(row), t);
               return (
-                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="history__row">
+                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="history__row" role="listitem">
                   {row.newDay && (
                     <div className="day-sep" role="separator" data-testid="day-separator">
                       <span>{formatDay(row.newDay, lang)}</span>
                     </div>
                   )}
+                  {sender && <span className="visually-hidden">{sender}</span>}
                   {row.kind === 'message' && (
                     <MessageRow
                       message={row.message}
@@ -141,6 +145,7 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
+                  {state && <span className="visually-hidden">{state}</span>}
                 </div>
               );
             })}

@@ -188,4 +188,11 @@ export const en: Record<MessageKey, string> = {
   'conv.leaveConfirm': 'Leave “{title}”? You will no longer be able to read this conversation.',
   'conn.serverTrouble': 'The server is having trouble right now. Reconnecting automatically…',
   'auth.retryInMinutes': 'Too many attempts. Try again in {n} min.',
+
+  'a11y.sidebarToggle': 'Conversation list',
+  'a11y.sidebarHide': 'Hide the conversation list',
+  'a11y.sidebarShow': 'Show the conversation list',
+  'a11y.messageFrom': '{name}:',
+  'a11y.me': 'Me',
+  'a11y.unread': 'Unread',
 };

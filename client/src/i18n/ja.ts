@@ -186,6 +186,13 @@ export const ja = {
   'conv.leaveConfirm': '「{title}」から退出しますか? 退出すると、この会話は読めなくなります。',
   'conn.serverTrouble': 'サーバーに一時的に接続できません。自動で再接続します…',
   'auth.retryInMinutes': '試行回数が多すぎます。あと{n}分で再試行できます。',
+
+  'a11y.sidebarToggle': '会話一覧',
+  'a11y.sidebarHide': '会話一覧を隠す',
+  'a11y.sidebarShow': '会話一覧を表示',
+  'a11y.messageFrom': '{name}:',
+  'a11y.me': '自分',
+  'a11y.unread': '未読',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -91,10 +91,12 @@ export function MyPresence() {
         className="button button--quiet my-presence__button"
         aria-expanded={open}
         aria-controls={`${id}-panel`}
+        // A narrow window shortens the label; the full text stays at hand.
+        title={presenceLabel(t, presence)}
         onClick={() => setOpen((o) => !o)}
         data-testid="my-presence-button"
       >
-        <PresenceDot presence={presence} testId="my-presence-dot" />
+        <PresenceDot presence={presence} testId="my-presence-dot" decorative />
         <span data-testid="my-presence-label">{presenceLabel(t, presence)}</span>
       </button>
       {open && (

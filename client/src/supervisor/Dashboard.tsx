@@ -154,7 +154,7 @@ export function Dashboard() {
                 return (
                   <tr key={m.user.id} data-testid="overview-row" data-user-id={m.user.id} data-state={m.live.state}>
                     <th scope="row">
-                      <PresenceDot presence={m.live} />
+                      <PresenceDot presence={m.live} decorative />
                       <PersonName user={m.user} />
                     </th>
                     <td>{departmentName.get(m.user.departmentId) ?? ''}</td>
