@@ -88,6 +88,9 @@ export async function loadMoreConversations(): Promise<void> {
 
 /** Leaves a group or channel; the server then tells my other tabs with `conversation:left`. */
 export async function leaveConversation(conversationId: string): Promise<void> {
+  // The open view must not fetch it by id once `conversation:left` removes it (that would be a 403).
+  asked.add(conversationId);
+  setTimeout(() => asked.delete(conversationId), 10_000);
   await api.post<void>(`/api/conversations/${conversationId}/leave`);
   appStore.set((s) => conversationRemoved(s, conversationId));
 }
