@@ -436,7 +436,8 @@ export class ConversationsService {
 
   /**
    * The channels the caller may see: theirs, those open to everyone, and those open to their
-   * department or one above it (at most 1,000, by title). Their own department's channel is
+   * department or one above it (at most 1,000; their department's own first, then by title).
+   * Other departments' own channels are not listed: they cannot be joined. Their own department's channel is
    * created here when it does not exist yet (the first time anyone of the department looks).
    */
   async listChannels(user: User): Promise<ChannelSummary[]> {
@@ -462,6 +463,8 @@ export class ConversationsService {
       docs = await read();
     }
     return docs
+      // A department channel belongs to its department's people only: no one else can join it.
+      .filter((d) => !d.departmentChannel || d.memberIds.some((id) => id.toString() === user.id))
       .map((d) => ({
         id: d._id.toString(),
         title: d.title,

@@ -102,23 +102,23 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
                   <span className="conv-item__title" data-testid="conversation-title">
                     {title}
                   </span>
+                  <span className="conv-item__preview">{preview}</span>
+                </span>
+                <span className="conv-item__meta">
                   {(c.favourite || c.muted) && (
                     <span className="conv-item__marks">
                       {c.favourite && (
-                        <span className="conv-item__mark" role="img" aria-label={t('conv.mgmt.favouriteMark')} data-testid="favourite-mark">
+                        <span className="conv-item__mark conv-item__mark--favourite" role="img" aria-label={t('conv.mgmt.favouriteMark')} data-testid="favourite-mark">
                           ★
                         </span>
                       )}
                       {c.muted && (
-                        <span className="conv-item__mark" role="img" aria-label={t('conv.mgmt.mutedMark')} data-testid="muted-mark">
-                          🔕
+                        <span className="conv-item__mark" data-testid="muted-mark">
+                          {t('conv.mgmt.mutedMark')}
                         </span>
                       )}
                     </span>
                   )}
-                  <span className="conv-item__preview">{preview}</span>
-                </span>
-                <span className="conv-item__meta">
                   <span className="conv-item__time">{formatWhen(c.lastMessage?.createdAt ?? c.createdAt, lang)}</span>
                   {c.unreadCount > 0 && (
                     <span

@@ -45,7 +45,8 @@ export function ConversationActions({ conversation, title, onError }: { conversa
         onClick={() => toggle({ muted: !conversation.muted })}
         data-testid="conv-mute"
       >
-        <span aria-hidden="true">{conversation.muted ? '🔕' : '🔔'}</span> {t('conv.mgmt.mute')}
+        {conversation.muted && <span aria-hidden="true">✓ </span>}
+        {t('conv.mgmt.mute')}
       </button>
       {shared && (
         <button type="button" className="button button--small button--quiet" onClick={() => setManaging(true)} data-testid="conv-manage">
