@@ -4,6 +4,7 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config.js';
 import { ConversationsService } from './conversations/conversations.service.js';
+import { followDepartmentChannels } from './conversations/department-channels.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
@@ -57,6 +58,7 @@ export async function createServices(
   const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   const sync = new SyncService(conversations, messageQueries, directory, clock);
+  followDepartmentChannels(directory, conversations, messaging);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
   return {

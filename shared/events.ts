@@ -16,6 +16,7 @@ import type {
   TypingEvent,
   TypingPayload,
 } from './schemas/conversations.js';
+import type { ConversationSettingsEvent } from './schemas/conversation-management.js';
 import type { Presence, PresenceBatch, PresenceEvent, PresenceSetPayload, PresenceWatchPayload } from './schemas/presence.js';
 import type { Overview, OverviewMember } from './schemas/telework.js';
 
@@ -55,6 +56,8 @@ export interface ServerToClientEvents {
   'conversation:updated': (event: { conversation: Conversation }) => void;
   /** To the leaver's own connections: they are no longer a member. */
   'conversation:left': (event: ConversationLeftEvent) => void;
+  /** To the person's own connections: their mute/favourite of a conversation changed (issue 9). */
+  'conversation:settings': (event: ConversationSettingsEvent) => void;
 }
 
 /**

@@ -15,12 +15,23 @@ const conversationSchema = new Schema(
     /** Time of the latest message (or creation); orders the conversation list. */
     lastActivityAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
+    /**
+     * Channels only: who may find and join it — `members` (nobody else), `department` (people of
+     * `departmentId` and the departments below it) or `everyone`. Absent on older channels: `members`.
+     */
+    visibility: { type: String, enum: ['members', 'department', 'everyone'] },
+    departmentId: { type: Schema.Types.ObjectId },
+    /** The department's own channel (key `dept:<departmentId>`): its members follow the department. */
+    departmentChannel: { type: Boolean },
   },
   { collection: 'conversations' },
 );
 
 // The conversation list: a member's conversations by activity, then id (the paging cursor's order).
 conversationSchema.index({ memberIds: 1, lastActivityAt: -1, _id: -1 });
+
+// The channel list: channels by visibility (the rest of the filter is small).
+conversationSchema.index({ kind: 1, visibility: 1 });
 
 export type ConversationDoc = InferSchemaType<typeof conversationSchema> & { _id: Types.ObjectId };
 

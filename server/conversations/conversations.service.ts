@@ -1,4 +1,4 @@
-import { Types, type Connection, type Model } from 'mongoose';
+import { Types, type AnyBulkWriteOperation, type Connection, type Model } from 'mongoose';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
@@ -11,21 +11,24 @@ import {
 } from '../../shared/schemas/conversations.js';
 import type { Config } from '../config.js';
 import { isDuplicateKey } from '../db/errors.js';
-import type { DirectoryService } from '../directory/directory.service.js';
+import type { DepartmentMove, DirectoryService } from '../directory/directory.service.js';
 import type { Limiters } from '../lib/limiter.js';
 import type { MessageQueries } from '../messaging/message.queries.js';
 import type { Realtime } from '../realtime.js';
 import { conversationModel, type ConversationDoc } from './conversation.model.js';
 import { MembershipCache, type Membership } from './membership-cache.js';
 import { readMarkModel, type ReadMarkDoc } from './readmark.model.js';
+import { draftModel, type DraftDoc } from './draft.model.js';
+import type { ChannelSummary, ConversationSettingsBody, ConversationSettingsEvent, Draft } from '../../shared/schemas/conversation-management.js';
 import { log } from '../log.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 
-/** Conversations, their members and read marks. The only writer of `conversations` and `readmarks`. */
+/** Conversations, their members, read marks, settings and drafts. The only writer of `conversations`, `readmarks` and `drafts`. */
 export class ConversationsService {
   private readonly conversations: Model<ConversationDoc>;
   private readonly readMarks: Model<ReadMarkDoc>;
+  private readonly drafts: Model<DraftDoc>;
   private readonly createRate: RateLimiterAbstract;
   private readonly maxMembers: number;
   /** Members of recently used conversations; every membership change drops its entry (membersChanged). */
@@ -46,6 +49,7 @@ export class ConversationsService {
   ) {
     this.conversations = conversationModel(conn);
     this.readMarks = readMarkModel(conn);
+    this.drafts = draftModel(conn);
     this.maxMembers = config.MAX_GROUP_MEMBERS;
     this.createRate = limiters.create({
       name: 'conversation:create',
@@ -61,7 +65,7 @@ export class ConversationsService {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.conversations.createIndexes(), this.readMarks.createIndexes()]);
+    await Promise.all([this.conversations.createIndexes(), this.readMarks.createIndexes(), this.drafts.createIndexes()]);
   }
 
   // ── check ───────────────────────────────────────────────────
@@ -81,7 +85,8 @@ export class ConversationsService {
 
   private async checkCreate(creator: User, input: CreateConversationBody): Promise<string[]> {
     const others = [...new Set(input.memberIds)].filter((id) => id !== creator.id);
-    if (others.length === 0) throw new AppError('bad_request', 'name at least one other person');
+    // A channel may start with its creator alone: others find it in the channel list and join.
+    if (others.length === 0 && input.kind !== 'channel') throw new AppError('bad_request', 'name at least one other person');
     if (input.kind === 'channel' && creator.role === 'staff') {
       throw new AppError('forbidden', 'only supervisors and admins open channels');
     }
@@ -89,7 +94,7 @@ export class ConversationsService {
     if (others.length + 1 > this.maxMembers) {
       throw new AppError('bad_request', `a conversation has at most ${this.maxMembers} members, you included`);
     }
-    const found = await this.directory.getUsers(others);
+    const found = others.length ? await this.directory.getUsers(others) : [];
     if (found.length !== others.length) throw new AppError('not_found', 'a member does not exist');
     return [creator.id, ...others];
   }
@@ -121,6 +126,8 @@ export class ConversationsService {
       createdBy: oid(creator.id),
       lastActivityAt: now,
       createdAt: now,
+      // A channel is open to its creator's department unless they say otherwise.
+      ...(input.kind === 'channel' ? { visibility: input.visibility ?? 'department', departmentId: oid(creator.departmentId) } : {}),
     };
     try {
       await this.conversations.create(doc);
@@ -151,11 +158,21 @@ export class ConversationsService {
     const conv = await this.requireMember(conversationId, user.id);
     if (conv.kind === 'dm') throw new AppError('bad_request', 'a direct message cannot be left');
     if (conv.kind === 'meeting') throw new AppError('bad_request', 'leave a meeting through /api/meetings/:id/leave');
+    // A department channel follows the department (issue 9): it is muted, not left.
     const after = await this.conversations
-      .findOneAndUpdate({ _id: conv._id, memberIds: oid(user.id) }, { $pull: { memberIds: oid(user.id) } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: conv._id, memberIds: oid(user.id), departmentChannel: { $ne: true } },
+        { $pull: { memberIds: oid(user.id) } },
+        { returnDocument: 'after' },
+      )
       .lean<ConversationDoc>();
-    // Another request of theirs left first.
-    if (!after) throw new AppError('forbidden', 'you are not a member of this conversation');
+    if (!after) {
+      if (await this.conversations.exists({ _id: conv._id, departmentChannel: true })) {
+        throw new AppError('bad_request', "a department channel follows the department: mute it instead of leaving");
+      }
+      // Another request of theirs left first.
+      throw new AppError('forbidden', 'you are not a member of this conversation');
+    }
     this.membersChanged(conversationId);
     this.realtime.toUsers([user.id]).emit('conversation:left', { conversationId });
     const memberIds = after.memberIds.map(String);
@@ -271,11 +288,14 @@ export class ConversationsService {
       named.size ? this.directory.getUsers([...named]) : Promise.resolve([]),
     ]);
     const marksOf = new Map<string, Map<string, number>>();
+    // Mute and favourite live on the same documents (issue 9): only set ones are remembered.
+    const settingsOf = new Map<string, Settings>();
     for (const m of marks) {
       const key = m.conversationId.toString();
       const map = marksOf.get(key) ?? new Map<string, number>();
       map.set(m.userId.toString(), m.seq);
       marksOf.set(key, map);
+      if (m.muted || m.favourite) settingsOf.set(`${key}:${m.userId.toString()}`, { muted: Boolean(m.muted), favourite: Boolean(m.favourite) });
     }
     const names = new Map(people.map((u) => [u.id, u.name]));
 
@@ -293,8 +313,328 @@ export class ConversationsService {
 
     return base.map((b) => ({
       viewerId: b.viewerId,
-      conversation: toConversation(b.doc, b.viewerId, b.lastMessage, marksOf.get(b.id), names, b.myLastReadSeq, unread.get(b) ?? 0),
+      conversation: withSettings(
+        toConversation(b.doc, b.viewerId, b.lastMessage, marksOf.get(b.id), names, b.myLastReadSeq, unread.get(b) ?? 0),
+        settingsOf.get(`${b.id}:${b.viewerId}`),
+      ),
     }));
+  }
+
+  // ── management (issue 9): rename, members, channels, settings, drafts ─────
+  // Each change is one atomic update that re-checks what was checked (the caller still a member,
+  // the person still there), so two requests at once cannot both apply one change. Membership
+  // changes call membersChanged; the system message that records a change is written by the route
+  // (MessagingService.sendSystem) after the change, as for leave.
+
+  /**
+   * The conversation, if the caller may rename it and change its members: a member who created
+   * it, or a member who is a supervisor or admin. A dm and a meeting are not managed this way.
+   */
+  private async requireManager(user: User, conversationId: string): Promise<ConversationDoc> {
+    const membership = await this.requireMember(conversationId, user.id);
+    if (membership.kind === 'dm' || membership.kind === 'meeting') {
+      throw new AppError('bad_request', `a ${membership.kind} cannot be renamed or have its members changed`);
+    }
+    const doc = await this.conversations.findById(conversationId).lean<ConversationDoc>();
+    if (!doc) throw new AppError('not_found', 'conversation not found');
+    if (doc.createdBy.toString() !== user.id && user.role === 'staff') {
+      throw new AppError('forbidden', 'only its creator, supervisors and admins may change this conversation');
+    }
+    return doc;
+  }
+
+  /** Renames a group or channel; every member gets `conversation:updated`. `changed` is false for the same title. */
+  async rename(user: User, conversationId: string, title: string): Promise<{ conversation: Conversation; memberIds: string[]; changed: boolean }> {
+    const doc = await this.requireManager(user, conversationId);
+    if (doc.title === title) return { conversation: await this.viewOf(doc, user.id), memberIds: doc.memberIds.map(String), changed: false };
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: doc._id, memberIds: oid(user.id) }, { $set: { title } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
+    if (!after) throw new AppError('forbidden', 'you are not a member of this conversation');
+    const conversation = await this.tellMembers(after, [], user.id);
+    return { conversation, memberIds: after.memberIds.map(String), changed: true };
+  }
+
+  /**
+   * Adds people to a group or channel. Those already in are skipped; none new changes nothing.
+   * The added get `conversation:new` (and, like every member, the whole history), the others
+   * `conversation:updated`. A department channel's members follow the department: `bad_request`.
+   */
+  async addMembers(user: User, conversationId: string, userIds: readonly string[]): Promise<{ conversation: Conversation; memberIds: string[]; added: string[] }> {
+    const doc = await this.requireManager(user, conversationId);
+    if (doc.departmentChannel) throw new AppError('bad_request', "a department channel's members follow the department");
+    const current = new Set(doc.memberIds.map(String));
+    const added = [...new Set(userIds)].filter((id) => !current.has(id));
+    if (added.length === 0) return { conversation: await this.viewOf(doc, user.id), memberIds: [...current], added };
+    if (current.size + added.length > this.maxMembers) {
+      throw new AppError('bad_request', `a conversation has at most ${this.maxMembers} members`);
+    }
+    const found = await this.directory.getUsers(added);
+    if (found.length !== added.length) throw new AppError('not_found', 'a member does not exist');
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: doc._id, memberIds: oid(user.id) }, { $addToSet: { memberIds: { $each: added.map(oid) } } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
+    if (!after) throw new AppError('forbidden', 'you are not a member of this conversation');
+    this.membersChanged(conversationId);
+    const conversation = await this.tellMembers(after, added, user.id);
+    return { conversation, memberIds: after.memberIds.map(String), added };
+  }
+
+  /**
+   * Removes one person from a group or channel: they get `conversation:left`, the rest
+   * `conversation:updated`. Removing oneself is leaving (`bad_request`: use leave).
+   */
+  async removeMember(user: User, conversationId: string, targetId: string): Promise<{ memberIds: string[] }> {
+    if (targetId === user.id) throw new AppError('bad_request', 'to leave, use POST /api/conversations/:id/leave');
+    const doc = await this.requireManager(user, conversationId);
+    if (doc.departmentChannel) throw new AppError('bad_request', "a department channel's members follow the department");
+    if (!doc.memberIds.some((id) => id.toString() === targetId)) throw new AppError('not_found', 'that person is not a member');
+    const after = await this.conversations
+      .findOneAndUpdate(
+        { _id: doc._id, memberIds: { $all: [oid(user.id), oid(targetId)] } },
+        { $pull: { memberIds: oid(targetId) } },
+        { returnDocument: 'after' },
+      )
+      .lean<ConversationDoc>();
+    // The caller left or the person was removed by someone else meanwhile.
+    if (!after) throw new AppError('conflict', 'the members changed meanwhile; try again');
+    this.membersChanged(conversationId);
+    this.realtime.toUsers([targetId]).emit('conversation:left', { conversationId });
+    await this.tellMembers(after, [], user.id);
+    return { memberIds: after.memberIds.map(String) };
+  }
+
+  /**
+   * The caller joins a channel open to them: `everyone`, or `department` when the channel's
+   * department is theirs or above theirs. Already a member: nothing changes (`joined` false).
+   * Department channels are joined by being in the department, not here.
+   */
+  async join(user: User, conversationId: string): Promise<{ conversation: Conversation; memberIds: string[]; joined: boolean }> {
+    const doc = await this.conversations.findById(conversationId).lean<ConversationDoc>();
+    if (!doc) throw new AppError('not_found', 'conversation not found');
+    if (doc.memberIds.some((id) => id.toString() === user.id)) {
+      return { conversation: await this.viewOf(doc, user.id), memberIds: doc.memberIds.map(String), joined: false };
+    }
+    if (doc.kind !== 'channel' || doc.departmentChannel || !(await this.openTo(doc, user))) {
+      throw new AppError('forbidden', 'this conversation is not open to you');
+    }
+    if (doc.memberIds.length + 1 > this.maxMembers) throw new AppError('bad_request', `a conversation has at most ${this.maxMembers} members`);
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: doc._id }, { $addToSet: { memberIds: oid(user.id) } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
+    if (!after) throw new AppError('not_found', 'conversation not found');
+    this.membersChanged(conversationId);
+    const conversation = await this.tellMembers(after, [user.id], user.id);
+    return { conversation, memberIds: after.memberIds.map(String), joined: true };
+  }
+
+  private async openTo(doc: Pick<ConversationDoc, 'visibility' | 'departmentId'>, user: User): Promise<boolean> {
+    if (doc.visibility === 'everyone') return true;
+    if (doc.visibility !== 'department' || !doc.departmentId) return false;
+    return (await this.directory.ancestorIds(user.departmentId)).includes(doc.departmentId.toString());
+  }
+
+  /**
+   * The channels the caller may see: theirs, those open to everyone, and those open to their
+   * department or one above it (at most 1,000; their department's own first, then by title).
+   * Other departments' own channels are not listed: they cannot be joined. Their own department's channel is
+   * created here when it does not exist yet (the first time anyone of the department looks).
+   */
+  async listChannels(user: User): Promise<ChannelSummary[]> {
+    const ancestors = await this.directory.ancestorIds(user.departmentId);
+    const read = () =>
+      this.conversations
+        .find(
+          {
+            kind: 'channel',
+            $or: [
+              { visibility: 'everyone' },
+              { visibility: 'department', departmentId: { $in: ancestors.map(oid) } },
+              { memberIds: oid(user.id) },
+            ],
+          },
+          { title: 1, visibility: 1, departmentId: 1, departmentChannel: 1, memberIds: 1, createdAt: 1, key: 1 },
+        )
+        .limit(1000)
+        .lean<ConversationDoc[]>();
+    let docs = await read();
+    if (!docs.some((d) => d.key === departmentKey(user.departmentId))) {
+      await this.ensureDepartmentChannel(user.departmentId);
+      docs = await read();
+    }
+    return docs
+      // A department channel belongs to its department's people only: no one else can join it.
+      .filter((d) => !d.departmentChannel || d.memberIds.some((id) => id.toString() === user.id))
+      .map((d) => ({
+        id: d._id.toString(),
+        title: d.title,
+        visibility: d.visibility ?? 'members',
+        ...(d.departmentId ? { departmentId: d.departmentId.toString() } : {}),
+        departmentChannel: Boolean(d.departmentChannel),
+        memberCount: d.memberIds.length,
+        member: d.memberIds.some((id) => id.toString() === user.id),
+        createdAt: d.createdAt.toISOString(),
+      }))
+      .sort((a, b) => Number(b.departmentChannel) - Number(a.departmentChannel) || a.title.localeCompare(b.title, 'ja'));
+  }
+
+  /**
+   * Creates the department's own channel if missing, with everyone now in the department (one
+   * read of the users, one upsert), and tells the members. Titled with the department's name.
+   */
+  async ensureDepartmentChannel(departmentId: string): Promise<void> {
+    const [department, people] = await Promise.all([
+      this.directory.getDepartment(departmentId),
+      this.directory.listUsers({ departmentIds: [departmentId] }),
+    ]);
+    const now = new Date();
+    const memberIds = people.map((u) => oid(u.id));
+    let before: ConversationDoc | null;
+    try {
+      before = await this.conversations
+        .findOneAndUpdate(
+          { key: departmentKey(departmentId) },
+          {
+            $setOnInsert: {
+              kind: 'channel',
+              title: department.name,
+              createdBy: memberIds[0] ?? oid(departmentId),
+              lastActivityAt: now,
+              createdAt: now,
+              visibility: 'department',
+              departmentId: oid(departmentId),
+              departmentChannel: true,
+            },
+            $addToSet: { memberIds: { $each: memberIds } },
+          },
+          { upsert: true, returnDocument: 'before' },
+        )
+        .lean<ConversationDoc>();
+    } catch (err) {
+      // Two first looks raced on the upsert: the other one created it with the same members.
+      if (isDuplicateKey(err)) return;
+      throw err;
+    }
+    if (before) return; // it existed (someone else just made it)
+    const doc = await this.conversations.findOne({ key: departmentKey(departmentId) }).lean<ConversationDoc>();
+    if (!doc) return;
+    const views = await this.viewsOf(doc.memberIds.map((viewerId) => ({ doc, viewerId: viewerId.toString() })));
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+  }
+
+  /**
+   * People joined or changed departments (created, or moved by an edit): each leaves their old
+   * department's channel and enters the new one's, where those channels exist. One read and one
+   * bulk write of conversations for all the moves, one read of the results, one batched view;
+   * then the events (left / new / updated). Returns what changed per channel, for the notices.
+   */
+  async followDepartments(moves: readonly DepartmentMove[]): Promise<DepartmentChannelChange[]> {
+    if (moves.length === 0) return [];
+    const keys = new Set<string>();
+    for (const m of moves) {
+      if (m.from) keys.add(departmentKey(m.from));
+      keys.add(departmentKey(m.to));
+    }
+    const channels = await this.conversations.find({ key: { $in: [...keys] } }, { key: 1 }).lean<Pick<ConversationDoc, '_id' | 'key'>[]>();
+    if (channels.length === 0) return [];
+    const byKey = new Map(channels.map((c) => [c.key, c._id]));
+    const changes = new Map<string, { removed: string[]; added: string[] }>();
+    const changeOf = (id: Types.ObjectId) => {
+      const key = id.toString();
+      const change = changes.get(key) ?? { removed: [], added: [] };
+      changes.set(key, change);
+      return change;
+    };
+    for (const m of moves) {
+      const from = m.from && m.from !== m.to ? byKey.get(departmentKey(m.from)) : undefined;
+      const to = byKey.get(departmentKey(m.to));
+      if (from) changeOf(from).removed.push(m.userId);
+      if (to) changeOf(to).added.push(m.userId);
+    }
+    const ops: AnyBulkWriteOperation<ConversationDoc>[] = [...changes].map(([id, c]) => ({
+      updateOne: {
+        filter: { _id: oid(id) },
+        update: c.removed.length ? { $pull: { memberIds: { $in: c.removed.map(oid) } } } : { $addToSet: { memberIds: { $each: c.added.map(oid) } } },
+      },
+    }));
+    // One channel may lose some people and gain others in one batch: a second pass for the gains.
+    for (const [id, c] of changes) {
+      if (c.removed.length && c.added.length) ops.push({ updateOne: { filter: { _id: oid(id) }, update: { $addToSet: { memberIds: { $each: c.added.map(oid) } } } } });
+    }
+    await this.conversations.bulkWrite(ops, { ordered: true });
+    const docs = await this.conversations.find({ _id: { $in: [...changes.keys()].map(oid) } }).lean<ConversationDoc[]>();
+    for (const doc of docs) this.membersChanged(doc._id.toString());
+    for (const doc of docs) {
+      const removed = changes.get(doc._id.toString())!.removed.filter((id) => !doc.memberIds.some((m) => m.toString() === id));
+      if (removed.length) this.realtime.toUsers(removed).emit('conversation:left', { conversationId: doc._id.toString() });
+    }
+    const views = await this.viewsOf(docs.flatMap((doc) => doc.memberIds.map((viewerId) => ({ doc, viewerId: viewerId.toString() }))));
+    for (const doc of docs) {
+      const id = doc._id.toString();
+      const added = new Set(changes.get(id)!.added);
+      const mine = views.filter((v) => v.conversation.id === id);
+      for (const [conversation, viewerIds] of alike(mine.filter((v) => added.has(v.viewerId)))) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+      for (const [conversation, viewerIds] of alike(mine.filter((v) => !added.has(v.viewerId)))) this.realtime.toUsers(viewerIds).emit('conversation:updated', { conversation });
+    }
+    return docs.map((doc) => {
+      const c = changes.get(doc._id.toString())!;
+      return { conversationId: doc._id.toString(), removed: c.removed, added: c.added.filter((id) => !c.removed.includes(id)), memberIds: doc.memberIds.map(String) };
+    });
+  }
+
+  /** Sets the caller's mute and/or favourite; their connections get `conversation:settings`. */
+  async setSettings(userId: string, conversationId: string, patch: ConversationSettingsBody): Promise<ConversationSettingsEvent> {
+    const conv = await this.requireMember(conversationId, userId);
+    const filter = { conversationId: conv._id, userId: oid(userId) };
+    const update = { $set: { ...patch }, $setOnInsert: { seq: 0 } };
+    let after: ReadMarkDoc | null;
+    try {
+      after = await this.readMarks.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ReadMarkDoc>();
+    } catch (err) {
+      // Raced with a first read mark on the upsert; the document exists now.
+      if (!isDuplicateKey(err)) throw err;
+      after = await this.readMarks.findOneAndUpdate(filter, { $set: { ...patch } }, { returnDocument: 'after' }).lean<ReadMarkDoc>();
+    }
+    const event = { conversationId, muted: Boolean(after?.muted), favourite: Boolean(after?.favourite) };
+    this.realtime.toUsers([userId]).emit('conversation:settings', event);
+    return event;
+  }
+
+  /** The caller's draft of a conversation they belong to (empty when there is none). */
+  async getDraft(userId: string, conversationId: string): Promise<Draft> {
+    const conv = await this.requireMember(conversationId, userId);
+    const doc = await this.drafts.findOne({ userId: oid(userId), conversationId: conv._id }).lean<DraftDoc>();
+    return doc ? { body: doc.body, updatedAt: doc.updatedAt.toISOString() } : { body: '' };
+  }
+
+  /** Stores the caller's draft as typed; an empty one is deleted. */
+  async putDraft(userId: string, conversationId: string, body: string): Promise<void> {
+    const conv = await this.requireMember(conversationId, userId);
+    const filter = { userId: oid(userId), conversationId: conv._id };
+    if (body === '') {
+      await this.drafts.deleteOne(filter);
+      return;
+    }
+    try {
+      await this.drafts.updateOne(filter, { $set: { body, updatedAt: new Date() } }, { upsert: true });
+    } catch (err) {
+      // Two first saves raced on the upsert: the later text wins as a plain update.
+      if (!isDuplicateKey(err)) throw err;
+      await this.drafts.updateOne(filter, { $set: { body, updatedAt: new Date() } });
+    }
+  }
+
+  /**
+   * Tells every member of a changed conversation: those in `added` get `conversation:new`, the
+   * others `conversation:updated`, each with their own view, all built in one batch. Returns the
+   * view of `viewerId`.
+   */
+  private async tellMembers(doc: ConversationDoc, added: readonly string[], viewerId: string): Promise<Conversation> {
+    const isNew = new Set(added);
+    const views = await this.viewsOf(doc.memberIds.map((id) => ({ doc, viewerId: id.toString() })));
+    for (const [conversation, viewerIds] of alike(views.filter((v) => isNew.has(v.viewerId)))) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+    for (const [conversation, viewerIds] of alike(views.filter((v) => !isNew.has(v.viewerId)))) this.realtime.toUsers(viewerIds).emit('conversation:updated', { conversation });
+    return views.find((v) => v.viewerId === viewerId)?.conversation ?? (await this.viewOf(doc, viewerId));
   }
 
   // ── membership cache and activity writes ────────────────────
@@ -360,14 +700,16 @@ export class ConversationsService {
       .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds'>[]>();
     if (docs.length === 0) return [];
     const marks = await this.readMarks
-      .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1 })
+      .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1, muted: 1, favourite: 1 })
       .lean<ReadMarkDoc[]>();
     const byConversation = new Map<string, Record<string, number>>();
+    const mine = new Map<string, Settings>();
     for (const m of marks) {
       const id = m.conversationId.toString();
       const seqs = byConversation.get(id) ?? {};
       seqs[m.userId.toString()] = m.seq;
       byConversation.set(id, seqs);
+      if (m.userId.toString() === userId) mine.set(id, { muted: Boolean(m.muted), favourite: Boolean(m.favourite) });
     }
     return docs.map((d) => ({
       id: d._id.toString(),
@@ -375,6 +717,8 @@ export class ConversationsService {
       title: d.title ?? '',
       memberIds: d.memberIds.map(String),
       readSeqs: byConversation.get(d._id.toString()) ?? {},
+      ...(mine.get(d._id.toString())?.muted ? { muted: true } : {}),
+      ...(mine.get(d._id.toString())?.favourite ? { favourite: true } : {}),
     }));
   }
 
@@ -395,6 +739,18 @@ export class ConversationsService {
 }
 
 /** What server/sync compares to tell whether a conversation changed for a returning client. */
+/** What following departments changed in one department channel. */
+export interface DepartmentChannelChange {
+  conversationId: string;
+  removed: string[];
+  added: string[];
+  /** Its members after the change. */
+  memberIds: string[];
+}
+
+/** The unique key of a department's own channel. */
+export const departmentKey = (departmentId: string) => `dept:${departmentId}`;
+
 export interface ConversationSyncState {
   id: string;
   kind: string;
@@ -402,6 +758,9 @@ export interface ConversationSyncState {
   memberIds: string[];
   /** Every stored read mark of the conversation, by user id. */
   readSeqs: Record<string, number>;
+  /** The caller's own settings (issue 9), present only when true: part of the sync state tag. */
+  muted?: boolean;
+  favourite?: boolean;
 }
 
 function toConversation(
@@ -428,7 +787,22 @@ function toConversation(
     readSeqs,
     createdAt: doc.createdAt.toISOString(),
     activityAt: doc.lastActivityAt.toISOString(),
+    createdBy: doc.createdBy.toString(),
+    ...(doc.kind === 'channel' ? { visibility: doc.visibility ?? 'members' } : {}),
+    ...(doc.departmentId ? { departmentId: doc.departmentId.toString() } : {}),
+    ...(doc.departmentChannel ? { departmentChannel: true } : {}),
   };
+}
+
+/** A member's own mute and favourite (issue 9); each appears in the view only when true. */
+interface Settings {
+  muted: boolean;
+  favourite: boolean;
+}
+
+function withSettings(conversation: Conversation, settings: Settings | undefined): Conversation {
+  if (!settings) return conversation;
+  return { ...conversation, ...(settings.muted ? { muted: true } : {}), ...(settings.favourite ? { favourite: true } : {}) };
 }
 
 /**
@@ -440,7 +814,7 @@ function toConversation(
 function alike(views: readonly { viewerId: string; conversation: Conversation }[]): Map<Conversation, string[]> {
   const groups = new Map<string, { conversation: Conversation; viewerIds: string[] }>();
   for (const { viewerId, conversation: c } of views) {
-    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}`;
+    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}\u0000${c.muted ? 1 : 0}${c.favourite ? 1 : 0}`;
     const group = groups.get(key);
     if (group) group.viewerIds.push(viewerId);
     else groups.set(key, { conversation: c, viewerIds: [viewerId] });

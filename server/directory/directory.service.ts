@@ -41,6 +41,8 @@ export class DirectoryService {
   private readonly meta: Model<DirectoryMetaDoc>;
   /** The presence-free listing of one version, built once per process per version. */
   private listingCache: { version: string; listing: Promise<DirectoryListing> } | null = null;
+  /** Told after people enter or change departments (department channels follow them, issue 9). */
+  private readonly departmentListeners: ((moves: DepartmentMove[]) => Promise<void>)[] = [];
 
   constructor(conn: Connection) {
     this.users = userModel(conn);
@@ -121,7 +123,9 @@ export class DirectoryService {
           passwordHash,
         }),
       );
-      return toUserDto(doc.toObject());
+      const user = toUserDto(doc.toObject());
+      await this.departmentsMoved([{ userId: user.id, from: null, to: user.departmentId }]);
+      return user;
     } catch (err) {
       const dup = isDuplicateKey(err);
       if (dup) throw new AppError('conflict', `${dup.join(', ')} is already taken`);
@@ -205,6 +209,10 @@ export class DirectoryService {
         .lean<UserDoc>(),
     );
     if (!doc) throw new AppError('not_found', 'user not found');
+    const from = current.departmentId.toString();
+    if (patch.departmentId && patch.departmentId !== from) {
+      await this.departmentsMoved([{ userId: id, from, to: patch.departmentId }]);
+    }
     return toUserDto(doc);
   }
 
@@ -285,9 +293,27 @@ export class DirectoryService {
     return result;
   }
 
+  // ── department moves (issue 9: department channels follow their department) ──
+
+  /** Be told after people enter or change departments; every write of a user's department calls it. */
+  onDepartmentMoves(listener: (moves: DepartmentMove[]) => Promise<void>): void {
+    this.departmentListeners.push(listener);
+  }
+
+  private async departmentsMoved(moves: DepartmentMove[]): Promise<void> {
+    for (const listener of this.departmentListeners) await listener(moves);
+  }
+
   private async raiseVersion(): Promise<void> {
     await this.meta.updateOne({ _id: DIRECTORY_META_ID }, { $inc: { version: 1 } }, { upsert: true });
   }
 }
 
 const DIRECTORY_META_ID = 'directory';
+
+/** A person entering a department (`from` null: just created) or moving from one to another. */
+export interface DepartmentMove {
+  userId: string;
+  from: string | null;
+  to: string;
+}

@@ -211,5 +211,9 @@ function systemBody(event: SystemEvent, names: Map<string, string>): string {
       return `${who}が退出させられました`;
     case 'title_changed':
       return `会話名が「${event.title ?? ''}」に変わりました`;
+    case 'member_joined':
+      return `${who}が参加しました`;
+    case 'department_moved':
+      return `${who}が異動しました`;
   }
 }

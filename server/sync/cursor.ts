@@ -65,14 +65,16 @@ export function decodeCursor(text: string, userId: string): Cursor {
 }
 
 /**
- * Changes whenever the conversation's kind, title, members or any read mark changes. Read marks
- * only rise, so a moved mark always changes the text hashed; a collision (2^-48) would delay a
- * read mark or title until the conversation's next change.
+ * Changes whenever the conversation's kind, title, members, any read mark or the caller's own
+ * mute/favourite changes. Read marks only rise, so a moved mark always changes the text hashed; a
+ * collision (2^-48) would delay a read mark or title until the conversation's next change.
  */
 export function stateTag(state: ConversationSyncState): string {
   const marks = Object.entries(state.readSeqs)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([user, seq]) => `${user}:${seq}`);
   const text = [state.kind, state.title, [...state.memberIds].sort().join(','), marks.join(',')].join('\n');
-  return createHash('sha1').update(text).digest('hex').slice(0, TAG * 2);
+  // The caller's mute/favourite (issue 9) count only when set, so tags without them are unchanged.
+  const settings = state.muted || state.favourite ? `\nmuted:${state.muted ? 1 : 0},favourite:${state.favourite ? 1 : 0}` : '';
+  return createHash('sha1').update(text + settings).digest('hex').slice(0, TAG * 2);
 }

@@ -11,7 +11,16 @@ export type ConversationKind = z.infer<typeof conversationKindSchema>;
 export const MAX_MEMBERS = 5000;
 
 /** What a system message records; written by the server, never by a client (see messaging/README.md). */
-export const SYSTEM_EVENT_TYPES = ['member_left', 'members_added', 'member_removed', 'title_changed'] as const;
+export const SYSTEM_EVENT_TYPES = [
+  'member_left',
+  'members_added',
+  'member_removed',
+  'title_changed',
+  // Added by conversation management (issue 9): someone joined a channel by themselves; people
+  // moved out of a department channel because their department changed.
+  'member_joined',
+  'department_moved',
+] as const;
 export const systemEventSchema = z.object({
   type: z.enum(SYSTEM_EVENT_TYPES),
   /** Who joined, left or was removed. */
@@ -51,10 +60,20 @@ export const conversationSchema = z.object({
   createdAt: isoTimeSchema,
   /** Extension: the time the list is ordered by (latest message or creation); with `id` it is a list cursor. */
   activityAt: isoTimeSchema.optional(),
+  /** Extension (issue 9): the viewer's own settings; present only when true. */
+  muted: z.boolean().optional(),
+  favourite: z.boolean().optional(),
+  /** Extension (issue 9): who created it (with supervisors and admins, may rename and change members). */
+  createdBy: idSchema.optional(),
+  /** Extension (issue 9), channels only: who may find and join it; its department for `department`. */
+  visibility: z.enum(['members', 'department', 'everyone']).optional(),
+  departmentId: idSchema.optional(),
+  /** Extension (issue 9): the department's own channel, whose members follow the department. */
+  departmentChannel: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
-const titleSchema = z
+export const titleSchema = z
   .string()
   .trim()
   .min(1)
@@ -64,11 +83,20 @@ const titleSchema = z
 export const createConversationBodySchema = z
   .object({
     kind: z.enum(['dm', 'group', 'channel']),
-    memberIds: z.array(idSchema).min(1).max(MAX_MEMBERS),
+    // A channel may start with its creator alone (others join from the channel list).
+    memberIds: z.array(idSchema).max(MAX_MEMBERS),
     title: titleSchema.optional(),
+    /** Channels only (issue 9): who may find and join it; default `department` (the creator's). */
+    visibility: z.enum(['members', 'department', 'everyone']).optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
+    if (body.kind !== 'channel' && body.memberIds.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['memberIds'], message: 'name at least one other person' });
+    }
+    if (body.kind !== 'channel' && body.visibility !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['visibility'], message: 'only a channel has a visibility' });
+    }
     if (body.kind === 'dm' && body.memberIds.length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['memberIds'], message: 'a dm names exactly one other person' });
     }

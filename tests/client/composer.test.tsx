@@ -5,6 +5,15 @@ import { Composer } from '../../client/src/composer/Composer';
 import { isSendKey } from '../../client/src/composer/keys';
 
 vi.mock('../../client/src/net/socket', () => ({ sendTyping: vi.fn() }));
+// Drafts are stored on the server (tests/client/drafts.test.ts, tests/e2e/conversation-management.e2e.test.ts).
+vi.mock('../../client/src/composer/drafts', () => ({
+  peekDraft: () => undefined,
+  loadDraft: () => Promise.resolve(''),
+  saveDraft: vi.fn(),
+  clearDraft: vi.fn(),
+  flushDraft: () => Promise.resolve(),
+  clearDrafts: vi.fn(),
+}));
 
 afterEach(cleanup);
 

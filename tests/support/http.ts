@@ -47,4 +47,7 @@ export class Api {
   delete<T = any>(path: string) {
     return this.request<T>('DELETE', path);
   }
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body ?? {});
+  }
 }

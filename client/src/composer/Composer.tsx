@@ -4,14 +4,10 @@ import { useI18n } from '../i18n/i18n';
 import { isSendKey } from './keys';
 import { sendMessage } from './outbox';
 import { TypingNotifier } from './typing';
+import { clearDraft, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
 
-/** Unsent text per conversation, in memory only (never in storage: the terminal is shared). */
-const drafts = new Map<string, string>();
-
-/** Forget every draft (sign-out). */
-export function clearDrafts(): void {
-  drafts.clear();
-}
+// Unsent text per conversation is kept on the server (drafts.ts), never in browser storage.
+export { clearDrafts } from './drafts';
 
 interface Props {
   conversationId: string;
@@ -22,12 +18,24 @@ interface Props {
 
 export function Composer({ conversationId, onSent, send = sendMessage }: Props) {
   const { t } = useI18n();
-  const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
+  const [text, setText] = useState(() => peekDraft(conversationId) ?? '');
   const composing = useRef(false);
+  const typed = useRef(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const typing = useMemo(() => new TypingNotifier(conversationId), [conversationId]);
 
   useEffect(() => () => typing.stop(), [typing]);
+  // The stored draft (perhaps typed on another terminal), unless the person already typed here.
+  useEffect(() => {
+    let live = true;
+    loadDraft(conversationId)
+      .then((body) => live && !typed.current && setText(body))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+      void flushDraft(conversationId);
+    };
+  }, [conversationId]);
   useEffect(() => {
     input.current?.focus();
   }, [conversationId]);
@@ -38,8 +46,8 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
 
   function update(value: string) {
     setText(value);
-    if (value) drafts.set(conversationId, value);
-    else drafts.delete(conversationId);
+    typed.current = true;
+    saveDraft(conversationId, value);
     if (value.trim()) typing.input();
   }
 
@@ -49,6 +57,7 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
     if (!trimmed || tooLong) return;
     send(conversationId, trimmed);
     update('');
+    clearDraft(conversationId);
     typing.stop();
     onSent?.();
   }

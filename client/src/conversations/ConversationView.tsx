@@ -13,8 +13,8 @@ import { conversationTitle, dmPartnerId } from './title';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
-import { leaveConversation, loadConversation } from './list';
-import { navigate } from '../app/router';
+import { loadConversation } from './list';
+import { ConversationActions } from './manage/ConversationActions';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -85,21 +85,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
             ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
-        {(conversation.kind === 'group' || conversation.kind === 'channel') && (
-          <button
-            type="button"
-            className="button button--small button--quiet"
-            data-testid="leave-conversation"
-            onClick={() => {
-              if (!window.confirm(t('conv.leaveConfirm', { title }))) return;
-              leaveConversation(conversationId)
-                .then(() => navigate('/'))
-                .catch((e: unknown) => setError(e instanceof ApiError ? t(`err.${e.code}`) : t('err.internal')));
-            }}
-          >
-            {t('conv.leave')}
-          </button>
-        )}
+        <ConversationActions conversation={conversation} title={title} onError={setError} />
       </header>
       {error && (
         <p className="error" role="alert">

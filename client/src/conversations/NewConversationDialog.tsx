@@ -10,8 +10,14 @@ import { keepOpenWhileConverting } from '../composer/keys';
 
 const MAX_RESULTS = 50;
 
-/** Start a direct message or a group, picking people by name, kana reading or staff number. */
-export function NewConversationDialog({ onClose }: { onClose: () => void }) {
+type Kind = 'dm' | 'group' | 'channel';
+type Visibility = 'department' | 'everyone' | 'members';
+
+/**
+ * Start a direct message or a group, picking people by name, kana reading or staff number;
+ * supervisors and admins also open channels (public to their department or to everyone).
+ */
+export function NewConversationDialog({ onClose, initialKind }: { onClose: () => void; initialKind?: Kind }) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -19,7 +25,10 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const presence = useApp((s) => s.presence);
   const departments = useApp((s) => s.departments);
   const me = useApp((s) => s.me);
-  const [kind, setKind] = useState<'dm' | 'group'>('dm');
+  const mayOpenChannels = me?.role === 'supervisor' || me?.role === 'admin';
+  const kinds: Kind[] = mayOpenChannels ? ['dm', 'group', 'channel'] : ['dm', 'group'];
+  const [kind, setKind] = useState<Kind>(initialKind && kinds.includes(initialKind) ? initialKind : 'dm');
+  const [visibility, setVisibility] = useState<Visibility>('department');
   const [query, setQuery] = useState('');
   const [title, setTitle] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
@@ -50,9 +59,15 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     if (kind === 'dm' && selected.length !== 1) return setError(t('new.pickOne'));
     if (kind === 'group' && selected.length === 0) return setError(t('new.pickSome'));
+    if (kind === 'channel' && !title.trim()) return setError(t('conv.new.needTitle'));
     setBusy(true);
     try {
-      await create({ kind, memberIds: selected, title: kind === 'group' && title.trim() ? title.trim() : undefined });
+      await create({
+        kind,
+        memberIds: selected,
+        title: kind !== 'dm' && title.trim() ? title.trim() : undefined,
+        ...(kind === 'channel' ? { visibility } : {}),
+      });
       onClose();
     } catch (err) {
       setError(err instanceof ApiError ? t(`err.${err.code}`) : t('err.internal'));
@@ -73,7 +88,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
         <h2 id={`${ids}-h`}>{t('new.heading')}</h2>
         <fieldset className="segmented">
           <legend>{t('new.kind')}</legend>
-          {(['dm', 'group'] as const).map((k) => (
+          {kinds.map((k) => (
             <label key={k} className="segmented__option">
               <input
                 type="radio"
@@ -86,16 +101,36 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
                 }}
                 data-testid={`new-kind-${k}`}
               />
-              <span>{t(k === 'dm' ? 'new.dm' : 'new.group')}</span>
+              <span>{t(k === 'dm' ? 'new.dm' : k === 'group' ? 'new.group' : 'conv.new.channel')}</span>
             </label>
           ))}
         </fieldset>
-        {kind === 'group' && (
+        {kind !== 'dm' && (
           <div className="field">
-            <label htmlFor={`${ids}-title`}>{t('new.title')}</label>
-            <input id={`${ids}-title`} className="input" value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} data-testid="new-title" />
+            <label htmlFor={`${ids}-title`}>{t(kind === 'channel' ? 'conv.new.channelTitle' : 'new.title')}</label>
+            <input
+              id={`${ids}-title`}
+              className="input"
+              value={title}
+              maxLength={100}
+              required={kind === 'channel'}
+              onChange={(e) => setTitle(e.target.value)}
+              data-testid="new-title"
+            />
           </div>
         )}
+        {kind === 'channel' && (
+          <fieldset className="segmented">
+            <legend>{t('conv.new.visibility')}</legend>
+            {(['department', 'everyone', 'members'] as const).map((v) => (
+              <label key={v} className="segmented__option">
+                <input type="radio" name="visibility" value={v} checked={visibility === v} onChange={() => setVisibility(v)} data-testid={`new-visibility-${v}`} />
+                <span>{t(`conv.channels.visibility.${v}`)}</span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {kind === 'channel' && <p className="muted small">{t('conv.new.channelHint')}</p>}
         <div className="field">
           <label htmlFor={`${ids}-q`}>{t('new.search')}</label>
           <input

@@ -12,6 +12,13 @@ import { loadMoreConversations } from './list';
 
 /** The dialog (with its people picker) loads the first time someone starts a conversation. */
 const NewConversationDialog = lazy(() => import('./NewConversationDialog').then((m) => ({ default: m.NewConversationDialog })));
+/** The channel list loads the first time someone opens it. */
+const ChannelBrowser = lazy(() => import('../channels/ChannelBrowser').then((m) => ({ default: m.ChannelBrowser })));
+
+/** Favourites first (pinned to the top), then latest activity. */
+function byFavouriteThenActivity(a: Conversation, b: Conversation): number {
+  return Number(Boolean(b.favourite)) - Number(Boolean(a.favourite)) || byLatestActivity(a, b);
+}
 
 /** The list of conversations, latest activity first, with unread counts and a filter. */
 export function Sidebar({ selectedId }: { selectedId?: string }) {
@@ -22,12 +29,13 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
   const presence = useApp((s) => s.presence);
   const me = useApp((s) => s.me);
   const [filter, setFilter] = useState('');
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<false | 'any' | 'channel'>(false);
+  const [browsing, setBrowsing] = useState(false);
 
   const items = useMemo(() => {
     const q = normalizeSearch(filter);
     return Object.values(conversations)
-      .sort(byLatestActivity)
+      .sort(byFavouriteThenActivity)
       .map((c) => ({ conversation: c, title: conversationTitle(c, users, me?.id, t) }))
       .filter(({ title, conversation }) => !q || normalizeSearch(title).includes(q) || memberMatches(conversation, users, q));
   }, [conversations, users, me?.id, t, filter]);
@@ -38,7 +46,10 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
         <h2 id="sidebar-heading" className="sidebar__title">
           {t('sidebar.heading')}
         </h2>
-        <button type="button" className="button button--primary" data-testid="new-conversation" onClick={() => setCreating(true)}>
+        <button type="button" className="button button--quiet button--small" data-testid="browse-channels" onClick={() => setBrowsing(true)}>
+          # {t('conv.channels.button')}
+        </button>
+        <button type="button" className="button button--primary" data-testid="new-conversation" onClick={() => setCreating('any')}>
           ＋ {t('sidebar.new')}
         </button>
       </div>
@@ -72,10 +83,12 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
             <li key={c.id}>
               <a
                 href={`/c/${c.id}`}
-                className={`conv-item${selected ? ' conv-item--selected' : ''}${c.unreadCount > 0 ? ' conv-item--unread' : ''}`}
+                className={`conv-item${selected ? ' conv-item--selected' : ''}${c.unreadCount > 0 ? ' conv-item--unread' : ''}${c.muted ? ' conv-item--muted' : ''}`}
                 aria-current={selected ? 'page' : undefined}
                 data-testid="conversation-item"
                 data-conversation-id={c.id}
+                data-favourite={c.favourite ? 'true' : undefined}
+                data-muted={c.muted ? 'true' : undefined}
                 onClick={(e) => {
                   if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
                   e.preventDefault();
@@ -92,9 +105,27 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
                   <span className="conv-item__preview">{preview}</span>
                 </span>
                 <span className="conv-item__meta">
+                  {(c.favourite || c.muted) && (
+                    <span className="conv-item__marks">
+                      {c.favourite && (
+                        <span className="conv-item__mark conv-item__mark--favourite" role="img" aria-label={t('conv.mgmt.favouriteMark')} data-testid="favourite-mark">
+                          ★
+                        </span>
+                      )}
+                      {c.muted && (
+                        <span className="conv-item__mark" data-testid="muted-mark">
+                          {t('conv.mgmt.mutedMark')}
+                        </span>
+                      )}
+                    </span>
+                  )}
                   <span className="conv-item__time">{formatWhen(c.lastMessage?.createdAt ?? c.createdAt, lang)}</span>
                   {c.unreadCount > 0 && (
-                    <span className="badge" data-testid="unread-count" aria-label={t('sidebar.unread', { n: c.unreadCount })}>
+                    <span
+                      className={c.muted ? 'badge badge--muted' : 'badge'}
+                      data-testid="unread-count"
+                      aria-label={c.muted ? t('conv.mgmt.mutedUnread', { n: c.unreadCount }) : t('sidebar.unread', { n: c.unreadCount })}
+                    >
                       {c.unreadCount > 999 ? '999+' : c.unreadCount}
                     </span>
                   )}
@@ -107,7 +138,18 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
       <NotificationPrompt />
       {creating && (
         <Suspense fallback={null}>
-          <NewConversationDialog onClose={() => setCreating(false)} />
+          <NewConversationDialog onClose={() => setCreating(false)} initialKind={creating === 'channel' ? 'channel' : undefined} />
+        </Suspense>
+      )}
+      {browsing && (
+        <Suspense fallback={null}>
+          <ChannelBrowser
+            onClose={() => setBrowsing(false)}
+            onCreate={() => {
+              setBrowsing(false);
+              setCreating('channel');
+            }}
+          />
         </Suspense>
       )}
     </nav>

@@ -31,6 +31,10 @@ function systemText(t: Translate, message: Message, names: string): string {
       return t('conv.system.memberRemoved', { names });
     case 'title_changed':
       return t('conv.system.titleChanged', { title: message.system.title ?? '' });
+    case 'member_joined':
+      return t('conv.system.memberJoined', { names });
+    case 'department_moved':
+      return t('conv.system.departmentMoved', { names });
     default:
       return message.body;
   }

@@ -16,7 +16,12 @@ export async function openDirectMessage(userId: string): Promise<void> {
   await create({ kind: 'dm', memberIds: [userId] });
 }
 
-export async function create(body: { kind: 'dm' | 'group'; memberIds: string[]; title?: string }): Promise<void> {
+export async function create(body: {
+  kind: 'dm' | 'group' | 'channel';
+  memberIds: string[];
+  title?: string;
+  visibility?: 'department' | 'everyone' | 'members';
+}): Promise<void> {
   const conversation = await api.post<Conversation>('/api/conversations', body);
   appStore.set((s) => conversationUpserted(s, s.conversations[conversation.id] ?? conversation));
   navigate(`/c/${conversation.id}`);

@@ -42,7 +42,16 @@ export function conversationsAppended(state: AppState, page: readonly Conversati
 export function conversationChanged(state: AppState, conversation: Conversation): AppState {
   const held = state.conversations[conversation.id];
   if (!held) return conversationUpserted(state, conversation);
-  const merged = { ...held, kind: conversation.kind, title: conversation.title, memberIds: conversation.memberIds };
+  const { muted: _m, favourite: _f, ...rest } = held;
+  // The event is this person's own view: their mute and favourite come with it (issue 9).
+  const merged: Conversation = {
+    ...rest,
+    kind: conversation.kind,
+    title: conversation.title,
+    memberIds: conversation.memberIds,
+    ...(conversation.muted ? { muted: true } : {}),
+    ...(conversation.favourite ? { favourite: true } : {}),
+  };
   return { ...state, conversations: { ...state.conversations, [conversation.id]: merged } };
 }
 
@@ -79,6 +88,9 @@ export async function loadMoreConversations(): Promise<void> {
 
 /** Leaves a group or channel; the server then tells my other tabs with `conversation:left`. */
 export async function leaveConversation(conversationId: string): Promise<void> {
+  // The open view must not fetch it by id once `conversation:left` removes it (that would be a 403).
+  asked.add(conversationId);
+  setTimeout(() => asked.delete(conversationId), 10_000);
   await api.post<void>(`/api/conversations/${conversationId}/leave`);
   appStore.set((s) => conversationRemoved(s, conversationId));
 }

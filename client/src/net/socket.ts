@@ -14,6 +14,7 @@ import {
   typingChanged,
 } from '../conversations/apply';
 import { conversationChanged, conversationRemoved } from '../conversations/list';
+import { settingsChanged } from '../conversations/manage/settings';
 import { fetchNewer, resync } from './sync';
 import { flushOutbox, outboxDisconnected } from '../composer/outbox';
 import { backoffMs, reportServerFine, reportServerTrouble } from './server-trouble';
@@ -95,6 +96,7 @@ export function connectSocket(): void {
   s.on('conversation:read', (event) => appStore.set((st) => readMarked(st, event)));
   s.on('conversation:updated', ({ conversation }) => appStore.set((st) => conversationChanged(st, conversation)));
   s.on('conversation:left', ({ conversationId }) => appStore.set((st) => conversationRemoved(st, conversationId)));
+  s.on('conversation:settings', (event) => appStore.set((st) => settingsChanged(st, event)));
   s.on('typing', (event) => appStore.set((st) => typingChanged(st, event)));
   s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
   s.on('overview:member', (event) => {
