@@ -79,6 +79,8 @@ export const configSchema = z.object({
   TYPING_THROTTLE_S: int(2, 1, 60),
   /** Prometheus metrics at `GET /metrics` on this port (0: any free port); unset: no metrics served. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** @全員 (mention everyone) is open to anyone in conversations of at most this many people; supervisors and admins anywhere. */
+  MENTION_ALL_MAX_MEMBERS: int(50, 2, 100_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -19,6 +19,8 @@ const messageSchema = new Schema(
     body: { type: String, required: true },
     clientMsgId: { type: String, required: true },
     mentions: { type: [Schema.Types.ObjectId], default: [] },
+    /** @全員: set (true) only when the sender mentioned everyone. */
+    mentionsAll: { type: Boolean },
     createdAt: { type: Date, required: true },
     editedAt: { type: Date },
     deletedAt: { type: Date },

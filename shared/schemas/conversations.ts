@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_KINDS, MAX_BODY_CHARS } from '../constants.js';
 import { idSchema, intFromQuery, isoTimeSchema, clientMsgIdSchema } from './common.js';
+import { mentionSendFields } from './mentions.js';
 
 export { CONVERSATION_KINDS, MAX_BODY_CHARS };
 
@@ -32,6 +33,8 @@ export const messageSchema = z.object({
   editedAt: isoTimeSchema.optional(),
   deletedAt: isoTimeSchema.optional(),
   mentions: z.array(idSchema),
+  /** Extension: the sender mentioned everyone in the conversation (@全員 / @all); absent otherwise. */
+  mentionsAll: z.boolean().optional(),
   /** Extension: set on a notice written by the server (someone left …); its `body` says it in words. */
   system: systemEventSchema.optional(),
 });
@@ -51,6 +54,8 @@ export const conversationSchema = z.object({
   createdAt: isoTimeSchema,
   /** Extension: the time the list is ordered by (latest message or creation); with `id` it is a list cursor. */
   activityAt: isoTimeSchema.optional(),
+  /** Extension: unread messages that mention the viewer or everyone (@全員): the mention badge. */
+  mentionCount: z.number().int().nonnegative().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -119,7 +124,7 @@ export const messageBodySchema = z
  * `senderId` is ignored, and the sender is always the session's user (PROTOCOL.md).
  */
 export const messageSendPayloadSchema = z
-  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema })
+  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema, ...mentionSendFields })
   .strip();
 export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
 
