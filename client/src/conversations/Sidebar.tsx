@@ -93,6 +93,11 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
                 </span>
                 <span className="conv-item__meta">
                   <span className="conv-item__time">{formatWhen(c.lastMessage?.createdAt ?? c.createdAt, lang)}</span>
+                  {(c.mentionCount ?? 0) > 0 && (
+                    <span className="badge badge--mention" data-testid="mention-count" aria-label={t('mention.badge', { n: c.mentionCount ?? 0 })}>
+                      @{c.mentionCount}
+                    </span>
+                  )}
                   {c.unreadCount > 0 && (
                     <span className="badge" data-testid="unread-count" aria-label={t('sidebar.unread', { n: c.unreadCount })}>
                       {c.unreadCount > 999 ? '999+' : c.unreadCount}
