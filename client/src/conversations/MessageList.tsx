@@ -123,17 +123,21 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
     reportSeen();
   }
 
-  // Resizes of the scroller (the window, the sidebar collapsing): keep the end pinned.
+  // Resizes of the scroller (the window, the sidebar collapsing): keep the end pinned. Observed
+  // once; the height last measured is only updated by a scroll or a handled resize, never by a
+  // render (the virtualiser re-renders on resizes too, before this observer hears of them).
+  const resized = useRef(onResized);
+  resized.current = onResized;
   useEffect(() => {
     const el = scroller.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
     measuredHeight.current = el.clientHeight;
     const observer = new ResizeObserver(() => {
-      if (el.clientHeight !== measuredHeight.current) onResized();
+      if (el.clientHeight !== measuredHeight.current) resized.current();
     });
     observer.observe(el);
     return () => observer.disconnect();
-  });
+  }, []);
 
   // New rows, or rows measured again: what is on screen may have changed without a scroll.
   useEffect(() => {
