@@ -32,6 +32,10 @@ const messageSchema = new Schema(
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Idempotent sends rest on this: one stored message per sender and clientMsgId.
 messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true });
+// The mention badge (countMentionsMany) reads only messages that mention someone, or everyone:
+// partial indexes hold just those, so the count costs what the mentions cost, not the history.
+messageSchema.index({ mentions: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { 'mentions.0': { $exists: true } } });
+messageSchema.index({ mentionsAll: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { mentionsAll: true } });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
 

@@ -128,22 +128,30 @@ export class MessageQueries {
 export type MentionQuery = UnreadQuery;
 
 /**
- * `mentionCount` for many (conversation, reader, mark) at once, in one query: the messages after
- * the lowest mark asked for in each conversation that mention any of the readers or everyone,
- * only their seq, sender and mentions; each answer is counted from those in memory. Answers come
- * in the order of `queries`. Taken-back messages do not count.
+ * `mentionCount` for many (conversation, reader, mark) at once, in one query: the messages of
+ * those conversations after the lowest mark asked for that mention any of the readers or
+ * everyone — read through partial indexes holding only such messages, so a history of 20,000
+ * unread messages without mentions costs nothing — only their seq, sender and mentions; each
+ * answer is counted from those in memory. Answers come in the order of `queries`. Taken-back
+ * messages do not count.
  */
 export async function countMentionsMany(messages: Model<MessageDoc>, queries: readonly MentionQuery[]): Promise<number[]> {
   if (queries.length === 0) return [];
   const lowest = new Map<string, number>();
   for (const q of queries) lowest.set(q.conversationId, Math.min(lowest.get(q.conversationId) ?? Infinity, q.afterSeq));
   const readers = [...new Set(queries.map((q) => q.userId))].map((id) => new Types.ObjectId(id));
+  const conversations = [...lowest.keys()].map((id) => new Types.ObjectId(id));
+  const after = Math.min(...lowest.values());
+  // Two branches, each served by its partial index (message.model.ts): messages naming one of
+  // the readers, and messages to everyone. `'mentions.0'` is spelled out so that MongoDB can use
+  // the partial index (its filter must be implied by the query). Marks are applied in memory.
   const docs = await messages.collection
     .find<Pick<MessageDoc, 'conversationId' | 'seq' | 'senderId' | 'mentions' | 'mentionsAll'>>(
       {
-        $or: [...lowest].map(([id, after]) => ({ conversationId: new Types.ObjectId(id), seq: { $gt: after } })),
-        deletedAt: { $exists: false },
-        $and: [{ $or: [{ mentions: { $in: readers } }, { mentionsAll: true }] }],
+        $or: [
+          { mentions: { $in: readers }, 'mentions.0': { $exists: true }, conversationId: { $in: conversations }, seq: { $gt: after }, deletedAt: { $exists: false } },
+          { mentionsAll: true, conversationId: { $in: conversations }, seq: { $gt: after }, deletedAt: { $exists: false } },
+        ],
       },
       { projection: { _id: 0, conversationId: 1, seq: 1, senderId: 1, mentions: 1, mentionsAll: 1 } },
     )
