@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_BODY_CHARS } from '../../../shared/constants.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import { useApp } from '../app/state';
@@ -7,7 +7,10 @@ import { matchesPerson, normalizeSearch, sortByKana } from '../directory/people'
 import { useI18n } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
 import { isImeKey, isSendKey } from './keys';
-import { MentionPicker, type MentionChoice } from './MentionPicker';
+import type { MentionChoice } from './MentionPicker';
+
+/** The @ picker's list loads the first time someone types @ (most messages mention no one). */
+const MentionPicker = lazy(() => import('./MentionPicker').then((m) => ({ default: m.MentionPicker })));
 import { sendMessage, type SendExtra } from './outbox';
 import { TypingNotifier } from './typing';
 
@@ -248,7 +251,11 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
       >
         {t('composer.send')}
       </button>
-      {picker && <MentionPicker id={pickerId} choices={choices} active={active} onChoose={choose} />}
+      {picker && (
+        <Suspense fallback={null}>
+          <MentionPicker id={pickerId} choices={choices} active={active} onChoose={choose} />
+        </Suspense>
+      )}
       {offer && (
         <div className="mention-offer" role="alertdialog" aria-labelledby={`${pickerId}-offer`} data-testid="mention-offer">
           <p id={`${pickerId}-offer`} className="small">

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp, type Thread } from '../app/state';
@@ -8,7 +8,8 @@ import { loadOlder } from '../net/sync';
 import { buildRows, type Row } from './rows';
 import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
-import { ReadersDialog } from './ReadersDialog';
+/** Opened now and then: loaded on first use, keeping the first load small. */
+const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
 const NEAR_END_PX = 48;
 /** Room above the first message for "the beginning" or "load earlier messages". */
@@ -219,7 +220,11 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
           ↓ {t('conv.jumpLatest')}
         </button>
       )}
-      {readersOfMessage && <ReadersDialog messageId={readersOfMessage} onClose={() => setReadersOfMessage(null)} />}
+      {readersOfMessage && (
+        <Suspense fallback={null}>
+          <ReadersDialog messageId={readersOfMessage} onClose={() => setReadersOfMessage(null)} />
+        </Suspense>
+      )}
     </div>
   );
 }
