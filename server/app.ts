@@ -16,6 +16,7 @@ import { presenceRoutes } from './presence/presence.routes.js';
 import type { Services } from './services.js';
 import { teleworkRoutes } from './telework/telework.routes.js';
 import { syncRoutes } from './sync/sync.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { failFastHttp } from './transport/fail-fast.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
 import { checkOrigin } from './transport/origin.js';
@@ -67,6 +68,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(messagingRoutes(s.messaging));
   api.use(presenceRoutes(s.presence));
   api.use(syncRoutes(s.sync));
+  api.use(notificationsRoutes(s.notifications));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

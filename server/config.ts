@@ -85,6 +85,8 @@ export const configSchema = z.object({
    * of the server's CPU in the connect storm, by profile).
    */
   DB_COMMAND_MONITORING: z.union([z.boolean(), z.stringbool()]).default(false),
+  /** @全員 (mention everyone) is open to anyone in conversations of at most this many people; supervisors and admins anywhere. */
+  MENTION_ALL_MAX_MEMBERS: int(50, 2, 100_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

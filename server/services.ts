@@ -16,6 +16,7 @@ import type { DbHealth } from './db/db-health.js';
 import type { Metrics } from './metrics/metrics.js';
 import { TeleworkService } from './telework/telework.service.js';
 import { SyncService } from './sync/sync.service.js';
+import { NotificationsService } from './notifications/notifications.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -37,6 +38,8 @@ export interface Services {
   /** Whether the database answers (fail-fast answers, /api/health). */
   dbHealth: DbHealth;
   metrics: Metrics;
+  /** Each person's choice of what notifies them (server/notifications). */
+  notifications: NotificationsService;
 }
 
 export async function createServices(
@@ -59,8 +62,9 @@ export async function createServices(
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   const sync = new SyncService(conversations, messageQueries, directory, clock);
   followDepartmentChannels(directory, conversations, messaging);
+  const notifications = new NotificationsService(conn);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init()]);
+  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init()]);
   return {
     config,
     conn,
@@ -83,5 +87,6 @@ export async function createServices(
     },
     dbHealth,
     metrics,
+    notifications,
   };
 }

@@ -306,15 +306,16 @@ export class ConversationsService {
       return { doc, id, viewerId, lastMessage, myLastReadSeq };
     });
     const unreadQueries = base.filter((b) => b.lastMessage && b.lastMessage.seq > b.myLastReadSeq);
-    const counts = await this.messages.countUnreadMany(
-      unreadQueries.map((b) => ({ conversationId: b.id, userId: b.viewerId, afterSeq: b.myLastReadSeq })),
-    );
+    const questions = unreadQueries.map((b) => ({ conversationId: b.id, userId: b.viewerId, afterSeq: b.myLastReadSeq }));
+    // Unread mentions (the badge) in one more query, alongside the unread counts.
+    const [counts, mentionCounts] = await Promise.all([this.messages.countUnreadMany(questions), this.messages.countMentionsMany(questions)]);
     const unread = new Map(unreadQueries.map((b, i) => [b, counts[i]!]));
+    const mentioned = new Map(unreadQueries.map((b, i) => [b, mentionCounts[i]!]));
 
     return base.map((b) => ({
       viewerId: b.viewerId,
       conversation: withSettings(
-        toConversation(b.doc, b.viewerId, b.lastMessage, marksOf.get(b.id), names, b.myLastReadSeq, unread.get(b) ?? 0),
+        { ...toConversation(b.doc, b.viewerId, b.lastMessage, marksOf.get(b.id), names, b.myLastReadSeq, unread.get(b) ?? 0), mentionCount: mentioned.get(b) ?? 0 },
         settingsOf.get(`${b.id}:${b.viewerId}`),
       ),
     }));
@@ -736,6 +737,13 @@ export class ConversationsService {
     return views.map((v) => v.conversation).sort((a, b) => at(b).localeCompare(at(a)));
   }
 
+  /** Every stored read mark of one conversation, by user id, in one query (a message's readers list). */
+  async readMarksOf(conversationId: string): Promise<Map<string, number>> {
+    const marks = await this.readMarks
+      .find({ conversationId: oid(conversationId) }, { userId: 1, seq: 1 })
+      .lean<Pick<ReadMarkDoc, 'userId' | 'seq'>[]>();
+    return new Map(marks.map((m) => [m.userId.toString(), m.seq]));
+  }
 }
 
 /** What server/sync compares to tell whether a conversation changed for a returning client. */
@@ -814,7 +822,7 @@ function withSettings(conversation: Conversation, settings: Settings | undefined
 function alike(views: readonly { viewerId: string; conversation: Conversation }[]): Map<Conversation, string[]> {
   const groups = new Map<string, { conversation: Conversation; viewerIds: string[] }>();
   for (const { viewerId, conversation: c } of views) {
-    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}\u0000${c.muted ? 1 : 0}${c.favourite ? 1 : 0}`;
+    const key = `${c.title}\u0000${c.myLastReadSeq}\u0000${c.unreadCount}\u0000${c.muted ? 1 : 0}${c.favourite ? 1 : 0}\u0000${c.mentionCount ?? 0}`;
     const group = groups.get(key);
     if (group) group.viewerIds.push(viewerId);
     else groups.set(key, { conversation: c, viewerIds: [viewerId] });

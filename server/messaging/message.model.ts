@@ -19,6 +19,8 @@ const messageSchema = new Schema(
     body: { type: String, required: true },
     clientMsgId: { type: String, required: true },
     mentions: { type: [Schema.Types.ObjectId], default: [] },
+    /** @全員: set (true) only when the sender mentioned everyone. */
+    mentionsAll: { type: Boolean },
     createdAt: { type: Date, required: true },
     editedAt: { type: Date },
     deletedAt: { type: Date },
@@ -30,6 +32,10 @@ const messageSchema = new Schema(
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
 // Idempotent sends rest on this: one stored message per sender and clientMsgId.
 messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true });
+// The mention badge (countMentionsMany) reads only messages that mention someone, or everyone:
+// partial indexes hold just those, so the count costs what the mentions cost, not the history.
+messageSchema.index({ mentions: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { 'mentions.0': { $exists: true } } });
+messageSchema.index({ mentionsAll: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { mentionsAll: true } });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
 

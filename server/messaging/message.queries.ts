@@ -17,6 +17,7 @@ export function toMessageDto(doc: MessageDoc): Message {
   if (doc.editedAt) message.editedAt = doc.editedAt.toISOString();
   if (doc.deletedAt) message.deletedAt = doc.deletedAt.toISOString();
   if (doc.system) message.system = systemEventOf(doc.system);
+  if (doc.mentionsAll) message.mentionsAll = true;
   return message;
 }
 
@@ -116,6 +117,60 @@ export class MessageQueries {
         .reduce((sum, g) => sum + countAbove(g.seqs, q.afterSeq), 0),
     );
   }
+
+  /** Unread messages mentioning each reader or everyone, in one query (see countMentionsMany). */
+  countMentionsMany(queries: readonly MentionQuery[]): Promise<number[]> {
+    return countMentionsMany(this.messages, queries);
+  }
+}
+
+/** One reader's question for `countMentionsMany`: the same as for unread counts. */
+export type MentionQuery = UnreadQuery;
+
+/**
+ * `mentionCount` for many (conversation, reader, mark) at once, in one query: the messages of
+ * those conversations after the lowest mark asked for that mention any of the readers or
+ * everyone — read through partial indexes holding only such messages, so a history of 20,000
+ * unread messages without mentions costs nothing — only their seq, sender and mentions; each
+ * answer is counted from those in memory. Answers come in the order of `queries`. Taken-back
+ * messages do not count.
+ */
+export async function countMentionsMany(messages: Model<MessageDoc>, queries: readonly MentionQuery[]): Promise<number[]> {
+  if (queries.length === 0) return [];
+  const lowest = new Map<string, number>();
+  for (const q of queries) lowest.set(q.conversationId, Math.min(lowest.get(q.conversationId) ?? Infinity, q.afterSeq));
+  const readers = [...new Set(queries.map((q) => q.userId))].map((id) => new Types.ObjectId(id));
+  const conversations = [...lowest.keys()].map((id) => new Types.ObjectId(id));
+  const after = Math.min(...lowest.values());
+  // Two branches, each served by its partial index (message.model.ts): messages naming one of
+  // the readers, and messages to everyone. `'mentions.0'` is spelled out so that MongoDB can use
+  // the partial index (its filter must be implied by the query). Marks are applied in memory.
+  const docs = await messages.collection
+    .find<Pick<MessageDoc, 'conversationId' | 'seq' | 'senderId' | 'mentions' | 'mentionsAll'>>(
+      {
+        $or: [
+          { mentions: { $in: readers }, 'mentions.0': { $exists: true }, conversationId: { $in: conversations }, seq: { $gt: after }, deletedAt: { $exists: false } },
+          { mentionsAll: true, conversationId: { $in: conversations }, seq: { $gt: after }, deletedAt: { $exists: false } },
+        ],
+      },
+      { projection: { _id: 0, conversationId: 1, seq: 1, senderId: 1, mentions: 1, mentionsAll: 1 } },
+    )
+    .toArray();
+  const byConversation = new Map<string, typeof docs>();
+  for (const doc of docs) {
+    const key = doc.conversationId.toString();
+    const list = byConversation.get(key) ?? [];
+    list.push(doc);
+    byConversation.set(key, list);
+  }
+  return queries.map((q) => {
+    let n = 0;
+    for (const doc of byConversation.get(q.conversationId) ?? []) {
+      if (doc.seq <= q.afterSeq || doc.senderId.toString() === q.userId) continue;
+      if (doc.mentionsAll || doc.mentions?.some((id) => id.toString() === q.userId)) n++;
+    }
+    return n;
+  });
 }
 
 /** How many of the ascending `seqs` are above `after` (binary search). */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { conversationParamsSchema, listMessagesQuerySchema } from '../../shared/schemas/conversations.js';
+import { messageParamsSchema } from '../../shared/schemas/mentions.js';
 import { authOf } from '../transport/http.js';
 import { parse } from '../transport/validate.js';
 import type { MessagingService } from './messaging.service.js';
@@ -11,6 +12,12 @@ export function messagingRoutes(messaging: MessagingService): Router {
     const { id } = parse(conversationParamsSchema, req.params);
     const query = parse(listMessagesQuerySchema, req.query);
     res.json(await messaging.list(authOf(req).user.id, id, query));
+  });
+
+  // 既読 with names: who of the members has read the message and who has not (members only).
+  router.get('/messages/:id/readers', async (req, res) => {
+    const { id } = parse(messageParamsSchema, req.params);
+    res.json(await messaging.readers(authOf(req).user.id, id));
   });
 
   return router;

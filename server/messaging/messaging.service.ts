@@ -3,6 +3,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
+import type { Readers } from '../../shared/schemas/mentions.js';
 import type { ListMessagesQuery, Message, MessagePage, MessageSendPayload, SystemEvent } from '../../shared/schemas/conversations.js';
 import type { Config } from '../config.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -11,7 +12,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { Realtime } from '../realtime.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Limiters } from '../lib/limiter.js';
-import { findMentions } from './mentions.js';
+import { checkChosenMentions, checkMentionAll, findMentions } from './mentions.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 import { toMessageDto } from './message.queries.js';
 
@@ -28,6 +29,7 @@ export class MessagingService {
   /** Highest seq this process stored per conversation: one number per active conversation. */
   private readonly lastSeqHint = new Map<string, number>();
   private readonly rate: RateLimiterAbstract;
+  private readonly config: Config;
 
   constructor(
     conn: Connection,
@@ -37,6 +39,7 @@ export class MessagingService {
     private readonly realtime: Realtime,
     limiters: Limiters,
   ) {
+    this.config = config;
     this.messages = messageModel(conn);
     this.rate = limiters.create({ name: 'send', points: config.MESSAGE_RATE_LIMIT, durationS: config.MESSAGE_RATE_WINDOW_S });
   }
@@ -57,6 +60,9 @@ export class MessagingService {
   async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     // check: membership, rate (a retry of a stored message is answered even when over the rate)
     const conv = await this.conversations.requireMember(input.conversationId, sender.id);
+    // Chosen mentions and @全員 are checked before the rate point is taken: a refusal costs nothing.
+    const chosen = input.mentions ? checkChosenMentions(input.mentions, conv.members) : undefined;
+    if (input.mentionsAll) checkMentionAll(sender, conv.memberIds.length, this.config.MENTION_ALL_MAX_MEMBERS);
     const overRate = await this.rate.consume(sender.id).then(
       () => false,
       () => true,
@@ -66,10 +72,12 @@ export class MessagingService {
       if (retried) return { message: retried, created: false };
       throw new AppError('rate_limited', 'you are sending too fast; wait a moment');
     }
-    // Mentions need the members' login ids; most messages mention no one.
-    const mentions = input.body.includes('@')
-      ? findMentions(input.body, await this.directory.getUsers(conv.memberIds)).map(oid)
-      : [];
+    // Mentions: the ids the sender chose (checked against the cached members), or for a client
+    // that sends none, `@loginId` tokens, which need the members' login ids; most mention no one.
+    const mentions = (
+      chosen ??
+      (input.body.includes('@') ? findMentions(input.body, await this.directory.getUsers(conv.memberIds)) : [])
+    ).map(oid);
 
     // do: store with the next seq, then tell the members
     let stored: MessageDoc;
@@ -83,6 +91,7 @@ export class MessagingService {
           body: input.body,
           clientMsgId: input.clientMsgId,
           mentions,
+          ...(input.mentionsAll ? { mentionsAll: true } : {}),
         });
         const dto = toMessageDto(doc);
         this.realtime.toUsers(conv.memberIds).emit('message:new', { message: dto });
@@ -197,6 +206,33 @@ export class MessagingService {
     await this.conversations.noteActivity(conversationId, new Date(message.createdAt));
     return message;
   }
+
+  /**
+   * `GET /api/messages/:id/readers`: members only (403), an unknown message 404. One read of the
+   * message, membership from the cache, one read of the conversation's read marks.
+   */
+  async readers(userId: string, messageId: string): Promise<Readers> {
+    const doc = await this.messages.collection.findOne<Pick<MessageDoc, 'conversationId' | 'seq' | 'senderId'>>(
+      { _id: oid(messageId) },
+      { projection: { _id: 0, conversationId: 1, seq: 1, senderId: 1 } },
+    );
+    if (!doc) throw new AppError('not_found', 'message not found');
+    const conversationId = doc.conversationId.toString();
+    const conv = await this.conversations.requireMember(conversationId, userId);
+    const marks = await this.conversations.readMarksOf(conversationId);
+    return splitReaders(conv.memberIds, doc.senderId.toString(), doc.seq, marks);
+  }
+}
+
+/** Who has read a message and who has not: the members other than its sender, by their read marks. */
+function splitReaders(memberIds: readonly string[], senderId: string, seq: number, marks: Map<string, number>): Readers {
+  const read: string[] = [];
+  const unread: string[] = [];
+  for (const id of memberIds) {
+    if (id === senderId) continue;
+    ((marks.get(id) ?? 0) >= seq ? read : unread).push(id);
+  }
+  return { read, unread };
 }
 
 /** The words of a system message (Japanese first: the office reads Japanese). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONVERSATION_KINDS, MAX_BODY_CHARS } from '../constants.js';
 import { idSchema, intFromQuery, isoTimeSchema, clientMsgIdSchema } from './common.js';
+import { mentionSendFields } from './mentions.js';
 
 export { CONVERSATION_KINDS, MAX_BODY_CHARS };
 
@@ -41,6 +42,8 @@ export const messageSchema = z.object({
   editedAt: isoTimeSchema.optional(),
   deletedAt: isoTimeSchema.optional(),
   mentions: z.array(idSchema),
+  /** Extension: the sender mentioned everyone in the conversation (@全員 / @all); absent otherwise. */
+  mentionsAll: z.boolean().optional(),
   /** Extension: set on a notice written by the server (someone left …); its `body` says it in words. */
   system: systemEventSchema.optional(),
 });
@@ -70,6 +73,8 @@ export const conversationSchema = z.object({
   departmentId: idSchema.optional(),
   /** Extension (issue 9): the department's own channel, whose members follow the department. */
   departmentChannel: z.boolean().optional(),
+  /** Extension: unread messages that mention the viewer or everyone (@全員): the mention badge. */
+  mentionCount: z.number().int().nonnegative().optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -147,7 +152,7 @@ export const messageBodySchema = z
  * `senderId` is ignored, and the sender is always the session's user (PROTOCOL.md).
  */
 export const messageSendPayloadSchema = z
-  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema })
+  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema, ...mentionSendFields })
   .strip();
 export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
 

@@ -4,3 +4,5 @@ export * from './directory.js';
 export * from './presence.js';
 export * from './conversations.js';
 export * from './telework.js';
+export * from './mentions.js';
+export * from './notifications.js';

@@ -5,6 +5,7 @@ import { LanguageSelect } from './LanguageSelect';
 import { keepOpenWhileConverting } from '../composer/keys';
 import { ChangePasswordForm } from '../account/ChangePassword';
 import { MySessions } from '../account/MySessions';
+import { NotificationSettings } from '../notifications/NotificationSettings';
 
 /** Language, desktop notifications, one's password and sign-ins. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
@@ -46,9 +47,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               ? t('settings.notificationsUnsupported')
               : permission === 'denied'
                 ? t('settings.notificationsDenied')
-                : t('settings.notificationsHelp')}
+                : t('mention.browserHelp')}
           </p>
         </div>
+        <NotificationSettings />
         <details className="field" data-testid="settings-password">
           <summary>{t('account.changeHeading')}</summary>
           <ChangePasswordForm onChanged={() => {}} />

@@ -26,6 +26,9 @@ export interface Outgoing {
   createdAt: string;
   /** Bumped on each send attempt, so that a late answer to an earlier attempt is ignored. */
   attempt: number;
+  /** The people mentioned (user ids) and @全員, sent with every attempt. */
+  mentions?: string[];
+  mentionsAll?: boolean;
 }
 
 export interface AppState {

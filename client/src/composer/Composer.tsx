@@ -1,19 +1,32 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_BODY_CHARS } from '../../../shared/constants.js';
+import type { User } from '../../../shared/schemas/auth.js';
+import { useApp } from '../app/state';
+import { activeMentionQuery, MENTION_ALL_MAX_MEMBERS, mentionsIn, type MentionCandidate } from '../conversations/mentionText';
+import { matchesPerson, normalizeSearch, sortByKana } from '../directory/people';
 import { useI18n } from '../i18n/i18n';
-import { isSendKey } from './keys';
-import { sendMessage } from './outbox';
+import { api, ApiError } from '../net/api';
+import { isImeKey, isSendKey } from './keys';
+import type { MentionChoice } from './MentionPicker';
+
+/** The @ picker's list loads the first time someone types @ (most messages mention no one). */
+const MentionPicker = lazy(() => import('./MentionPicker').then((m) => ({ default: m.MentionPicker })));
+import { sendMessage, type SendExtra } from './outbox';
 import { TypingNotifier } from './typing';
 import { clearDraft, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
 
 // Unsent text per conversation is kept on the server (drafts.ts), never in browser storage.
 export { clearDrafts } from './drafts';
 
+/** At most this many people in the picker at once (members first, then outsiders). */
+const PICKER_MEMBERS = 8;
+const PICKER_OUTSIDERS = 5;
+
 interface Props {
   conversationId: string;
   onSent?: () => void;
   /** Replaces the real send (component tests). */
-  send?: (conversationId: string, body: string) => void;
+  send?: (conversationId: string, body: string, extra?: SendExtra) => void;
 }
 
 export function Composer({ conversationId, onSent, send = sendMessage }: Props) {
@@ -23,6 +36,24 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
   const typed = useRef(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const typing = useMemo(() => new TypingNotifier(conversationId), [conversationId]);
+  const conversation = useApp((s) => s.conversations[conversationId]);
+  const users = useApp((s) => s.users);
+  const me = useApp((s) => s.me);
+  const pickerId = useId();
+  /** The @-query before the caret, updated only outside IME composition. */
+  const [picker, setPicker] = useState<{ start: number; end: number; query: string } | null>(null);
+  const [active, setActive] = useState(0);
+  /** Someone outside the conversation was chosen: offer to add them first. */
+  const [offer, setOffer] = useState<{ user: User; start: number; end: number } | null>(null);
+  const [offerState, setOfferState] = useState<{ busy: boolean; error: string }>({ busy: false, error: '' });
+  /** People added from the offer here, before the conversation's new member list arrives. */
+  const [added, setAdded] = useState<ReadonlySet<string>>(() => new Set());
+  const [composerError, setComposerError] = useState('');
+
+  const memberIds = useMemo(() => new Set([...(conversation?.memberIds ?? []), ...added]), [conversation?.memberIds, added]);
+  const mayMentionAll =
+    me?.role === 'supervisor' || me?.role === 'admin' || (conversation?.memberIds.length ?? 0) <= MENTION_ALL_MAX_MEMBERS;
+  const choices = useMemo(() => (picker ? pickerChoices(picker.query) : []), [picker, users, memberIds, mayMentionAll]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => () => typing.stop(), [typing]);
   // The stored draft (perhaps typed on another terminal), unless the person already typed here.
@@ -44,10 +75,77 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
   const length = [...trimmed].length;
   const tooLong = length > MAX_BODY_CHARS;
 
+  /** Members (not me) matching the query by name, kana reading or login id, kana-insensitive; then @全員; then outsiders. */
+  function pickerChoices(query: string): MentionChoice[] {
+    const matching = (u: User) => !u.disabled && matchesPerson(u, query);
+    const members = sortByKana([...memberIds].map((id) => users[id]).filter((u): u is User => Boolean(u) && u!.id !== me?.id && matching(u!)));
+    const out: MentionChoice[] = members.slice(0, PICKER_MEMBERS).map((user) => ({ kind: 'member', user }));
+    const q = normalizeSearch(query);
+    if (mayMentionAll && conversation?.kind !== 'dm' && ['ぜんいん', '全員', 'all', 'みんな'].some((w) => w.startsWith(q))) out.push({ kind: 'all' });
+    // Outsiders only once something is typed, and only where members can be added.
+    if (q && (conversation?.kind === 'group' || conversation?.kind === 'channel')) {
+      const outsiders = sortByKana(Object.values(users).filter((u) => !memberIds.has(u.id) && matching(u)));
+      for (const user of outsiders.slice(0, PICKER_OUTSIDERS)) out.push({ kind: 'outsider', user });
+    }
+    return out;
+  }
+
+  /** Open, move or close the picker after the text or the caret changed — never mid-conversion. */
+  function refreshPicker(value: string, caret: number | null) {
+    if (composing.current) return;
+    const found = caret === null ? null : activeMentionQuery(value, caret);
+    if (!found) return setPicker(null);
+    if (picker && picker.start === found.start && picker.query === found.query) return;
+    setActive(0);
+    setPicker({ start: found.start, end: caret!, query: found.query });
+  }
+
+  /** Replace the @-query with the chosen mention and put the caret after it. */
+  function insertMention(start: number, end: number, label: string) {
+    const value = input.current?.value ?? text;
+    const inserted = `@${label} `;
+    const next = value.slice(0, start) + inserted + value.slice(end);
+    update(next);
+    setPicker(null);
+    const caret = start + inserted.length;
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(caret, caret);
+    });
+  }
+
+  function choose(choice: MentionChoice) {
+    if (!picker) return;
+    if (choice.kind === 'member') insertMention(picker.start, picker.end, choice.user.name);
+    else if (choice.kind === 'all') insertMention(picker.start, picker.end, '全員');
+    else {
+      setOffer({ user: choice.user, start: picker.start, end: picker.end });
+      setOfferState({ busy: false, error: '' });
+      setPicker(null);
+    }
+  }
+
+  /** Add the outsider to the conversation (POST …/members), then mention them. */
+  async function acceptOffer() {
+    if (!offer) return;
+    setOfferState({ busy: true, error: '' });
+    try {
+      await api.post(`/api/conversations/${conversationId}/members`, { userIds: [offer.user.id] });
+      setAdded((old) => new Set([...old, offer.user.id]));
+      insertMention(offer.start, offer.end, offer.user.name);
+      setOffer(null);
+      setOfferState({ busy: false, error: '' });
+    } catch (e) {
+      const reason = e instanceof ApiError ? (e.status === 404 && e.code === 'not_found' ? t('mention.addUnavailable') : t(`err.${e.code}`)) : t('err.internal');
+      setOfferState({ busy: false, error: t('mention.addFailed', { name: offer.user.name, reason }) });
+    }
+  }
+
   function update(value: string) {
     setText(value);
     typed.current = true;
     saveDraft(conversationId, value);
+    setComposerError('');
     if (value.trim()) typing.input();
   }
 
@@ -55,14 +153,52 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
     // Mid-conversion the text is not what the person means to send (送信 clicked, Ctrl+Enter).
     if (composing.current) return;
     if (!trimmed || tooLong) return;
-    send(conversationId, trimmed);
+    // Mentions are the members whose `@<name>` the text holds (the picker wrote them), as ids.
+    const people: MentionCandidate[] = [];
+    for (const id of memberIds) {
+      const user = users[id];
+      if (!user) continue;
+      people.push({ id, label: user.name });
+      if (user.name.includes(' ')) people.push({ id, label: user.name.replace(/\s+/g, '') });
+    }
+    const { mentions, mentionsAll } = mentionsIn(trimmed, people);
+    if (mentionsAll && !mayMentionAll) {
+      setComposerError(t('mention.allNotAllowed', { max: MENTION_ALL_MAX_MEMBERS }));
+      return;
+    }
+    // Without any, nothing extra is sent (the server then reads `@loginId` typed by hand, as before).
+    if (mentions.length || mentionsAll) send(conversationId, trimmed, { mentions, ...(mentionsAll ? { mentionsAll: true } : {}) });
+    else send(conversationId, trimmed);
     update('');
     clearDraft(conversationId);
+    setPicker(null);
     typing.stop();
     onSent?.();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    // Keys meant for the IME (converting, confirming, cancelling) never drive the picker.
+    const forIme = isImeKey({ isComposing: e.nativeEvent.isComposing, keyCode: e.keyCode }) || composing.current;
+    if (picker && !forIme) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = choices.length;
+        if (n) setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && choices[active]) {
+        e.preventDefault();
+        choose(choices[active]!);
+        return;
+      }
+      if (e.key === 'Escape') {
+        // Closes the picker only, not a dialog around the composer.
+        e.preventDefault();
+        e.stopPropagation();
+        setPicker(null);
+        return;
+      }
+    }
     if (e.key !== 'Enter') return;
     if (isSendKey({ key: e.key, shiftKey: e.shiftKey, altKey: e.altKey, isComposing: e.nativeEvent.isComposing, keyCode: e.keyCode }, composing.current)) {
       e.preventDefault();
@@ -88,17 +224,29 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         rows={2}
         value={text}
         placeholder={t('composer.placeholder')}
-        onChange={(e) => update(e.target.value)}
+        onChange={(e) => {
+          update(e.target.value);
+          refreshPicker(e.target.value, e.target.selectionStart);
+        }}
+        onSelect={(e) => refreshPicker(e.currentTarget.value, e.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
         onCompositionStart={() => {
           composing.current = true;
         }}
-        onCompositionEnd={() => {
+        onCompositionEnd={(e) => {
           composing.current = false;
+          // The conversion is committed: now the @-query may be read.
+          refreshPicker(e.currentTarget.value, e.currentTarget.selectionStart);
         }}
-        onBlur={() => typing.stop()}
+        onBlur={() => {
+          typing.stop();
+          setPicker(null);
+        }}
+        aria-autocomplete="list"
+        aria-controls={picker ? pickerId : undefined}
+        aria-activedescendant={picker && choices[active] ? `${pickerId}-${active}` : undefined}
         aria-invalid={tooLong || undefined}
-        aria-describedby={tooLong ? 'composer-error' : undefined}
+        aria-describedby={tooLong ? 'composer-error' : composerError ? 'composer-mention-error' : undefined}
         data-testid="composer-input"
       />
       <button
@@ -112,6 +260,43 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
       >
         {t('composer.send')}
       </button>
+      {picker && (
+        <Suspense fallback={null}>
+          <MentionPicker id={pickerId} choices={choices} active={active} onChoose={choose} />
+        </Suspense>
+      )}
+      {offer && (
+        <div className="mention-offer" role="alertdialog" aria-labelledby={`${pickerId}-offer`} data-testid="mention-offer">
+          <p id={`${pickerId}-offer`} className="small">
+            {t('mention.addOffer', { name: offer.user.name })}
+          </p>
+          {offerState.error && (
+            <p className="error small" role="alert" data-testid="mention-offer-error">
+              {offerState.error}
+            </p>
+          )}
+          <div className="inline">
+            <button type="button" className="button button--small button--primary" disabled={offerState.busy} onClick={() => void acceptOffer()} data-testid="mention-offer-add">
+              {offerState.busy ? t('mention.adding') : t('mention.add')}
+            </button>
+            <button
+              type="button"
+              className="button button--small button--quiet"
+              onClick={() => {
+                setOffer(null);
+                input.current?.focus();
+              }}
+            >
+              {t('mention.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {composerError && (
+        <p id="composer-mention-error" className="error composer__error" role="alert" data-testid="composer-mention-error">
+          {composerError}
+        </p>
+      )}
       {tooLong && (
         <p id="composer-error" className="error composer__error" role="alert">
           {t('composer.tooLong', { max: MAX_BODY_CHARS.toLocaleString(), n: length.toLocaleString() })}

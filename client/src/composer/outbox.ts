@@ -37,10 +37,16 @@ function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefin
   });
 }
 
+/** What a message carries beside its body (the composer's mentions). */
+export interface SendExtra {
+  mentions?: string[];
+  mentionsAll?: boolean;
+}
+
 /** Show the message at once as pending, then queue it. Returns its clientMsgId. */
-export function sendMessage(conversationId: string, body: string): string {
+export function sendMessage(conversationId: string, body: string, extra: SendExtra = {}): string {
   const clientMsgId = newClientMsgId();
-  const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0 };
+  const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0, ...extra };
   appStore.set((s) => ({ ...s, outbox: { ...s.outbox, [clientMsgId]: outgoing } }));
   queued(clientMsgId);
   return clientMsgId;
@@ -95,7 +101,13 @@ async function attempt(clientMsgId: string): Promise<void> {
   if (!outgoing) return;
   const n = outgoing.attempt + 1;
   update(clientMsgId, (o) => ({ ...o, status: 'pending', error: undefined, attempt: n }));
-  const result = await emitSend({ conversationId: outgoing.conversationId, clientMsgId, body: outgoing.body });
+  const result = await emitSend({
+    conversationId: outgoing.conversationId,
+    clientMsgId,
+    body: outgoing.body,
+    ...(outgoing.mentions ? { mentions: outgoing.mentions } : {}),
+    ...(outgoing.mentionsAll ? { mentionsAll: true } : {}),
+  });
   const current = appStore.get().outbox[clientMsgId];
   if (!current || current.attempt !== n) return; // confirmed already, or a newer attempt owns it
   if (result.ok) {

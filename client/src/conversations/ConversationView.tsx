@@ -42,18 +42,19 @@ export function ConversationView({ conversationId }: { conversationId: string })
     loadLatest(conversationId).catch((e: unknown) => setError(e instanceof ApiError ? t(`err.${e.code}`) : t('err.internal')));
   }, [conversationId, Boolean(conversation), Boolean(thread)]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Reading: when the newest message shown is on screen in a visible tab of the focused window,
-  // move the read mark to it (never beyond what is shown); checked again when focus comes back.
-  const lastSeq = thread ? lastSeqOf(thread.messages) : 0;
+  // Reading (honest 既読): the read mark moves to the highest message actually on screen
+  // (MessageList's onSeen: whole, or filling the view) while the tab is visible and its window has
+  // the focus; checked again when focus comes back. Never beyond what has been seen.
+  const [seenSeq, setSeenSeq] = useState(0);
   const myRead = conversation?.myLastReadSeq ?? 0;
   useEffect(() => {
-    if (!thread || !visible || !focused || !atEnd || lastSeq <= myRead) return;
-    markRead(conversationId, lastSeq);
+    if (!thread || !visible || !focused || seenSeq <= myRead) return;
+    markRead(conversationId, seenSeq);
     appStore.set((s) => {
       const c = s.conversations[conversationId];
-      return c ? { ...s, conversations: { ...s.conversations, [c.id]: markedRead(s, c, lastSeq) } } : s;
+      return c ? { ...s, conversations: { ...s.conversations, [c.id]: markedRead(s, c, seenSeq) } } : s;
     });
-  }, [conversationId, thread, visible, focused, atEnd, lastSeq, myRead]);
+  }, [conversationId, thread, visible, focused, seenSeq, myRead]);
 
   // Screen readers hear new messages from others in this conversation.
   useEffect(
@@ -93,7 +94,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
         </p>
       )}
       {thread ? (
-        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} sentCount={sentCount} />
+        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
       ) : (
         <div className="history history--loading">
           <p className="muted">{t('conv.loading')}</p>

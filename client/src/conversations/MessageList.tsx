@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp, type Thread } from '../app/state';
@@ -9,6 +9,8 @@ import { buildRows, type Row } from './rows';
 import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
 import { spokenSender, spokenState } from './spoken';
+/** Opened now and then: loaded on first use, keeping the first load small. */
+const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
 const NEAR_END_PX = 48;
 /** Room above the first message for "the beginning" or "load earlier messages". */
@@ -18,6 +20,11 @@ interface Props {
   conversation: Conversation;
   thread: Thread;
   onAtEndChange: (atEnd: boolean) => void;
+  /**
+   * The highest seq whose message is on screen now (whole, or filling the view), told on every
+   * scroll, resize and new row: what may be marked read while the window has the focus.
+   */
+  onSeen?: (seq: number) => void;
   /** Changes whenever the reader sends something: jump to the end then. */
   sentCount: number;
 }
@@ -27,7 +34,7 @@ interface Props {
  * of messages scroll smoothly. Anchored to the end like a chat: new messages follow when the
  * reader is at the bottom, and loading older ones above keeps the reader's place.
  */
-export function MessageList({ conversation, thread, onAtEndChange, sentCount }: Props) {
+export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentCount }: Props) {
   const { t, lang } = useI18n();
   const me = useApp((s) => s.me);
   const users = useApp((s) => s.users);
@@ -36,6 +43,11 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
   const marks = useApp((s) => s.reads[conversation.id]);
   const scroller = useRef<HTMLDivElement>(null);
   const [atEnd, setAtEnd] = useState(true);
+  const [readersOfMessage, setReadersOfMessage] = useState<string | null>(null);
+  /** Where the reader was as of the last scroll at this height: at the end, or not. */
+  const wasAtEnd = useRef(true);
+  /** The scroller's height when wasAtEnd was last measured: a change means a resize, not a scroll. */
+  const measuredHeight = useRef(0);
   const meId = me?.id ?? '';
 
   const outgoing = useMemo(
@@ -74,17 +86,66 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
 
   const items = virtualizer.getVirtualItems();
 
+  /** Tell which messages are on screen now (see seenSeqIn). */
+  function reportSeen() {
+    const el = scroller.current;
+    if (el && onSeen) onSeen(seenSeqIn(el));
+  }
+
+  /**
+   * The window (or the pane) changed size: a reader who was at the end stays at the end — the
+   * browser keeps scrollTop, so without this the newest messages slide below the fold while the
+   * list still believes it is at the end (remote-desktop windows are resized all the time).
+   */
+  function onResized() {
+    const el = scroller.current;
+    if (!el) return;
+    measuredHeight.current = el.clientHeight;
+    if (wasAtEnd.current) {
+      el.scrollTop = el.scrollHeight;
+      virtualizer.scrollToEnd();
+    }
+    reportSeen();
+  }
+
   function onScroll() {
     const el = scroller.current;
     if (!el) return;
+    // A scroll caused by a resize (the browser clamping scrollTop) is not the reader moving.
+    if (measuredHeight.current && el.clientHeight !== measuredHeight.current) return onResized();
+    measuredHeight.current = el.clientHeight;
     // Within a screen of the top: fetch the previous page before the reader gets there.
     if (el.scrollTop < el.clientHeight && thread.hasMoreBefore && !thread.loadingOlder) void loadOlder(conversation.id);
     const end = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_END_PX;
+    wasAtEnd.current = end;
     if (end !== atEnd) {
       setAtEnd(end);
       onAtEndChange(end);
     }
+    reportSeen();
   }
+
+  // Resizes of the scroller (the window, the sidebar collapsing): keep the end pinned. Observed
+  // once; the height last measured is only updated by a scroll or a handled resize, never by a
+  // render (the virtualiser re-renders on resizes too, before this observer hears of them).
+  const resized = useRef(onResized);
+  resized.current = onResized;
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    measuredHeight.current = el.clientHeight;
+    const observer = new ResizeObserver(() => {
+      if (el.clientHeight !== measuredHeight.current) resized.current();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // New rows, or rows measured again: what is on screen may have changed without a scroll.
+  useEffect(() => {
+    const frame = requestAnimationFrame(reportSeen);
+    return () => cancelAnimationFrame(frame);
+  });
 
   const memberCount = conversation.memberIds.length;
   function readLabel(row: Row): string | null {
@@ -127,7 +188,14 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
               const sender = spokenSender(row, meId, (id) => users[id]?.name, t);
               const state = spokenState(row, meId, conversation.myLastReadSeq, readLabel(row), t);
               return (
-                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="history__row" role="listitem">
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  className="history__row"
+                  role="listitem"
+                  data-row-seq={row.kind === 'message' ? row.message.seq : undefined}
+                >
                   {row.newDay && (
                     <div className="day-sep" role="separator" data-testid="day-separator">
                       <span>{formatDay(row.newDay, lang)}</span>
@@ -142,6 +210,7 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
                       sender={users[row.message.senderId]}
                       presence={presence[row.message.senderId]}
                       readLabel={readLabel(row)}
+                      onShowReaders={conversation.kind === 'group' || conversation.kind === 'channel' ? setReadersOfMessage : undefined}
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
@@ -157,6 +226,30 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
           ↓ {t('conv.jumpLatest')}
         </button>
       )}
+      {readersOfMessage && (
+        <Suspense fallback={null}>
+          <ReadersDialog messageId={readersOfMessage} onClose={() => setReadersOfMessage(null)} />
+        </Suspense>
+      )}
     </div>
   );
+}
+
+/**
+ * The highest seq among the messages on screen in `scroller`: a message counts when all of it is
+ * inside the visible box, or, taller than the box, when it fills it. A message partly below the
+ * fold (or scrolled out of view) does not count: 既読 tells the sender it was seen.
+ */
+export function seenSeqIn(scroller: HTMLElement): number {
+  const box = scroller.getBoundingClientRect();
+  if (box.height <= 0) return 0;
+  let seen = 0;
+  for (const row of scroller.querySelectorAll<HTMLElement>('[data-row-seq]')) {
+    const seq = Number(row.dataset.rowSeq);
+    if (!(seq > seen)) continue;
+    const r = row.getBoundingClientRect();
+    const visible = Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top);
+    if (r.height > 0 && visible >= Math.min(r.height, box.height) - 1) seen = seq;
+  }
+  return seen;
 }

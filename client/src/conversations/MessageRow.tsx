@@ -9,6 +9,7 @@ import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
+import { MessageBody } from './MessageBody';
 
 interface Props {
   message?: Message;
@@ -19,13 +20,15 @@ interface Props {
   presence?: Presence;
   /** Read status of my own message: null when not to be shown. */
   readLabel: string | null;
+  /** Given in groups and channels: the read label becomes a button that lists the readers. */
+  onShowReaders?: (messageId: string) => void;
 }
 
 /**
  * One message. The body is React text, never HTML: whatever someone types is shown as typed and
  * nothing in it runs. Line breaks are kept by `white-space: pre-wrap`.
  */
-export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel }: Props) {
+export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders }: Props) {
   const { t, lang } = useI18n();
   if (message?.system) return <SystemMessageRow message={message} />;
   const createdAt = message?.createdAt ?? outgoing!.createdAt;
@@ -49,15 +52,21 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
       )}
       <div className="msg__line">
         <div className={`msg__bubble${deleted ? ' msg__bubble--deleted' : ''}`} data-testid="message-body">
-          {deleted ? t('conv.deleted') : body}
+          {deleted ? t('conv.deleted') : <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />}
         </div>
         <div className="msg__meta">
           {status === 'pending' && <span className="msg__pending">{t('conv.pending')}</span>}
-          {readLabel && (
-            <span className="msg__read" data-testid="read-status">
-              {readLabel}
-            </span>
-          )}
+          {readLabel &&
+            (onShowReaders && message ? (
+              // Groups and channels: 「既読 n」 opens who has read it and who has not.
+              <button type="button" className="msg__read msg__read--button" data-testid="read-status" aria-haspopup="dialog" onClick={() => onShowReaders(message.id)}>
+                {readLabel}
+              </button>
+            ) : (
+              <span className="msg__read" data-testid="read-status">
+                {readLabel}
+              </span>
+            ))}
           {message?.editedAt && !deleted && (
             <span className="msg__edited" data-testid="edited-mark">
               {t('conv.edited')}

@@ -120,6 +120,11 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
                     </span>
                   )}
                   <span className="conv-item__time">{formatWhen(c.lastMessage?.createdAt ?? c.createdAt, lang)}</span>
+                  {(c.mentionCount ?? 0) > 0 && (
+                    <span className="badge badge--mention" data-testid="mention-count" aria-label={t('mention.badge', { n: c.mentionCount ?? 0 })}>
+                      @{c.mentionCount}
+                    </span>
+                  )}
                   {c.unreadCount > 0 && (
                     <span
                       className={c.muted ? 'badge badge--muted' : 'badge'}

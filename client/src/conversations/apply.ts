@@ -123,6 +123,10 @@ export function messageArrived(state: AppState, message: Message): AppState {
       lastMessage: !conversation.lastMessage || message.seq >= conversation.lastMessage.seq ? message : conversation.lastMessage,
       unreadCount: conversation.unreadCount + (isNew && fromOther && message.seq > conversation.myLastReadSeq ? 1 : 0),
     };
+    // The mention badge: a new unread message that names me or everyone.
+    if (isNew && fromOther && message.seq > conversation.myLastReadSeq && mentionsMe(message, meId)) {
+      updated.mentionCount = (conversation.mentionCount ?? 0) + 1;
+    }
     next = { ...next, conversations: { ...next.conversations, [conversation.id]: updated } };
   }
   const typers = next.typing[message.conversationId];
@@ -171,7 +175,29 @@ export function markedRead(state: AppState, conversation: Conversation, seq: num
       unreadCount = beyond > 0 ? Math.min(conversation.unreadCount, counted + beyond) : counted;
     }
   }
-  return { ...conversation, myLastReadSeq: readSeq, unreadCount };
+  return { ...conversation, myLastReadSeq: readSeq, unreadCount, ...mentionCountAfterRead(state, conversation, readSeq) };
+}
+
+/** Does this message mention `meId` or everyone? */
+export function mentionsMe(message: Message, meId: string | undefined): boolean {
+  return Boolean(message.mentionsAll) || (meId !== undefined && message.mentions.includes(meId));
+}
+
+/**
+ * The mention badge after reading up to `readSeq`: none left when everything is read; counted from
+ * the loaded history when it covers what follows the mark; otherwise left as it was (the server's
+ * next view corrects it) — never raised by reading.
+ */
+function mentionCountAfterRead(state: AppState, conversation: Conversation, readSeq: number): { mentionCount?: number } {
+  if (conversation.mentionCount === undefined) return {};
+  if (readSeq >= conversation.lastSeq) return { mentionCount: 0 };
+  const thread = state.threads[conversation.id];
+  const meId = state.me?.id;
+  if (!thread || thread.messages.length === 0 || thread.messages[0]!.seq > readSeq + 1 || lastSeqOf(thread.messages) < conversation.lastSeq) {
+    return { mentionCount: conversation.mentionCount };
+  }
+  const left = thread.messages.filter((m) => m.seq > readSeq && m.senderId !== meId && !m.deletedAt && mentionsMe(m, meId)).length;
+  return { mentionCount: Math.min(conversation.mentionCount, left) };
 }
 
 export function typingChanged(state: AppState, event: TypingEvent, now = Date.now()): AppState {

@@ -141,7 +141,7 @@ export function onMessage(listener: (message: Message) => void): () => void {
 type SendResult = { ok: true; message: Message } | { ok: false; error: ErrorBody | { code: 'timeout'; message: string } };
 
 /** Emit `message:send`; resolves with the acknowledgement, or a `timeout` error. */
-export function emitSend(payload: { conversationId: string; clientMsgId: string; body: string }): Promise<SendResult> {
+export function emitSend(payload: { conversationId: string; clientMsgId: string; body: string; mentions?: string[]; mentionsAll?: boolean }): Promise<SendResult> {
   const s = socket;
   if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'timeout', message: 'not connected' } });
   return new Promise((resolve) => {

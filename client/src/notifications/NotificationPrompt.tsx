@@ -1,19 +1,23 @@
 import { useI18n } from '../i18n/i18n';
-import { setNotifications, useNotificationPref } from './notify';
+import { notNow, setNotifications, shouldOffer, useNotificationPref } from './notify';
 
-/** A quiet offer to turn notifications on: shown until the person decides, never a browser prompt by surprise. */
+/**
+ * A quiet offer to turn notifications on: never a browser prompt by surprise. 「今はしない」 means
+ * not now: the offer comes back another day, until the person turns them on or off.
+ */
 export function NotificationPrompt() {
   const { t } = useI18n();
-  const { pref, permission } = useNotificationPref();
-  if (pref !== 'undecided' || permission === 'unsupported' || permission === 'denied') return null;
+  const state = useNotificationPref();
+  if (!shouldOffer(state)) return null;
   return (
     <div className="notify-prompt" role="region" aria-label={t('settings.notifications')} data-testid="notification-prompt">
-      <p className="small">{t('notify.ask')}</p>
+      <p className="small">{t('mention.ask')}</p>
+      <p className="small muted">{t('mention.askLaterNote')}</p>
       <div className="inline">
         <button type="button" className="button button--small button--primary" onClick={() => void setNotifications(true)}>
           {t('notify.enable')}
         </button>
-        <button type="button" className="button button--small button--quiet" onClick={() => void setNotifications(false)}>
+        <button type="button" className="button button--small button--quiet" onClick={notNow} data-testid="notification-later">
           {t('notify.later')}
         </button>
       </div>
