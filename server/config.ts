@@ -79,6 +79,12 @@ export const configSchema = z.object({
   TYPING_THROTTLE_S: int(2, 1, 60),
   /** Prometheus metrics at `GET /metrics` on this port (0: any free port); unset: no metrics served. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** How long after sending the author may edit a message, in seconds; 0: no limit. */
+  MESSAGE_EDIT_WINDOW_S: int(0, 0, 10 * 365 * 86_400),
+  /** How long after sending the author may take a message back (送信取消), in seconds; 0: no limit. */
+  MESSAGE_TAKE_BACK_WINDOW_S: int(86_400, 0, 10 * 365 * 86_400),
+  /** A 確認依頼's sender may remind those who have not confirmed at most once per this many seconds. */
+  ACK_REMIND_INTERVAL_S: int(3600, 1, 7 * 86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

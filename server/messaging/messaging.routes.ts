@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { conversationParamsSchema, listMessagesQuerySchema } from '../../shared/schemas/conversations.js';
+import { messageParamsSchema } from '../../shared/schemas/message-actions.js';
 import { authOf } from '../transport/http.js';
 import { parse } from '../transport/validate.js';
 import type { MessagingService } from './messaging.service.js';
@@ -11,6 +12,17 @@ export function messagingRoutes(messaging: MessagingService): Router {
     const { id } = parse(conversationParamsSchema, req.params);
     const query = parse(listMessagesQuerySchema, req.query);
     res.json(await messaging.list(authOf(req).user.id, id, query));
+  });
+
+  // 確認依頼: who of the recipients confirmed and who not (the sender and members).
+  router.get('/messages/:id/acks', async (req, res) => {
+    const { id } = parse(messageParamsSchema, req.params);
+    res.json(await messaging.actions.acksOf(authOf(req).user.id, id));
+  });
+
+  router.get('/conversations/:id/pins', async (req, res) => {
+    const { id } = parse(conversationParamsSchema, req.params);
+    res.json(await messaging.actions.pins(authOf(req).user.id, id));
   });
 
   return router;

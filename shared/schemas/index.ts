@@ -4,3 +4,4 @@ export * from './directory.js';
 export * from './presence.js';
 export * from './conversations.js';
 export * from './telework.js';
+export * from './message-actions.js';
