@@ -26,6 +26,10 @@ export interface Outgoing {
   createdAt: string;
   /** Bumped on each send attempt, so that a late answer to an earlier attempt is ignored. */
   attempt: number;
+  /** The message this one answers (返信). */
+  replyToId?: string;
+  /** 確認依頼: recipients are asked to confirm. */
+  ackRequested?: boolean;
 }
 
 export interface AppState {

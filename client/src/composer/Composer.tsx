@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_BODY_CHARS } from '../../../shared/constants.js';
 import { useI18n } from '../i18n/i18n';
 import { isSendKey } from './keys';
-import { sendMessage } from './outbox';
+import { sendMessage, type SendExtras } from './outbox';
 import { TypingNotifier } from './typing';
 
 /** Unsent text per conversation, in memory only (never in storage: the terminal is shared). */
@@ -17,10 +17,16 @@ interface Props {
   conversationId: string;
   onSent?: () => void;
   /** Replaces the real send (component tests). */
-  send?: (conversationId: string, body: string) => void;
+  send?: (conversationId: string, body: string, extras?: SendExtras) => void;
+  /** Shown above the input: the message being answered (返信). */
+  quote?: ReactNode;
+  /** Sent along with the next message (replyToId, ackRequested); the caller clears them in onSent. */
+  sendExtras?: SendExtras;
+  /** Shown beside the send button (the 確認依頼 toggle). */
+  tools?: ReactNode;
 }
 
-export function Composer({ conversationId, onSent, send = sendMessage }: Props) {
+export function Composer({ conversationId, onSent, send = sendMessage, quote, sendExtras, tools }: Props) {
   const { t } = useI18n();
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const composing = useRef(false);
@@ -47,7 +53,8 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
     // Mid-conversion the text is not what the person means to send (送信 clicked, Ctrl+Enter).
     if (composing.current) return;
     if (!trimmed || tooLong) return;
-    send(conversationId, trimmed);
+    if (sendExtras && (sendExtras.replyToId || sendExtras.ackRequested)) send(conversationId, trimmed, sendExtras);
+    else send(conversationId, trimmed);
     update('');
     typing.stop();
     onSent?.();
@@ -69,6 +76,7 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         submit();
       }}
     >
+      {quote}
       <label className="visually-hidden" htmlFor="composer-input">
         {t('composer.label')}
       </label>
@@ -92,6 +100,7 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         aria-describedby={tooLong ? 'composer-error' : undefined}
         data-testid="composer-input"
       />
+      {tools}
       <button
         type="submit"
         className="button button--primary composer__send"

@@ -25,6 +25,12 @@ import { fetchNewer } from '../net/sync';
 
 const OFFLINE_GRACE_MS = 60_000;
 
+/** What a send may carry besides the text: the message it answers, a 確認依頼. */
+export interface SendExtras {
+  replyToId?: string;
+  ackRequested?: boolean;
+}
+
 function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefined): void {
   appStore.set((s) => {
     const current = s.outbox[clientMsgId];
@@ -38,9 +44,11 @@ function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefin
 }
 
 /** Show the message at once as pending, then queue it. Returns its clientMsgId. */
-export function sendMessage(conversationId: string, body: string): string {
+export function sendMessage(conversationId: string, body: string, extras: SendExtras = {}): string {
   const clientMsgId = newClientMsgId();
   const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0 };
+  if (extras.replyToId) outgoing.replyToId = extras.replyToId;
+  if (extras.ackRequested) outgoing.ackRequested = true;
   appStore.set((s) => ({ ...s, outbox: { ...s.outbox, [clientMsgId]: outgoing } }));
   queued(clientMsgId);
   return clientMsgId;
@@ -95,7 +103,13 @@ async function attempt(clientMsgId: string): Promise<void> {
   if (!outgoing) return;
   const n = outgoing.attempt + 1;
   update(clientMsgId, (o) => ({ ...o, status: 'pending', error: undefined, attempt: n }));
-  const result = await emitSend({ conversationId: outgoing.conversationId, clientMsgId, body: outgoing.body });
+  const result = await emitSend({
+    conversationId: outgoing.conversationId,
+    clientMsgId,
+    body: outgoing.body,
+    ...(outgoing.replyToId ? { replyToId: outgoing.replyToId } : {}),
+    ...(outgoing.ackRequested ? { ackRequested: true } : {}),
+  });
   const current = appStore.get().outbox[clientMsgId];
   if (!current || current.attempt !== n) return; // confirmed already, or a newer attempt owns it
   if (result.ok) {

@@ -15,6 +15,10 @@ import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
 import { leaveConversation, loadConversation } from './list';
 import { navigate } from '../app/router';
+import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
+import { PinnedList } from './actions/PinnedList';
+import { ComposerQuote } from './actions/ReplyQuote';
+import { ReminderNotices } from './actions/ReminderNotices';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -31,6 +35,10 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const [sentCount, setSentCount] = useState(0);
   const [error, setError] = useState('');
   const [announcement, setAnnouncement] = useState('');
+  // Message actions: the message being answered, and whether the next message asks to confirm.
+  const replyTarget = useReplyTarget(conversationId);
+  const [ackRequested, setAckRequested] = useState(false);
+  useEffect(() => startMessageActions(), []);
 
   // Beyond the loaded pages of the list: fetch this one by itself.
   useEffect(() => {
@@ -85,6 +93,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
             ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
+        <PinnedList conversationId={conversationId} />
         {(conversation.kind === 'group' || conversation.kind === 'channel') && (
           <button
             type="button"
@@ -101,6 +110,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
           </button>
         )}
       </header>
+      <ReminderNotices />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -117,7 +127,22 @@ export function ConversationView({ conversationId }: { conversationId: string })
       <div className="visually-hidden" aria-live="polite" data-testid="new-message-announcer">
         {announcement}
       </div>
-      <Composer conversationId={conversationId} onSent={() => setSentCount((n) => n + 1)} />
+      <Composer
+        conversationId={conversationId}
+        onSent={() => {
+          setSentCount((n) => n + 1);
+          setReplyTarget(conversationId, undefined);
+          setAckRequested(false);
+        }}
+        quote={replyTarget && <ComposerQuote target={replyTarget} />}
+        sendExtras={{ ...(replyTarget ? { replyToId: replyTarget.id } : {}), ...(ackRequested ? { ackRequested: true } : {}) }}
+        tools={
+          <label className="composer-tools" title={t('msg.ackRequestHint')}>
+            <input type="checkbox" checked={ackRequested} onChange={(e) => setAckRequested(e.target.checked)} data-testid="ack-request-toggle" />
+            {t('msg.ackRequest')}
+          </label>
+        }
+      />
     </section>
   );
 }

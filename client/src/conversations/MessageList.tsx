@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp, type Thread } from '../app/state';
@@ -8,6 +8,7 @@ import { loadOlder } from '../net/sync';
 import { buildRows, type Row } from './rows';
 import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
+import { useJump } from './actions/useJump';
 
 const NEAR_END_PX = 48;
 /** Room above the first message for "the beginning" or "load earlier messages". */
@@ -70,6 +71,10 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
   useEffect(() => {
     if (sentCount > 0) virtualizer.scrollToEnd();
   }, [sentCount, virtualizer]);
+
+  // A quote's original or a pinned message asked for: load back to it if needed, then show it.
+  const scrollToIndex = useCallback((index: number) => virtualizer.scrollToIndex(index, { align: 'center' }), [virtualizer]);
+  const highlightSeq = useJump(conversation.id, thread, rows, scrollToIndex);
 
   const items = virtualizer.getVirtualItems();
 
@@ -138,6 +143,7 @@ export function MessageList({ conversation, thread, onAtEndChange, sentCount }: 
                       sender={users[row.message.senderId]}
                       presence={presence[row.message.senderId]}
                       readLabel={readLabel(row)}
+                      highlighted={row.message.seq === highlightSeq}
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
