@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
-import { markRead, onMessage } from '../net/socket';
+import { markRead, onMessage, onMessageUpdated } from '../net/socket';
 import { loadLatest } from '../net/sync';
 import { PresenceDot } from '../presence/PresenceDot';
 import { presenceLabel } from '../presence/labels';
@@ -64,14 +64,24 @@ export function ConversationView({ conversationId }: { conversationId: string })
   }, [conversationId, thread, visible, focused, atEnd, lastSeq, myRead]);
 
   // Screen readers hear new messages from others in this conversation.
+  const announced = useRef('');
   useEffect(
     () =>
       onMessage((m) => {
         if (m.conversationId !== conversationId || m.senderId === appStore.get().me?.id) return;
         const name = appStore.get().users[m.senderId]?.name ?? t('conv.unknownUser');
+        announced.current = m.id;
         setAnnouncement(t('conv.newMessage', { name, body: m.body.slice(0, 140) }));
       }),
     [conversationId, t],
+  );
+  // A message taken back leaves no trace of its text, the announcement included.
+  useEffect(
+    () =>
+      onMessageUpdated((m) => {
+        if (m.deletedAt && m.id === announced.current) setAnnouncement('');
+      }),
+    [],
   );
 
   if (!conversation) {

@@ -95,8 +95,8 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
             </span>
           )}
           {message?.pinnedAt && !deleted && (
-            <span className="msg__pinned" data-testid="pinned-mark" title={t('msg.pinned')}>
-              📌
+            <span className="msg__pinned" data-testid="pinned-mark">
+              {t('msg.pinned')}
             </span>
           )}
           {message?.ackRequested && !deleted && <span className="msg__ack-requested">{t('msg.ackRequested')}</span>}

@@ -42,7 +42,7 @@ export const en: Record<MessageKey, string> = {
   'conv.start': 'This is the beginning of the conversation.',
   'conv.members': '{n} members',
   'conv.edited': '(edited)',
-  'conv.deleted': 'This message was deleted',
+  'conv.deleted': 'This message was taken back',
   'conv.readDm': 'Read',
   'conv.readGroup': 'Read by {n}',
   'conv.pending': 'Sending…',

@@ -40,7 +40,7 @@ export const ja = {
   'conv.start': '会話の始まりです。',
   'conv.members': 'メンバー {n} 人',
   'conv.edited': '(編集済み)',
-  'conv.deleted': 'このメッセージは削除されました',
+  'conv.deleted': 'このメッセージは取り消されました',
   'conv.readDm': '既読',
   'conv.readGroup': '既読 {n}',
   'conv.pending': '送信中…',

@@ -19,7 +19,7 @@ export function PinnedList({ conversationId }: { conversationId: string }) {
   return (
     <div className="pins">
       <button type="button" className="button button--small button--quiet" aria-expanded={open} onClick={toggle} data-testid="pins-button">
-        📌 {t('msg.pins')}
+        {t('msg.pins')}
       </button>
       {open && (
         <div className="pins__panel" data-testid="pins-panel">
