@@ -44,7 +44,8 @@ export async function messagesInRanges(
         ...ranges.map((r) => ({ conversationId: new Types.ObjectId(r.conversationId), seq: { $gt: r.after, $lte: r.upTo } })),
         ...changes.map((c) => ({
           conversationId: new Types.ObjectId(c.conversationId),
-          changeSeq: { $gt: c.afterChange },
+          // `$exists` spelled out: the index on changeSeq is partial on it (a plain subset for any planner).
+          $and: [{ changeSeq: { $exists: true } }, { changeSeq: { $gt: c.afterChange } }],
           seq: { $gte: c.fromSeq, $lte: c.upToSeq },
         })),
       ],

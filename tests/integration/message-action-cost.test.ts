@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageSchema, type Message } from '../../shared/schemas/conversations.js';
 import { acksAnswerSchema, messageUpdatedEventSchema } from '../../shared/schemas/message-actions.js';
 import { createTeam, type SignedIn } from '../support/factories.js';
-import { countCommands, seedPeople } from '../support/seed.js';
+import { countCommands, seedGroups, seedPeople } from '../support/seed.js';
 import { emitAck, EventLog, settle, type ClientSocket } from '../support/sockets.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -16,17 +16,16 @@ let carol: SignedIn;
 let aliceS: ClientSocket;
 let bobS: ClientSocket;
 let carolS: ClientSocket;
-let groupId: string;
+let groupId!: string;
 
 beforeAll(async () => {
   t = await startTestServer();
   const team = await createTeam(t.url, 3);
   [alice, bob, carol] = team.people as [SignedIn, SignedIn, SignedIn];
   const crowd = await seedPeople(t, team.department.id, 497);
-  const res = await alice.api.post('/api/conversations', { kind: 'group', memberIds: [bob.user.id, carol.user.id, ...crowd], title: '全庁連絡' });
-  expect(res.status).toBe(201);
-  expect(res.body.memberIds).toHaveLength(500);
-  groupId = res.body.id;
+  // Written straight into the database (creating a 500-member group is conversation-cost.test.ts's subject).
+  [groupId] = await seedGroups(t, alice.user.id, [bob.user.id, carol.user.id, ...crowd], 1, () => '全庁連絡');
+  expect((await alice.api.get(`/api/conversations/${groupId}`)).body.memberIds).toHaveLength(500);
   [aliceS, bobS, carolS] = await Promise.all([alice, bob, carol].map((p) => t.connect(p)));
 });
 afterAll(() => t.stop());
