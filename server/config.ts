@@ -87,6 +87,12 @@ export const configSchema = z.object({
   DB_COMMAND_MONITORING: z.union([z.boolean(), z.stringbool()]).default(false),
   /** @全員 (mention everyone) is open to anyone in conversations of at most this many people; supervisors and admins anywhere. */
   MENTION_ALL_MAX_MEMBERS: int(50, 2, 100_000),
+  /** How long after sending the author may edit a message, in seconds; 0: no limit. */
+  MESSAGE_EDIT_WINDOW_S: int(0, 0, 10 * 365 * 86_400),
+  /** How long after sending the author may take a message back (送信取消), in seconds; 0: no limit. */
+  MESSAGE_TAKE_BACK_WINDOW_S: int(86_400, 0, 10 * 365 * 86_400),
+  /** A 確認依頼's sender may remind those who have not confirmed at most once per this many seconds. */
+  ACK_REMIND_INTERVAL_S: int(3600, 1, 7 * 86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -57,7 +57,7 @@ export async function createServices(
   const accounts = new AccountsService(directory, auth, realtime);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config, limiters);
-  const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters);
+  const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters, clock);
   const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   const sync = new SyncService(conversations, messageQueries, directory, clock);

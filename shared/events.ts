@@ -19,6 +19,14 @@ import type {
 import type { ConversationSettingsEvent } from './schemas/conversation-management.js';
 import type { Presence, PresenceBatch, PresenceEvent, PresenceSetPayload, PresenceWatchPayload } from './schemas/presence.js';
 import type { Overview, OverviewMember } from './schemas/telework.js';
+import type {
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageIdPayload,
+  MessagePinPayload,
+  MessageReactPayload,
+  MessageReminderEvent,
+} from './schemas/message-actions.js';
 
 /** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
@@ -42,6 +50,14 @@ export interface ClientToServerEvents {
   'overview:unwatch': (payload: { departmentId: string }, ack?: AckCallback) => void;
   /** The people this socket shows (replaces the previous set); acknowledged with their presences. */
   'presence:watch': (payload: PresenceWatchPayload, ack: AckCallback<{ presences: PresenceEvent[] }>) => void;
+  // Message actions (the author edits and takes back; members react and pin; recipients confirm).
+  'message:edit': (payload: MessageEditPayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:react': (payload: MessageReactPayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:pin': (payload: MessagePinPayload, ack: AckCallback<{ message: Message }>) => void;
+  'message:ack': (payload: MessageIdPayload, ack: AckCallback) => void;
+  /** The sender reminds recipients who have not confirmed (at most once per hour per message). */
+  'message:remind': (payload: MessageIdPayload, ack: AckCallback<{ reminded: number }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -58,6 +74,10 @@ export interface ServerToClientEvents {
   'conversation:left': (event: ConversationLeftEvent) => void;
   /** To the person's own connections: their mute/favourite of a conversation changed (issue 9). */
   'conversation:settings': (event: ConversationSettingsEvent) => void;
+  /** An existing message changed (edit, take-back, reaction, pin, confirmation). */
+  'message:updated': (event: { message: Message }) => void;
+  /** To each recipient who has not confirmed: the sender asks again. */
+  'message:reminder': (event: MessageReminderEvent) => void;
 }
 
 /**

@@ -36,8 +36,39 @@ messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true });
 // partial indexes hold just those, so the count costs what the mentions cost, not the history.
 messageSchema.index({ mentions: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { 'mentions.0': { $exists: true } } });
 messageSchema.index({ mentionsAll: 1, conversationId: 1, seq: 1 }, { partialFilterExpression: { mentionsAll: true } });
+// Catch-up of changed messages: those of a conversation changed after a client's change cursor.
+// Partial: only messages that ever changed are in it, so a plain send maintains no entry here.
+messageSchema.index({ conversationId: 1, changeSeq: 1 }, { partialFilterExpression: { changeSeq: { $exists: true } } });
+// Replies to a message, whose quotes follow its edits and take-back.
+messageSchema.index({ 'replyTo.id': 1 }, { sparse: true });
+// A conversation's pinned messages.
+messageSchema.index({ conversationId: 1, pinnedAt: -1 }, { partialFilterExpression: { pinnedAt: { $exists: true } } });
 
-export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
+/**
+ * Fields of message actions (README.md, "Message actions"), written only with the driver by
+ * actions.service.ts and messaging.service.ts; typed here rather than declared to mongoose, which
+ * never builds or casts message documents.
+ */
+export interface MessageActionFields {
+  /** Earlier texts, for the record (admins' export); never sent to clients. */
+  edits?: { body: string; at: Date }[];
+  /** The text of a taken-back message, for the record; never sent to clients (`body` is then ''). */
+  takenBackBody?: string;
+  replyTo?: { id: Types.ObjectId; seq: number; senderId: Types.ObjectId; body: string; deletedAt?: Date };
+  /** (reaction, person) pairs, in the order they were added; the DTO groups them by reaction. */
+  reactions?: { r: string; u: Types.ObjectId }[];
+  pinnedAt?: Date;
+  pinnedBy?: Types.ObjectId;
+  ackRequested?: boolean;
+  /** Confirmations so far; the confirmations themselves are in `messageacks`. */
+  ackCount?: number;
+  /** The sender's last reminder (one per ACK_REMIND_INTERVAL_S). */
+  remindedAt?: Date;
+  /** The conversation's change counter at this message's latest change (`messagechanges`). */
+  changeSeq?: number;
+}
+
+export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId } & MessageActionFields;
 
 export function messageModel(conn: Connection): Model<MessageDoc> {
   return (conn.models.Message as Model<MessageDoc>) ?? conn.model<MessageDoc>('Message', messageSchema);

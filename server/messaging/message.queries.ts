@@ -1,5 +1,6 @@
 import { Types, type Connection, type Model } from 'mongoose';
-import type { Message, SystemEvent } from '../../shared/schemas/conversations.js';
+import type { Message, Reaction, ReplyTo, SystemEvent } from '../../shared/schemas/conversations.js';
+import { changeCounterModel, type ChangeCounterDoc } from './message-extras.model.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 
 /** The wire form of a stored message. Built on every send: plain assignments, no spreads. */
@@ -18,7 +19,48 @@ export function toMessageDto(doc: MessageDoc): Message {
   if (doc.deletedAt) message.deletedAt = doc.deletedAt.toISOString();
   if (doc.system) message.system = systemEventOf(doc.system);
   if (doc.mentionsAll) message.mentionsAll = true;
+  if (doc.replyTo) message.replyTo = replyToOf(doc.replyTo);
+  if (doc.ackRequested) {
+    message.ackRequested = true;
+    message.ackCount = doc.ackCount ?? 0;
+  }
+  if (doc.changeSeq) message.changeSeq = doc.changeSeq;
+  if (doc.deletedAt) {
+    // Taken back: nothing of what it said stays in anyone's view (who it named, who reacted).
+    message.mentions = [];
+    delete message.mentionsAll;
+    return message;
+  }
+  if (doc.reactions?.length) message.reactions = reactionsOf(doc.reactions);
+  if (doc.pinnedAt) {
+    message.pinnedAt = doc.pinnedAt.toISOString();
+    if (doc.pinnedBy) message.pinnedBy = doc.pinnedBy.toHexString();
+  }
   return message;
+}
+
+function replyToOf(stored: NonNullable<MessageDoc['replyTo']>): ReplyTo {
+  const replyTo: ReplyTo = {
+    id: String(stored.id),
+    seq: stored.seq ?? 0,
+    senderId: String(stored.senderId),
+    // A taken-back original's snippet is blanked when it is taken back; blank it here too.
+    body: stored.deletedAt ? '' : (stored.body ?? ''),
+  };
+  if (stored.deletedAt) replyTo.deletedAt = stored.deletedAt.toISOString();
+  return replyTo;
+}
+
+/** Stored (reaction, person) pairs → `[{reaction, userIds}]` in the order each reaction first appeared. */
+function reactionsOf(pairs: NonNullable<MessageDoc['reactions']>): Reaction[] {
+  const grouped = new Map<string, string[]>();
+  for (const pair of pairs) {
+    if (!pair.r || !pair.u) continue;
+    const list = grouped.get(pair.r) ?? [];
+    list.push(String(pair.u));
+    grouped.set(pair.r, list);
+  }
+  return [...grouped].map(([reaction, userIds]) => ({ reaction, userIds }));
 }
 
 function systemEventOf(stored: NonNullable<MessageDoc['system']>): SystemEvent {
@@ -42,9 +84,25 @@ export interface UnreadQuery {
  */
 export class MessageQueries {
   readonly messages: Model<MessageDoc>;
+  private readonly counters: Model<ChangeCounterDoc>;
 
   constructor(conn: Connection) {
     this.messages = messageModel(conn);
+    this.counters = changeCounterModel(conn);
+  }
+
+  /**
+   * Each conversation's change counter (how many changes its existing messages have had; 0 when
+   * none), in one read of `messagechanges` by `_id`.
+   */
+  async changeCounters(conversationIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (conversationIds.length === 0) return out;
+    const docs = await this.counters.collection
+      .find<ChangeCounterDoc>({ _id: { $in: conversationIds.map((id) => new Types.ObjectId(id)) } })
+      .toArray();
+    for (const doc of docs) out.set(doc._id.toHexString(), doc.changeSeq);
+    return out;
   }
 
   /** The stored message with the highest seq: the truth about `lastSeq`, even after a crash. */

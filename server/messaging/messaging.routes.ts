@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { conversationParamsSchema, listMessagesQuerySchema } from '../../shared/schemas/conversations.js';
-import { messageParamsSchema } from '../../shared/schemas/mentions.js';
+import { messageParamsSchema } from '../../shared/schemas/message-actions.js';
 import { authOf } from '../transport/http.js';
 import { parse } from '../transport/validate.js';
 import type { MessagingService } from './messaging.service.js';
@@ -18,6 +18,17 @@ export function messagingRoutes(messaging: MessagingService): Router {
   router.get('/messages/:id/readers', async (req, res) => {
     const { id } = parse(messageParamsSchema, req.params);
     res.json(await messaging.readers(authOf(req).user.id, id));
+  });
+
+  // 確認依頼: who of the recipients confirmed and who not (the sender and members).
+  router.get('/messages/:id/acks', async (req, res) => {
+    const { id } = parse(messageParamsSchema, req.params);
+    res.json(await messaging.actions.acksOf(authOf(req).user.id, id));
+  });
+
+  router.get('/conversations/:id/pins', async (req, res) => {
+    const { id } = parse(conversationParamsSchema, req.params);
+    res.json(await messaging.actions.pins(authOf(req).user.id, id));
   });
 
   return router;

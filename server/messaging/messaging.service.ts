@@ -13,6 +13,9 @@ import type { Realtime } from '../realtime.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Limiters } from '../lib/limiter.js';
 import { checkChosenMentions, checkMentionAll, findMentions } from './mentions.js';
+import { systemClock, type Clock } from '../clock.js';
+import { MessageActionsService } from './actions.service.js';
+import { factsOf } from './message-facts.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 import { toMessageDto } from './message.queries.js';
 
@@ -30,6 +33,8 @@ export class MessagingService {
   private readonly lastSeqHint = new Map<string, number>();
   private readonly rate: RateLimiterAbstract;
   private readonly config: Config;
+  /** Edit, take back, react, pin, confirm, remind (actions.service.ts). */
+  readonly actions: MessageActionsService;
 
   constructor(
     conn: Connection,
@@ -38,14 +43,16 @@ export class MessagingService {
     private readonly directory: DirectoryService,
     private readonly realtime: Realtime,
     limiters: Limiters,
+    clock: Clock = systemClock,
   ) {
     this.config = config;
     this.messages = messageModel(conn);
+    this.actions = new MessageActionsService(conn, config, conversations, directory, realtime, clock);
     this.rate = limiters.create({ name: 'send', points: config.MESSAGE_RATE_LIMIT, durationS: config.MESSAGE_RATE_WINDOW_S });
   }
 
   async init(): Promise<void> {
-    await this.messages.createIndexes();
+    await Promise.all([this.messages.createIndexes(), this.actions.init()]);
   }
 
   /**
@@ -78,6 +85,8 @@ export class MessagingService {
       chosen ??
       (input.body.includes('@') ? findMentions(input.body, await this.directory.getUsers(conv.memberIds)) : [])
     ).map(oid);
+    // A reply stores a snippet of its original (of the same conversation): one read, replies only.
+    const replyTo = input.replyToId ? await this.actions.replyToFor(input.conversationId, input.replyToId) : undefined;
 
     // do: store with the next seq, then tell the members
     let stored: MessageDoc;
@@ -92,7 +101,10 @@ export class MessagingService {
           clientMsgId: input.clientMsgId,
           mentions,
           ...(input.mentionsAll ? { mentionsAll: true } : {}),
-        });
+          ...(replyTo ? { replyTo } : {}),
+          ...(input.ackRequested ? { ackRequested: true, ackCount: 0 } : {}),
+        } as Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>);
+        this.actions.facts.remember(doc._id.toHexString(), factsOf(doc));
         const dto = toMessageDto(doc);
         this.realtime.toUsers(conv.memberIds).emit('message:new', { message: dto });
         return { stored: doc, message: dto };

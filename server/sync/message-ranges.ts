@@ -10,26 +10,70 @@ export interface SeqRange {
   upTo: number;
 }
 
+/** Messages of `conversationId` with `fromSeq <= seq <= upToSeq` changed after `afterChange`. */
+export interface ChangeRange {
+  conversationId: string;
+  afterChange: number;
+  fromSeq: number;
+  upToSeq: number;
+}
+
+export interface FoundMessages {
+  /** By conversation, ascending seq: the messages in the seq ranges. */
+  bySeq: Map<string, Message[]>;
+  /** By conversation, ascending seq: the changed messages within the change ranges. */
+  changed: Map<string, Message[]>;
+}
+
 /**
- * Every message in these ranges, in ONE query: an `$or` of bounded ranges on the unique
- * `{conversationId, seq}` index (each clause an index bounds scan), so the cost is the number of
- * ranges plus the messages returned, never one query per conversation. Read-only, through the
- * messaging capability's query helper (its `messages` model).
+ * Every message in these ranges, in ONE query: an `$or` of bounded ranges, seq ranges on the
+ * unique `{conversationId, seq}` index and change ranges on `{conversationId, changeSeq}` (each
+ * clause an index bounds scan), so the cost is the number of ranges plus the messages returned,
+ * never one query per conversation. Read-only, through the messaging capability's query helper.
  */
-export async function messagesInRanges(queries: MessageQueries, ranges: readonly SeqRange[]): Promise<Map<string, Message[]>> {
-  const out = new Map<string, Message[]>();
-  if (ranges.length === 0) return out;
+export async function messagesInRanges(
+  queries: MessageQueries,
+  ranges: readonly SeqRange[],
+  changes: readonly ChangeRange[] = [],
+): Promise<FoundMessages> {
+  const found: FoundMessages = { bySeq: new Map(), changed: new Map() };
+  if (ranges.length === 0 && changes.length === 0) return found;
   const docs = await queries.messages
     .find({
-      $or: ranges.map((r) => ({ conversationId: new Types.ObjectId(r.conversationId), seq: { $gt: r.after, $lte: r.upTo } })),
+      $or: [
+        ...ranges.map((r) => ({ conversationId: new Types.ObjectId(r.conversationId), seq: { $gt: r.after, $lte: r.upTo } })),
+        ...changes.map((c) => ({
+          conversationId: new Types.ObjectId(c.conversationId),
+          // `$exists` spelled out: the index on changeSeq is partial on it (a plain subset for any planner).
+          $and: [{ changeSeq: { $exists: true } }, { changeSeq: { $gt: c.afterChange } }],
+          seq: { $gte: c.fromSeq, $lte: c.upToSeq },
+        })),
+      ],
     })
     .lean<MessageDoc[]>();
+  const seqRanges = group(ranges);
+  const changeRanges = group(changes);
   for (const doc of docs) {
     const message = toMessageDto(doc);
-    const list = out.get(message.conversationId) ?? [];
-    list.push(message);
-    out.set(message.conversationId, list);
+    const id = message.conversationId;
+    // A document can match a clause of either kind; file it under each it matches.
+    if (seqRanges.get(id)?.some((r) => message.seq > r.after && message.seq <= r.upTo)) add(found.bySeq, message);
+    if (changeRanges.get(id)?.some((c) => (message.changeSeq ?? 0) > c.afterChange && message.seq >= c.fromSeq && message.seq <= c.upToSeq)) {
+      add(found.changed, message);
+    }
   }
-  for (const list of out.values()) list.sort((a, b) => a.seq - b.seq);
+  for (const list of [...found.bySeq.values(), ...found.changed.values()]) list.sort((a, b) => a.seq - b.seq);
+  return found;
+}
+
+function group<T extends { conversationId: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(item.conversationId, [...(out.get(item.conversationId) ?? []), item]);
   return out;
+}
+
+function add(map: Map<string, Message[]>, message: Message): void {
+  const list = map.get(message.conversationId) ?? [];
+  list.push(message);
+  map.set(message.conversationId, list);
 }

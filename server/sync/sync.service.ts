@@ -6,7 +6,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import type { MessageQueries } from '../messaging/message.queries.js';
 import type { Clock } from '../clock.js';
 import { decodeCursor, encodeCursor, stateTag, type Cursor, type CursorEntry } from './cursor.js';
-import { messagesInRanges, type SeqRange } from './message-ranges.js';
+import { messagesInRanges, type ChangeRange, type SeqRange } from './message-ranges.js';
 
 const PAGE = SYNC_MESSAGES_PER_CONVERSATION;
 
@@ -29,8 +29,10 @@ export class SyncService {
     const issuedAt = this.clock().getTime();
 
     const [directoryVersion, states] = await Promise.all([this.directory.version(), this.conversations.syncStatesOf(user.id)]);
-    const plan = planOf(states, cursor, held);
-    const found = await messagesInRanges(this.messages, plan.ranges);
+    // Each conversation's change counter (edits, take-backs, reactions, pins, confirmations).
+    const counters = await this.messages.changeCounters(states.map((s) => s.id));
+    const plan = planOf(states, cursor, held, body.froms ?? {}, counters);
+    const { bySeq: found, changed: changedMessages } = await messagesInRanges(this.messages, plan.ranges, plan.changeRanges);
 
     // A conversation changed for this client if it is new to it, its members, title or read marks
     // differ from the cursor's tag, or a message exists beyond the last seq the client knows.
@@ -47,14 +49,25 @@ export class SyncService {
     // Left between the two reads: gone for this client too.
     const shown = new Set(conversations.map((c) => c.id));
     const removed = [...plan.removed, ...[...changed].filter((id) => !shown.has(id))];
-    for (const id of removed) delete messages[id];
+    const changes: SyncAnswer['changes'] = Object.fromEntries(changedMessages);
+    for (const id of removed) {
+      delete messages[id];
+      delete changes[id];
+    }
 
     const gone = new Set(removed);
     const entries = new Map<string, CursorEntry>();
     const lastSeqs = new Map(conversations.map((c) => [c.id, c.lastSeq]));
     for (const state of states) {
       if (gone.has(state.id)) continue;
-      entries.set(state.id, { seq: lastSeqs.get(state.id) ?? plan.known.get(state.id) ?? 0, tag: plan.tags.get(state.id)! });
+      entries.set(state.id, {
+        seq: lastSeqs.get(state.id) ?? plan.known.get(state.id) ?? 0,
+        tag: plan.tags.get(state.id)!,
+        // Caught up to the counter read above: every change numbered up to it was stored before the
+        // read of messages (and so is in `changes`) or is still being written, and a change written
+        // after that read reaches the caller's connected socket as `message:updated` (README.md).
+        changeSeq: counters.get(state.id) ?? 0,
+      });
     }
     return {
       cursor: encodeCursor({ userId: user.id, issuedAt, entries }),
@@ -62,6 +75,7 @@ export class SyncService {
       conversations,
       removed,
       messages,
+      changes,
       directoryVersion,
     };
   }
@@ -76,6 +90,8 @@ interface Plan {
   known: Map<string, number>;
   tags: Map<string, string>;
   ranges: SeqRange[];
+  /** For held histories whose conversation's change counter moved past the cursor's. */
+  changeRanges: ChangeRange[];
 }
 
 /**
@@ -84,17 +100,30 @@ interface Plan {
  * whether there are more; for one it only lists, a probe of the one message after the last seq
  * it knows (seq is gap-free, so that message exists exactly when there is anything newer).
  */
-function planOf(states: ConversationSyncState[], cursor: Cursor | null, held: Record<string, number>): Plan {
-  const plan: Plan = { changed: [], removed: [], known: new Map(), tags: new Map(), ranges: [] };
+function planOf(
+  states: ConversationSyncState[],
+  cursor: Cursor | null,
+  held: Record<string, number>,
+  froms: Record<string, number>,
+  counters: Map<string, number>,
+): Plan {
+  const plan: Plan = { changed: [], removed: [], known: new Map(), tags: new Map(), ranges: [], changeRanges: [] };
   const mine = new Set<string>();
   for (const state of states) {
     const id = state.id;
     mine.add(id);
-    const tag = stateTag(state);
+    const counter = counters.get(id) ?? 0;
+    const tag = stateTag(state, counter);
     plan.tags.set(id, tag);
     const told = cursor?.entries.get(id);
     const thread = held[id];
     if (!told || told.tag !== tag) plan.changed.push(id);
+    // Changed messages among those held: only when the counter moved past what this client saw
+    // (no cursor: it may have seen none of the changes).
+    const caughtUp = told?.changeSeq ?? 0;
+    if (thread !== undefined && thread > 0 && counter > caughtUp) {
+      plan.changeRanges.push({ conversationId: id, afterChange: caughtUp, fromSeq: Math.min(froms[id] ?? 1, thread), upToSeq: thread });
+    }
     if (thread !== undefined) plan.ranges.push({ conversationId: id, after: thread, upTo: thread + PAGE + 1 });
     if (told) {
       const known = Math.max(told.seq, thread ?? 0);

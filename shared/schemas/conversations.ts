@@ -31,6 +31,20 @@ export const systemEventSchema = z.object({
 });
 export type SystemEvent = z.infer<typeof systemEventSchema>;
 
+/** A quoted original (`Message.replyTo`); `body` is at most REPLY_SNIPPET_CHARS and empty once taken back. */
+export const replyToSchema = z.object({
+  id: idSchema,
+  seq: z.number().int().positive(),
+  senderId: idSchema,
+  body: z.string(),
+  deletedAt: isoTimeSchema.optional(),
+});
+export type ReplyTo = z.infer<typeof replyToSchema>;
+
+/** One reaction on a message and everyone who chose it. */
+export const reactionSchema = z.object({ reaction: z.string(), userIds: z.array(idSchema) });
+export type Reaction = z.infer<typeof reactionSchema>;
+
 export const messageSchema = z.object({
   id: idSchema,
   conversationId: idSchema,
@@ -46,6 +60,19 @@ export const messageSchema = z.object({
   mentionsAll: z.boolean().optional(),
   /** Extension: set on a notice written by the server (someone left …); its `body` says it in words. */
   system: systemEventSchema.optional(),
+  // Message actions (server/messaging/README.md, "Message actions").
+  /** The message this one answers: a snippet of it, blank with `deletedAt` once it was taken back. */
+  replyTo: replyToSchema.optional(),
+  /** Who reacted with what, in the order each reaction first appeared; absent when none. */
+  reactions: z.array(reactionSchema).optional(),
+  pinnedAt: isoTimeSchema.optional(),
+  pinnedBy: idSchema.optional(),
+  /** 確認依頼: the sender asks each recipient to confirm (`message:ack`). */
+  ackRequested: z.boolean().optional(),
+  /** How many recipients confirmed so far (with `ackRequested`). */
+  ackCount: z.number().int().nonnegative().optional(),
+  /** The conversation's change counter at this message's latest change (edit, take-back, reaction, pin, ack). */
+  changeSeq: z.number().int().positive().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -152,7 +179,16 @@ export const messageBodySchema = z
  * `senderId` is ignored, and the sender is always the session's user (PROTOCOL.md).
  */
 export const messageSendPayloadSchema = z
-  .object({ conversationId: idSchema, clientMsgId: clientMsgIdSchema, body: messageBodySchema, ...mentionSendFields })
+  .object({
+    conversationId: idSchema,
+    clientMsgId: clientMsgIdSchema,
+    body: messageBodySchema,
+    /** Answer this message (of the same conversation, else `bad_request`). */
+    replyToId: idSchema.optional(),
+    /** 確認依頼: ask every recipient to confirm. */
+    ackRequested: z.boolean().optional(),
+    ...mentionSendFields,
+  })
   .strip();
 export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
 

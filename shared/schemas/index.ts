@@ -6,3 +6,4 @@ export * from './conversations.js';
 export * from './telework.js';
 export * from './mentions.js';
 export * from './notifications.js';
+export * from './message-actions.js';

@@ -21,4 +21,3 @@ export const mentionSendFields = {
 export const readersSchema = z.object({ read: z.array(idSchema), unread: z.array(idSchema) });
 export type Readers = z.infer<typeof readersSchema>;
 
-export const messageParamsSchema = z.object({ id: idSchema }).strict();

@@ -29,6 +29,14 @@ export const syncBodySchema = z
       .record(idSchema, z.number().int().nonnegative().max(1_000_000_000))
       .refine((r) => Object.keys(r).length <= SYNC_MAX_CONVERSATIONS, `at most ${SYNC_MAX_CONVERSATIONS} conversations`)
       .optional(),
+    /**
+     * conversationId → the first seq whose message the client holds (for the same conversations as
+     * `seqs`): changed messages are sent only within what the client holds. Absent: from seq 1.
+     */
+    froms: z
+      .record(idSchema, z.number().int().nonnegative().max(1_000_000_000))
+      .refine((r) => Object.keys(r).length <= SYNC_MAX_CONVERSATIONS, `at most ${SYNC_MAX_CONVERSATIONS} conversations`)
+      .optional(),
   })
   .strict();
 export type SyncBody = z.infer<typeof syncBodySchema>;
@@ -47,6 +55,12 @@ export const syncAnswerSchema = z
     removed: z.array(idSchema),
     /** For conversations named in `seqs` with newer messages: the first ones after the held seq. */
     messages: z.record(idSchema, syncPageSchema),
+    /**
+     * For conversations named in `seqs`: messages the client holds (seq from `froms` up to `seqs`)
+     * that changed since its cursor — edited, taken back, reacted to, pinned, confirmed — each as
+     * it is now. Apply by id, keeping the copy with the higher `changeSeq`.
+     */
+    changes: z.record(idSchema, z.array(messageSchema)).default({}),
     /** The directory's version (`GET /api/directory` ETag); fetch the directory only when it changed. */
     directoryVersion: z.string(),
   })

@@ -41,7 +41,7 @@ describe('a message row', () => {
     expect(screen.getByTestId('edited-mark').textContent).toBe('(編集済み)');
     cleanup();
     render(<MessageRow message={message('消した', { deletedAt: '2025-04-01T01:00:00.000Z' })} mine={false} grouped sender={sender} readLabel={null} />);
-    expect(screen.getByTestId('message-body').textContent).toBe('このメッセージは削除されました');
+    expect(screen.getByTestId('message-body').textContent).toBe('このメッセージは取り消されました');
     expect(screen.queryByText('消した')).toBeNull();
   });
 

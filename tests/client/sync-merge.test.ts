@@ -129,12 +129,12 @@ describe('catching up after a reconnect', () => {
 
     await resync();
     expect(calls.map((c) => c.url)).toEqual(['/api/sync']);
-    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ seqs: { [LOADED]: 3 } });
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ seqs: { [LOADED]: 3 }, froms: { [LOADED]: expect.any(Number) } });
     expect(appStore.get().threads[LOADED]!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
 
     await resync();
     expect(calls.map((c) => c.url)).toEqual(['/api/sync', '/api/sync', '/api/directory']);
-    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ cursor: 'AQAB', seqs: { [LOADED]: 5 } });
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ cursor: 'AQAB', seqs: { [LOADED]: 5 }, froms: { [LOADED]: expect.any(Number) } });
     expect(new Headers(calls[2]!.init.headers).get('If-None-Match')).toBe('"dir-7"');
     expect(appStore.get().users[ME]!.name).toBe('改名');
   });

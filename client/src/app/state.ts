@@ -29,6 +29,10 @@ export interface Outgoing {
   /** The people mentioned (user ids) and @全員, sent with every attempt. */
   mentions?: string[];
   mentionsAll?: boolean;
+  /** The message this one answers (返信). */
+  replyToId?: string;
+  /** 確認依頼: recipients are asked to confirm. */
+  ackRequested?: boolean;
 }
 
 export interface AppState {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_BODY_CHARS } from '../../../shared/constants.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import { useApp } from '../app/state';
@@ -8,10 +8,10 @@ import { useI18n } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
 import { isImeKey, isSendKey } from './keys';
 import type { MentionChoice } from './MentionPicker';
+import { sendMessage, type SendExtras } from './outbox';
 
 /** The @ picker's list loads the first time someone types @ (most messages mention no one). */
 const MentionPicker = lazy(() => import('./MentionPicker').then((m) => ({ default: m.MentionPicker })));
-import { sendMessage, type SendExtra } from './outbox';
 import { TypingNotifier } from './typing';
 import { clearDraft, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
 
@@ -26,10 +26,16 @@ interface Props {
   conversationId: string;
   onSent?: () => void;
   /** Replaces the real send (component tests). */
-  send?: (conversationId: string, body: string, extra?: SendExtra) => void;
+  send?: (conversationId: string, body: string, extras?: SendExtras) => void;
+  /** Shown above the input: the message being answered (返信). */
+  quote?: ReactNode;
+  /** Sent along with the next message (replyToId, ackRequested); the caller clears them in onSent. */
+  sendExtras?: SendExtras;
+  /** Shown beside the send button (the 確認依頼 toggle). */
+  tools?: ReactNode;
 }
 
-export function Composer({ conversationId, onSent, send = sendMessage }: Props) {
+export function Composer({ conversationId, onSent, send = sendMessage, quote, sendExtras, tools }: Props) {
   const { t } = useI18n();
   const [text, setText] = useState(() => peekDraft(conversationId) ?? '');
   const composing = useRef(false);
@@ -166,8 +172,14 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
       setComposerError(t('mention.allNotAllowed', { max: MENTION_ALL_MAX_MEMBERS }));
       return;
     }
-    // Without any, nothing extra is sent (the server then reads `@loginId` typed by hand, as before).
-    if (mentions.length || mentionsAll) send(conversationId, trimmed, { mentions, ...(mentionsAll ? { mentionsAll: true } : {}) });
+    // Without mentions nothing about them is sent (the server then reads `@loginId` typed by hand).
+    const extras: SendExtras = {
+      ...(sendExtras?.replyToId ? { replyToId: sendExtras.replyToId } : {}),
+      ...(sendExtras?.ackRequested ? { ackRequested: true } : {}),
+      ...(mentions.length ? { mentions } : {}),
+      ...(mentionsAll ? { mentionsAll: true } : {}),
+    };
+    if (Object.keys(extras).length > 0) send(conversationId, trimmed, extras);
     else send(conversationId, trimmed);
     update('');
     clearDraft(conversationId);
@@ -214,6 +226,7 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         submit();
       }}
     >
+      {quote}
       <label className="visually-hidden" htmlFor="composer-input">
         {t('composer.label')}
       </label>
@@ -249,6 +262,7 @@ export function Composer({ conversationId, onSent, send = sendMessage }: Props) 
         aria-describedby={tooLong ? 'composer-error' : composerError ? 'composer-mention-error' : undefined}
         data-testid="composer-input"
       />
+      {tools}
       <button
         type="submit"
         className="button button--primary composer__send"

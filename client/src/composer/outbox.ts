@@ -25,6 +25,14 @@ import { fetchNewer } from '../net/sync';
 
 const OFFLINE_GRACE_MS = 60_000;
 
+/** What a send may carry besides the text: the message it answers, a 確認依頼, the people mentioned. */
+export interface SendExtras {
+  replyToId?: string;
+  ackRequested?: boolean;
+  mentions?: string[];
+  mentionsAll?: boolean;
+}
+
 function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefined): void {
   appStore.set((s) => {
     const current = s.outbox[clientMsgId];
@@ -37,16 +45,15 @@ function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefin
   });
 }
 
-/** What a message carries beside its body (the composer's mentions). */
-export interface SendExtra {
-  mentions?: string[];
-  mentionsAll?: boolean;
-}
 
 /** Show the message at once as pending, then queue it. Returns its clientMsgId. */
-export function sendMessage(conversationId: string, body: string, extra: SendExtra = {}): string {
+export function sendMessage(conversationId: string, body: string, extras: SendExtras = {}): string {
   const clientMsgId = newClientMsgId();
-  const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0, ...extra };
+  const outgoing: Outgoing = { clientMsgId, conversationId, body, status: 'pending', createdAt: new Date().toISOString(), attempt: 0 };
+  if (extras.replyToId) outgoing.replyToId = extras.replyToId;
+  if (extras.ackRequested) outgoing.ackRequested = true;
+  if (extras.mentions?.length) outgoing.mentions = extras.mentions;
+  if (extras.mentionsAll) outgoing.mentionsAll = true;
   appStore.set((s) => ({ ...s, outbox: { ...s.outbox, [clientMsgId]: outgoing } }));
   queued(clientMsgId);
   return clientMsgId;
@@ -107,6 +114,8 @@ async function attempt(clientMsgId: string): Promise<void> {
     body: outgoing.body,
     ...(outgoing.mentions ? { mentions: outgoing.mentions } : {}),
     ...(outgoing.mentionsAll ? { mentionsAll: true } : {}),
+    ...(outgoing.replyToId ? { replyToId: outgoing.replyToId } : {}),
+    ...(outgoing.ackRequested ? { ackRequested: true } : {}),
   });
   const current = appStore.get().outbox[clientMsgId];
   if (!current || current.attempt !== n) return; // confirmed already, or a newer attempt owns it

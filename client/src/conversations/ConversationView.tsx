@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
-import { markRead, onMessage } from '../net/socket';
+import { markRead, onMessage, onMessageUpdated } from '../net/socket';
 import { loadLatest } from '../net/sync';
 import { PresenceDot } from '../presence/PresenceDot';
 import { presenceLabel } from '../presence/labels';
@@ -15,6 +15,10 @@ import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
 import { loadConversation } from './list';
 import { ConversationActions } from './manage/ConversationActions';
+import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
+import { PinnedList } from './actions/PinnedList';
+import { ComposerQuote } from './actions/ReplyQuote';
+import { ReminderNotices } from './actions/ReminderNotices';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -31,6 +35,10 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const [sentCount, setSentCount] = useState(0);
   const [error, setError] = useState('');
   const [announcement, setAnnouncement] = useState('');
+  // Message actions: the message being answered, and whether the next message asks to confirm.
+  const replyTarget = useReplyTarget(conversationId);
+  const [ackRequested, setAckRequested] = useState(false);
+  useEffect(() => startMessageActions(), []);
 
   // Beyond the loaded pages of the list: fetch this one by itself.
   useEffect(() => {
@@ -57,14 +65,24 @@ export function ConversationView({ conversationId }: { conversationId: string })
   }, [conversationId, thread, visible, focused, seenSeq, myRead]);
 
   // Screen readers hear new messages from others in this conversation.
+  const announced = useRef('');
   useEffect(
     () =>
       onMessage((m) => {
         if (m.conversationId !== conversationId || m.senderId === appStore.get().me?.id) return;
         const name = appStore.get().users[m.senderId]?.name ?? t('conv.unknownUser');
+        announced.current = m.id;
         setAnnouncement(t('conv.newMessage', { name, body: m.body.slice(0, 140) }));
       }),
     [conversationId, t],
+  );
+  // A message taken back leaves no trace of its text, the announcement included.
+  useEffect(
+    () =>
+      onMessageUpdated((m) => {
+        if (m.deletedAt && m.id === announced.current) setAnnouncement('');
+      }),
+    [],
   );
 
   if (!conversation) {
@@ -86,8 +104,10 @@ export function ConversationView({ conversationId }: { conversationId: string })
             ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
+        <PinnedList conversationId={conversationId} />
         <ConversationActions conversation={conversation} title={title} onError={setError} />
       </header>
+      <ReminderNotices />
       {error && (
         <p className="error" role="alert">
           {error}
@@ -104,7 +124,22 @@ export function ConversationView({ conversationId }: { conversationId: string })
       <div className="visually-hidden" aria-live="polite" data-testid="new-message-announcer">
         {announcement}
       </div>
-      <Composer conversationId={conversationId} onSent={() => setSentCount((n) => n + 1)} />
+      <Composer
+        conversationId={conversationId}
+        onSent={() => {
+          setSentCount((n) => n + 1);
+          setReplyTarget(conversationId, undefined);
+          setAckRequested(false);
+        }}
+        quote={replyTarget && <ComposerQuote target={replyTarget} />}
+        sendExtras={{ ...(replyTarget ? { replyToId: replyTarget.id } : {}), ...(ackRequested ? { ackRequested: true } : {}) }}
+        tools={
+          <label className="composer-tools" title={t('msg.ackRequestHint')}>
+            <input type="checkbox" checked={ackRequested} onChange={(e) => setAckRequested(e.target.checked)} data-testid="ack-request-toggle" />
+            {t('msg.ackRequest')}
+          </label>
+        }
+      />
     </section>
   );
 }

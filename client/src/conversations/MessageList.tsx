@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp, type Thread } from '../app/state';
@@ -9,6 +9,7 @@ import { buildRows, type Row } from './rows';
 import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
 import { spokenSender, spokenState } from './spoken';
+import { useJump } from './actions/useJump';
 /** Opened now and then: loaded on first use, keeping the first load small. */
 const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
@@ -83,6 +84,10 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
   useEffect(() => {
     if (sentCount > 0) virtualizer.scrollToEnd();
   }, [sentCount, virtualizer]);
+
+  // A quote's original or a pinned message asked for: load back to it if needed, then show it.
+  const scrollToIndex = useCallback((index: number) => virtualizer.scrollToIndex(index, { align: 'center' }), [virtualizer]);
+  const highlightSeq = useJump(conversation.id, thread, rows, scrollToIndex);
 
   const items = virtualizer.getVirtualItems();
 
@@ -211,6 +216,7 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
                       presence={presence[row.message.senderId]}
                       readLabel={readLabel(row)}
                       onShowReaders={conversation.kind === 'group' || conversation.kind === 'channel' ? setReadersOfMessage : undefined}
+                      highlighted={row.message.seq === highlightSeq}
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}

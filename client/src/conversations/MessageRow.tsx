@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '../../../shared/schemas/conversations.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import type { Presence } from '../../../shared/schemas/presence.js';
@@ -10,6 +10,13 @@ import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
+import { AckControls } from './actions/AckControls';
+import { editMessage } from './actions/actions';
+import { EditBox } from './actions/EditBox';
+import { MessageActions } from './actions/MessageActions';
+import { ReactionBar } from './actions/ReactionBar';
+import { ReplyQuote } from './actions/ReplyQuote';
+import type { MessageKey } from '../i18n/i18n';
 
 interface Props {
   message?: Message;
@@ -22,14 +29,25 @@ interface Props {
   readLabel: string | null;
   /** Given in groups and channels: the read label becomes a button that lists the readers. */
   onShowReaders?: (messageId: string) => void;
+  /** Just jumped to (a quote's original, a pinned message): shown highlighted for a moment. */
+  highlighted?: boolean;
 }
 
 /**
  * One message. The body is React text, never HTML: whatever someone types is shown as typed and
  * nothing in it runs. Line breaks are kept by `white-space: pre-wrap`.
  */
-export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders }: Props) {
+export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted }: Props) {
   const { t, lang } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [actionError, setActionError] = useState('');
+  // A refusal of one's own edit or take-back is about the time window (the server checks the author too).
+  const onError = (code: string, action?: 'edit' | 'takeBack') => {
+    let reason = t(`err.${code}` as MessageKey);
+    if (code === 'forbidden' && action) reason = t(action === 'edit' ? 'msg.editTooLate' : 'msg.takeBackTooLate');
+    if (code === 'conflict') reason = t('msg.alreadyTakenBack');
+    setActionError(t('msg.failed', { reason }));
+  };
   if (message?.system) return <SystemMessageRow message={message} />;
   const createdAt = message?.createdAt ?? outgoing!.createdAt;
   const deleted = Boolean(message?.deletedAt);
@@ -43,6 +61,8 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
       data-status={status}
       data-client-msg-id={message?.clientMsgId ?? outgoing?.clientMsgId}
       data-mine={mine ? 'true' : undefined}
+      data-message-id={message?.id}
+      data-highlighted={highlighted ? 'true' : undefined}
     >
       {!mine && !grouped && (
         <div className="msg__head">
@@ -50,9 +70,24 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
           {sender ? <PersonName user={sender} className="msg__sender" /> : <span className="msg__sender">{t('conv.unknownUser')}</span>}
         </div>
       )}
+      {message?.replyTo && !deleted && <ReplyQuote message={message} />}
       <div className="msg__line">
         <div className={`msg__bubble${deleted ? ' msg__bubble--deleted' : ''}`} data-testid="message-body">
-          {deleted ? t('conv.deleted') : <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />}
+          {editing && message ? (
+            <EditBox
+              initial={message.body}
+              onCancel={() => setEditing(false)}
+              onSave={(next) => {
+                setEditing(false);
+                setActionError('');
+                void editMessage(message.id, next).then((res) => !res.ok && onError(res.error.code, 'edit'));
+              }}
+            />
+          ) : deleted ? (
+            t('msg.takenBack')
+          ) : (
+            <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />
+          )}
         </div>
         <div className="msg__meta">
           {status === 'pending' && <span className="msg__pending">{t('conv.pending')}</span>}
@@ -67,6 +102,12 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
                 {readLabel}
               </span>
             ))}
+          {message?.pinnedAt && !deleted && (
+            <span className="msg__pinned" data-testid="pinned-mark">
+              {t('msg.pinned')}
+            </span>
+          )}
+          {message?.ackRequested && !deleted && <span className="msg__ack-requested">{t('msg.ackRequested')}</span>}
           {message?.editedAt && !deleted && (
             <span className="msg__edited" data-testid="edited-mark">
               {t('conv.edited')}
@@ -77,6 +118,24 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
           </time>
         </div>
       </div>
+      {message && <ReactionBar message={message} onError={onError} />}
+      {message && <AckControls message={message} mine={mine} onError={onError} />}
+      {message && !editing && (
+        <MessageActions
+          message={message}
+          mine={mine}
+          onError={onError}
+          onEdit={() => {
+            setActionError('');
+            setEditing(true);
+          }}
+        />
+      )}
+      {actionError && (
+        <p className="msg__action-error error small" role="alert" data-testid="action-error">
+          {actionError}
+        </p>
+      )}
       {status === 'failed' && outgoing && (
         <div className="msg__failed" role="alert" data-testid="send-error">
           <span>

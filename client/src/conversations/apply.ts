@@ -1,7 +1,8 @@
 import type { Conversation, ConversationReadEvent, Message, TypingEvent } from '../../../shared/schemas/conversations.js';
 import type { PresenceEvent } from '../../../shared/schemas/presence.js';
 import type { AppState, Thread } from '../app/state';
-import { countUnread, lastSeqOf, mergeMessages } from './thread';
+import { REPLY_SNIPPET_CHARS } from '../../../shared/reactions.js';
+import { countUnread, lastSeqOf, mergeMessages, newerCopy } from './thread';
 
 /**
  * How server data and events change the client's state: pure functions `(state, …) → state`,
@@ -256,12 +257,70 @@ export function conversationsRemoved(state: AppState, ids: readonly string[]): A
  */
 export function syncApplied(
   state: AppState,
-  answer: { full: boolean; conversations: Conversation[]; removed: string[]; messages: Record<string, { messages: Message[]; hasMore: boolean }> },
+  answer: {
+    full: boolean;
+    conversations: Conversation[];
+    removed: string[];
+    messages: Record<string, { messages: Message[]; hasMore: boolean }>;
+    changes?: Record<string, Message[]>;
+  },
 ): AppState {
   let next = answer.full ? conversationsLoaded(state, answer.conversations) : conversationsChanged(state, answer.conversations);
   next = conversationsRemoved(next, answer.removed);
   for (const [id, page] of Object.entries(answer.messages)) {
     if (next.threads[id]) next = pageLoaded(next, id, page.messages, page.hasMore, 'newer');
   }
+  for (const list of Object.values(answer.changes ?? {})) {
+    for (const message of list) next = messageUpdated(next, message);
+  }
   return next;
+}
+
+/**
+ * `message:updated`, or a changed message in a sync answer: the held copy is replaced unless it is
+ * the later change already; replies held that quote it follow (their snippet, or its take-back);
+ * the conversation's last message too.
+ */
+export function messageUpdated(state: AppState, message: Message): AppState {
+  let next = state;
+  const thread = state.threads[message.conversationId];
+  if (thread) {
+    let changed = false;
+    const messages = thread.messages.map((m) => {
+      if (m.id === message.id) {
+        const kept = newerCopy(m, message);
+        if (kept !== m) changed = true;
+        return kept;
+      }
+      if (m.replyTo?.id === message.id) {
+        const replyTo = quoteOf(message);
+        if (replyTo.body !== m.replyTo.body || replyTo.deletedAt !== m.replyTo.deletedAt) {
+          changed = true;
+          return { ...m, replyTo };
+        }
+      }
+      return m;
+    });
+    if (changed) next = { ...next, threads: { ...next.threads, [message.conversationId]: { ...thread, messages } } };
+  }
+  const conversation = next.conversations[message.conversationId];
+  if (conversation?.lastMessage?.id === message.id) {
+    const lastMessage = newerCopy(conversation.lastMessage, message);
+    if (lastMessage !== conversation.lastMessage) {
+      next = { ...next, conversations: { ...next.conversations, [conversation.id]: { ...conversation, lastMessage } } };
+    }
+  }
+  return next;
+}
+
+/** How a reply quotes `original` (the server keeps the same in step: server/messaging/README.md). */
+export function quoteOf(original: Message): NonNullable<Message['replyTo']> {
+  const quote: NonNullable<Message['replyTo']> = {
+    id: original.id,
+    seq: original.seq,
+    senderId: original.senderId,
+    body: original.deletedAt ? '' : [...original.body].slice(0, REPLY_SNIPPET_CHARS).join(''),
+  };
+  if (original.deletedAt) quote.deletedAt = original.deletedAt;
+  return quote;
 }

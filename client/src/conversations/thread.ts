@@ -14,8 +14,17 @@ export function mergeMessages(current: readonly Message[], incoming: readonly Me
   }
   const bySeq = new Map<number, Message>();
   for (const m of current) bySeq.set(m.seq, m);
-  for (const m of sortedIncoming) bySeq.set(m.seq, m);
+  for (const m of sortedIncoming) bySeq.set(m.seq, newerCopy(bySeq.get(m.seq), m));
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Of two copies of one message, the one with the later change (`changeSeq`; none means never
+ * changed): a page fetched before an edit must not undo the edit's event that arrived first.
+ */
+export function newerCopy(held: Message | undefined, incoming: Message): Message {
+  if (!held || held.id !== incoming.id) return incoming;
+  return (held.changeSeq ?? 0) > (incoming.changeSeq ?? 0) ? held : incoming;
 }
 
 function isStrictlyAscending(messages: readonly Message[]): boolean {

@@ -3,12 +3,14 @@ import type { ClientToServerEvents, OverviewMemberEvent, ServerToClientEvents } 
 import type { Message } from '../../../shared/schemas/conversations.js';
 import type { Presence, PresenceEvent, PresenceSetPayload } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
+import type { MessageReminderEvent } from '../../../shared/schemas/message-actions.js';
 import type { ErrorBody } from '../../../shared/errors.js';
 import { appStore } from '../app/state';
 import {
   conversationUpserted,
   hasGapBefore,
   messageArrived,
+  messageUpdated,
   presenceChanged,
   readMarked,
   typingChanged,
@@ -43,6 +45,8 @@ let onSessionEnded: () => void = () => {};
 const messageListeners = new Set<(message: Message) => void>();
 const overviewListeners = new Set<(event: OverviewMemberEvent) => void>();
 const connectListeners = new Set<() => void>();
+const updateListeners = new Set<(message: Message) => void>();
+const reminderListeners = new Set<(event: MessageReminderEvent) => void>();
 const watched = new Set<string>();
 
 export function setSessionEndedHandler(handler: () => void): void {
@@ -98,6 +102,13 @@ export function connectSocket(): void {
   s.on('conversation:left', ({ conversationId }) => appStore.set((st) => conversationRemoved(st, conversationId)));
   s.on('conversation:settings', (event) => appStore.set((st) => settingsChanged(st, event)));
   s.on('typing', (event) => appStore.set((st) => typingChanged(st, event)));
+  s.on('message:updated', ({ message }) => {
+    appStore.set((st) => messageUpdated(st, message));
+    for (const listener of updateListeners) listener(message);
+  });
+  s.on('message:reminder', (event) => {
+    for (const listener of reminderListeners) listener(event);
+  });
   s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
   s.on('overview:member', (event) => {
     appStore.set((st) => presenceChanged(st, { userId: event.member.user.id, presence: event.member.presence }));
@@ -141,7 +152,15 @@ export function onMessage(listener: (message: Message) => void): () => void {
 type SendResult = { ok: true; message: Message } | { ok: false; error: ErrorBody | { code: 'timeout'; message: string } };
 
 /** Emit `message:send`; resolves with the acknowledgement, or a `timeout` error. */
-export function emitSend(payload: { conversationId: string; clientMsgId: string; body: string; mentions?: string[]; mentionsAll?: boolean }): Promise<SendResult> {
+export function emitSend(payload: {
+  conversationId: string;
+  clientMsgId: string;
+  body: string;
+  mentions?: string[];
+  mentionsAll?: boolean;
+  replyToId?: string;
+  ackRequested?: boolean;
+}): Promise<SendResult> {
   const s = socket;
   if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'timeout', message: 'not connected' } });
   return new Promise((resolve) => {
@@ -213,6 +232,37 @@ export function emitPresenceWatch(userIds: readonly string[]): Promise<{ ok: tru
   if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
   return new Promise((resolve) => {
     s.timeout(ACK_TIMEOUT_MS).emit('presence:watch', { userIds: [...userIds] }, (err: Error | null, ack) => {
+      if (err || !ack) resolve({ ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } });
+      else resolve(ack);
+    });
+  });
+}
+
+/** Be told of every changed message (edit, take-back, reaction, pin, confirmation). */
+export function onMessageUpdated(listener: (message: Message) => void): () => void {
+  updateListeners.add(listener);
+  return () => updateListeners.delete(listener);
+}
+
+/** Be told when a sender reminds this person to confirm a 確認依頼 (notifications can hook in here). */
+export function onReminder(listener: (event: MessageReminderEvent) => void): () => void {
+  reminderListeners.add(listener);
+  return () => reminderListeners.delete(listener);
+}
+
+type ActionAck<T extends object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+type ActionEvent = 'message:edit' | 'message:delete' | 'message:react' | 'message:pin' | 'message:ack' | 'message:remind';
+
+/**
+ * Emit a message action (edit, take back, react, pin, confirm, remind); resolves with the
+ * acknowledgement, or `unavailable` when offline or unanswered. Actions are not queued offline:
+ * the person sees the failure and can try again.
+ */
+export function emitAction<T extends object = object>(event: ActionEvent, payload: object): Promise<ActionAck<T>> {
+  const s = socket;
+  if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
+  return new Promise((resolve) => {
+    (s as unknown as Socket).timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: Error | null, ack: ActionAck<T> | undefined) => {
       if (err || !ack) resolve({ ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } });
       else resolve(ack);
     });

@@ -75,15 +75,20 @@ async function syncOnce(): Promise<void> {
   // told a list that may since have been dropped (sign-out and in again).
   const cursor = state.conversationsLoaded && held?.userId === me ? held.cursor : undefined;
   const seqs: Record<string, number> = {};
-  for (const [id, thread] of Object.entries(state.threads)) seqs[id] = lastSeqOf(thread.messages);
+  // The first seq held too: changed messages come only for what the history holds.
+  const froms: Record<string, number> = {};
+  for (const [id, thread] of Object.entries(state.threads)) {
+    seqs[id] = lastSeqOf(thread.messages);
+    froms[id] = thread.messages[0]?.seq ?? 0;
+  }
   let answer: SyncAnswer;
   try {
-    answer = await api.post<SyncAnswer>('/api/sync', { ...(cursor ? { cursor } : {}), seqs });
+    answer = await api.post<SyncAnswer>('/api/sync', { ...(cursor ? { cursor } : {}), seqs, froms });
   } catch (error) {
     // A cursor the server no longer accepts (another format after an upgrade): start afresh.
     if (!(cursor && error instanceof ApiError && error.code === 'bad_request')) throw error;
     held = null;
-    answer = await api.post<SyncAnswer>('/api/sync', { seqs });
+    answer = await api.post<SyncAnswer>('/api/sync', { seqs, froms });
   }
   if (appStore.get().me?.id !== me) return; // signed out meanwhile
   held = { userId: me, cursor: answer.cursor };
