@@ -176,7 +176,9 @@ export class MessageActionsService {
             $set: {
               edits: { $concatArrays: [{ $ifNull: ['$edits', []] }, [{ body: '$body', at: now }]] },
               body: { $literal: input.body },
-              mentions: { $literal: mentions },
+              // The people it mentioned (chosen as ids in the picker) stay mentioned; `@loginId`
+              // tokens typed into the new text add to them.
+              mentions: { $setUnion: [{ $ifNull: ['$mentions', []] }, { $literal: mentions }] },
               editedAt: now,
               changeSeq,
             },

@@ -51,6 +51,17 @@ afterAll(async () => {
 });
 
 describe('mentions chosen in the picker are stored as user ids', () => {
+  it('an edit keeps the people the message mentioned, and they still count it in their badge', async () => {
+    const conv = await createConversation(alice, 'group', [bob, carol], '指名の編集');
+    const as = await open(alice);
+    const sent = await send(as, conv.id, '@馬場 勉 確認をお願いします', { mentions: [bob.user.id] });
+    expect(sent.ok).toBe(true);
+    const edited = await emitAck(as, 'message:edit', { messageId: sent.message.id, body: '@馬場 勉 確認をお願いします（修正）' });
+    expect(edited.ok).toBe(true);
+    expect(edited.message.mentions).toEqual([bob.user.id]);
+    expect((await viewOf(bob, conv.id)).mentionCount).toBe(1);
+  });
+
   it('stores the chosen members’ ids, once each, and every member receives them in message:new', async () => {
     const conv = await createConversation(alice, 'group', [bob, carol], '指名');
     const [as, cs] = [await open(alice), await open(carol)];
