@@ -8,6 +8,7 @@ import { sessionRoom, userRoom, type IoServer } from './realtime.js';
 import type { Services } from './services.js';
 import { failFastSocket } from './transport/fail-fast.js';
 import { capSocketsPerUser } from './transport/socket-cap.js';
+import { SessionExpiry } from './transport/session-expiry.js';
 import { handshakeRefusal } from './transport/socket.js';
 
 /** With the database down, a handshake still gets this long for a cached session check. */
@@ -21,6 +22,7 @@ const HANDSHAKE_GRACE_MS = 250;
  */
 export function attachSockets(io: IoServer, s: Services): void {
   const typingThrottle = new TypingThrottle(s.limiters, s.config.TYPING_THROTTLE_S);
+  const expiry = new SessionExpiry(s.clock);
   io.use(async (socket, next) => {
     try {
       const token = tokenFrom(
@@ -49,10 +51,8 @@ export function attachSockets(io: IoServer, s: Services): void {
       (live) => live || socket.disconnect(true),
       () => socket.disconnect(true),
     );
-    // The socket ends with its session.
-    const expiry = setTimeout(() => socket.disconnect(true), Math.min(expiresAt.getTime() - Date.now(), 2 ** 31 - 1));
-    expiry.unref();
-    socket.on('disconnect', () => clearTimeout(expiry));
+    // The socket ends with its session (one sweep for the process, not a timer per socket).
+    expiry.add(socket, expiresAt);
     s.metrics.watchSocket(socket);
     failFastSocket(socket, s.dbHealth, s.metrics.observeAck);
     registerPresenceEvents(socket, s.presence);
