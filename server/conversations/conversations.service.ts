@@ -83,6 +83,11 @@ export class ConversationsService {
     return membership;
   }
 
+  /** 404 unless the conversation exists (for admin reads that are not a member's). */
+  async requireExists(conversationId: string): Promise<void> {
+    if (!(await this.membership.get(conversationId))) throw new AppError('not_found', 'conversation not found');
+  }
+
   private async checkCreate(creator: User, input: CreateConversationBody): Promise<string[]> {
     const others = [...new Set(input.memberIds)].filter((id) => id !== creator.id);
     // A channel may start with its creator alone: others find it in the channel list and join.

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { conversationParamsSchema, listMessagesQuerySchema } from '../../shared/schemas/conversations.js';
 import { messageParamsSchema } from '../../shared/schemas/message-actions.js';
+import { requireRole } from '../auth/auth.middleware.js';
+import { recordQuerySchema } from '../../shared/schemas/record-export.js';
 import { authOf } from '../transport/http.js';
 import { parse } from '../transport/validate.js';
 import type { MessagingService } from './messaging.service.js';
@@ -29,6 +31,12 @@ export function messagingRoutes(messaging: MessagingService): Router {
   router.get('/conversations/:id/pins', async (req, res) => {
     const { id } = parse(conversationParamsSchema, req.params);
     res.json(await messaging.actions.pins(authOf(req).user.id, id));
+  });
+
+  // The record of a conversation (edits and taken-back texts included): admins only.
+  router.get('/admin/conversations/:id/record', requireRole('admin'), async (req, res) => {
+    const { id } = parse(conversationParamsSchema, req.params);
+    res.json(await messaging.record(id, parse(recordQuerySchema, req.query)));
   });
 
   return router;

@@ -18,6 +18,7 @@ import { MessageActionsService } from './actions.service.js';
 import { factsOf } from './message-facts.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 import { toMessageDto } from './message.queries.js';
+import type { RecordPage, RecordQuery } from '../../shared/schemas/record-export.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 const MAX_SEQ_ATTEMPTS = 100;
@@ -189,6 +190,37 @@ export class MessagingService {
     const page = docs.slice(0, limit);
     if (!forwards) page.reverse();
     return { messages: page.map(toMessageDto), hasMore };
+  }
+
+  /**
+   * For the record (public-records duty; admins only, checked by the route): a conversation's
+   * messages as stored, with every earlier text of an edited message and the text of a taken-back
+   * one — what no member's view shows. Paged by seq, one query per page.
+   */
+  async record(conversationId: string, query: RecordQuery): Promise<RecordPage> {
+    await this.conversations.requireExists(conversationId);
+    const limit = query.limit ?? 500;
+    const docs = await this.messages
+      .find({ conversationId: oid(conversationId), seq: { $gt: query.after ?? 0 } })
+      .sort({ seq: 1 })
+      .limit(limit + 1)
+      .lean<MessageDoc[]>();
+    const page = docs.slice(0, limit);
+    return {
+      conversationId,
+      hasMore: docs.length > limit,
+      messages: page.map((d) => ({
+        id: d._id.toHexString(),
+        seq: d.seq,
+        senderId: d.senderId.toHexString(),
+        createdAt: d.createdAt.toISOString(),
+        body: d.body,
+        ...(d.editedAt ? { editedAt: d.editedAt.toISOString() } : {}),
+        edits: (d.edits ?? []).map((e) => ({ body: e.body, at: e.at.toISOString() })),
+        ...(d.deletedAt ? { deletedAt: d.deletedAt.toISOString() } : {}),
+        ...(d.takenBackBody !== undefined ? { takenBackBody: d.takenBackBody } : {}),
+      })),
+    };
   }
 
   /**

@@ -7,3 +7,4 @@ export * from './telework.js';
 export * from './mentions.js';
 export * from './notifications.js';
 export * from './message-actions.js';
+export * from './record-export.js';
