@@ -16,9 +16,8 @@ import { usePageVisible, useWindowFocused } from './useVisible';
 import { loadConversation } from './list';
 import { ConversationActions } from './manage/ConversationActions';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
-import { PinnedList } from './actions/PinnedList';
+import { PinnedList, ReminderNotices } from './actions/lazy';
 import { ComposerQuote } from './actions/ReplyQuote';
-import { ReminderNotices } from './actions/ReminderNotices';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import './actions.css';
 import type { Message } from '../../../../shared/schemas/conversations.js';
 import { useI18n } from '../../i18n/i18n';
 import { pinMessage, reactToMessage, setReplyTarget, takeBackMessage } from './actions';
