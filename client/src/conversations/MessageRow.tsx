@@ -11,12 +11,10 @@ import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
 import { editMessage } from './actions/actions';
-import { AckControls, EditBox, MessageActions } from './actions/lazy';
+import { AckControls, EditBox, MessageActions, ReactionBar, ReplyQuote } from './actions/lazy';
 // Loaded with the page, though the toolbar that used to bring it is lazy: the reactions, quotes and
 // pinned marks drawn up front use these styles too.
 import './actions/actions.css';
-import { ReactionBar } from './actions/ReactionBar';
-import { ReplyQuote } from './actions/ReplyQuote';
 import type { MessageKey } from '../i18n/i18n';
 
 interface Props {

@@ -2,8 +2,8 @@ import { registerMessages } from './i18n';
 
 /**
  * The Japanese strings only lazily loaded screens and parts show (dialogs, directory, dashboard,
- * settings, the message toolbar, notifications): kept out of the first load (the first-load budget,
- * ≤ 110 KB gzip). Every module that shows one of these imports this file, so the strings are
+ * settings, the message toolbar, reactions and quotes, the conversation header buttons,
+ * notifications): kept out of the first load (the first-load budget, ≤ 110 KB gzip). Every module that shows one of these imports this file, so the strings are
  * registered before it first renders. English (./en) stays one dictionary, loaded on demand.
  */
 export const jaScreens = {
@@ -156,6 +156,21 @@ export const jaScreens = {
   'msg.reminderFrom': '{name}さんから確認の依頼:「{body}」',
   'msg.open': '開く',
   'msg.dismiss': '閉じる',
+  'conv.leave': '退出',
+  'conv.mgmt.mute': 'ミュート',
+  'conv.mgmt.manage': 'メンバー・設定',
+  'msg.quoteTakenBack': '元のメッセージは取り消されました',
+  'msg.replyingTo': '{name}さんへの返信',
+  'msg.cancelReply': '返信をやめる',
+  'msg.jumpToOriginal': '元のメッセージへ移動: {body}',
+  'msg.reactionCount': '{reaction} {n}人: {names}',
+  'msg.you': 'あなた',
+  'msg.stamp.ryokai': '了解です',
+  'msg.stamp.arigato': 'ありがとうございます',
+  'msg.stamp.kakunin': '確認しました',
+  'msg.stamp.otsukare': 'お疲れさまです',
+  'msg.stamp.yoroshiku': 'よろしくお願いします',
+  'msg.stamp.shochi': '承知しました',
 } as const;
 
 registerMessages('ja', jaScreens);

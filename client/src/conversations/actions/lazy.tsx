@@ -5,7 +5,7 @@ import { lazy, Suspense, type ComponentProps, type ComponentType } from 'react';
 // act on (./actions.ts) is loaded up front, so nothing is missed meanwhile.
 const load = () => import('./ui');
 
-function deferred<K extends 'MessageActions' | 'EditBox' | 'AckControls' | 'PinnedList' | 'ReminderNotices'>(name: K) {
+function deferred<K extends 'MessageActions' | 'EditBox' | 'AckControls' | 'PinnedList' | 'ReminderNotices' | 'ReactionBar' | 'ReplyQuote' | 'ComposerQuote'>(name: K) {
   const Lazy = lazy(() => load().then((m) => ({ default: m[name] as ComponentType<any> })));
   type Props = ComponentProps<Awaited<ReturnType<typeof load>>[K]>;
   return function Deferred(props: Props) {
@@ -22,3 +22,6 @@ export const EditBox = deferred('EditBox');
 export const AckControls = deferred('AckControls');
 export const PinnedList = deferred('PinnedList');
 export const ReminderNotices = deferred('ReminderNotices');
+export const ReactionBar = deferred('ReactionBar');
+export const ReplyQuote = deferred('ReplyQuote');
+export const ComposerQuote = deferred('ComposerQuote');
