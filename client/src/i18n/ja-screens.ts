@@ -2,9 +2,10 @@ import { registerMessages } from './i18n';
 
 /**
  * The Japanese strings only lazily loaded screens and parts show (dialogs, directory, dashboard,
- * settings, the message toolbar, reactions and quotes, the conversation header buttons,
- * notifications): kept out of the first load (the first-load budget, ≤ 110 KB gzip). Every module that shows one of these imports this file, so the strings are
- * registered before it first renders. English (./en) stays one dictionary, loaded on demand.
+ * settings, the message toolbar, reactions and quotes, the conversation header buttons, my
+ * presence panel, notifications): kept out of the first load (the first-load budget, ≤ 110 KB
+ * gzip). Every module that shows one of these imports this file, so the strings are registered
+ * before it first renders. English (./en) stays one dictionary, loaded on demand.
  */
 export const jaScreens = {
   'new.heading': '新しい会話',
@@ -171,6 +172,17 @@ export const jaScreens = {
   'msg.stamp.otsukare': 'お疲れさまです',
   'msg.stamp.yoroshiku': 'よろしくお願いします',
   'msg.stamp.shochi': '承知しました',
+  'me.heading': '自分の状態',
+  'me.startTelework': 'テレワーク開始',
+  'me.endTelework': 'テレワーク終了',
+  'me.teleworkingSince': '{time} からテレワーク中',
+  'me.licences': 'ライセンス使用中 {active} / {capacity}',
+  'me.availability': '連絡可否',
+  'me.statusText': 'ひとこと',
+  'me.statusPlaceholder': '例: 午後は外出します',
+  'me.save': '保存',
+  'me.saved': '保存しました。',
+  'me.menu': '自分の状態とテレワーク',
 } as const;
 
 registerMessages('ja', jaScreens);

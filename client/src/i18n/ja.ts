@@ -93,18 +93,6 @@ export const ja = {
   'avail.in_meeting': '会議中',
   'presence.since': '{time} から',
 
-  'me.heading': '自分の状態',
-  'me.startTelework': 'テレワーク開始',
-  'me.endTelework': 'テレワーク終了',
-  'me.teleworkingSince': '{time} からテレワーク中',
-  'me.licences': 'ライセンス使用中 {active} / {capacity}',
-  'me.availability': '連絡可否',
-  'me.statusText': 'ひとこと',
-  'me.statusPlaceholder': '例: 午後は外出します',
-  'me.save': '保存',
-  'me.saved': '保存しました。',
-  'me.menu': '自分の状態とテレワーク',
-
   'dash.loading': '読み込み中…',
 
   'settings.language': '表示言語',
