@@ -71,6 +71,8 @@ describe('GET /api/messages/:id/readers (既読 with names)', () => {
     const as = await open(alice);
     const sent = await emitAck(as, 'message:send', { conversationId: conv.id, clientMsgId: 'readers-0004', body: '数える' });
     await alice.api.get(`/api/messages/${sent.message.id}/readers`); // warms the session and membership caches
+    // The send's coalesced activity write is not the readers' cost: let it land before counting.
+    await t.server.services.conversations.flushActivity();
     const log = new CommandLog(t.server.services.conn.getClient(), ['messages', 'conversations', 'readmarks', 'users']);
     let status = 0;
     const commands = await log.during(async () => (status = (await alice.api.get(`/api/messages/${sent.message.id}/readers`)).status));
