@@ -9,3 +9,7 @@ export const CONVERSATION_KINDS = ['dm', 'group', 'channel', 'meeting'] as const
 
 /** Longest message body, counted in characters (Unicode code points) after trimming. */
 export const MAX_BODY_CHARS = 10_000;
+
+/** A quick meeting's time box, in minutes (issue 10), and what the host may add at a time. */
+export const MEETING_DURATIONS = [5, 10, 15, 30, 60] as const;
+export const MEETING_EXTENSIONS = [5, 10] as const;

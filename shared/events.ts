@@ -27,6 +27,7 @@ import type {
   MessageReactPayload,
   MessageReminderEvent,
 } from './schemas/message-actions.js';
+import type { Meeting, MeetingInvitedEvent, MeetingMarkEvent, MeetingWarningEvent } from './schemas/meetings.js';
 
 /** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
@@ -78,6 +79,15 @@ export interface ServerToClientEvents {
   'message:updated': (event: { message: Message }) => void;
   /** To each recipient who has not confirmed: the sender asks again. */
   'message:reminder': (event: MessageReminderEvent) => void;
+  // Quick meetings (issue 10, server/meetings/README.md).
+  /** To the invitees: an invitation (「参加する」/「後で」). */
+  'meeting:invited': (event: MeetingInvitedEvent) => void;
+  /** To every member: the meeting changed (started, joined, left, extended, agenda ticked, ended). */
+  'meeting:updated': (event: { meeting: Meeting }) => void;
+  /** To every member, once across processes: one minute is left. */
+  'meeting:warning': (event: MeetingWarningEvent) => void;
+  /** To every member: a decision or ToDo was marked, changed or removed. */
+  'meeting:mark': (event: MeetingMarkEvent) => void;
 }
 
 /**

@@ -295,5 +295,20 @@ function systemBody(event: SystemEvent, names: Map<string, string>): string {
       return `${who}が参加しました`;
     case 'department_moved':
       return `${who}が異動しました`;
+    // Quick meetings (server/meetings): the meeting's own record; the summary carries its own text.
+    case 'meeting_invited':
+      return `${who}を打ち合わせに招待しました`;
+    case 'meeting_started':
+      return '打ち合わせが始まりました';
+    case 'meeting_joined':
+      return `${who}が打ち合わせに参加しました`;
+    case 'meeting_left':
+      return `${who}が打ち合わせから退出しました`;
+    case 'meeting_extended':
+      return `打ち合わせを${event.minutes ?? 0}分延長しました`;
+    case 'meeting_ended':
+      return '打ち合わせが終了しました';
+    case 'meeting_summary':
+      return `打ち合わせ「${event.title ?? ''}」の議事録`;
   }
 }

@@ -21,6 +21,15 @@ export const SYSTEM_EVENT_TYPES = [
   // moved out of a department channel because their department changed.
   'member_joined',
   'department_moved',
+  // Quick meetings (issue 10, server/meetings): the meeting's own record, and the summary posted
+  // to the conversation it was started from.
+  'meeting_invited',
+  'meeting_started',
+  'meeting_joined',
+  'meeting_left',
+  'meeting_extended',
+  'meeting_ended',
+  'meeting_summary',
 ] as const;
 export const systemEventSchema = z.object({
   type: z.enum(SYSTEM_EVENT_TYPES),
@@ -28,6 +37,9 @@ export const systemEventSchema = z.object({
   userIds: z.array(idSchema).optional(),
   /** The new title (`title_changed`). */
   title: z.string().optional(),
+  /** Meetings (issue 10): which meeting, and for `meeting_extended` by how many minutes. */
+  meetingId: idSchema.optional(),
+  minutes: z.number().int().positive().optional(),
 });
 export type SystemEvent = z.infer<typeof systemEventSchema>;
 

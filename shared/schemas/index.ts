@@ -8,3 +8,4 @@ export * from './mentions.js';
 export * from './notifications.js';
 export * from './message-actions.js';
 export * from './record-export.js';
+export * from './meetings.js';
