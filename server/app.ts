@@ -22,6 +22,7 @@ import { errorHandler, notFoundHandler } from './transport/http.js';
 import { checkOrigin } from './transport/origin.js';
 import { requestId } from './transport/request-id.js';
 import { clientRoutes } from './transport/static.js';
+import { setupRoutes } from './setup/setup.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -56,6 +57,8 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   // (a cached session keeps working; a logout still ends the session here): they are not cut off.
   api.use(failFastHttp(s.dbHealth, ['GET /me', 'POST /auth/logout']));
   api.use(authRoutes(s.auth, s.realtime, s.config));
+  // First start: nobody can sign in yet, so the printed code stands in for a session.
+  api.use(setupRoutes(s.setup, s.config));
   // The remote-desktop gateway authenticates with its own token, so these come before the session check.
   api.use(teleworkRoutes(s.telework, s.auth, s.config));
   // Changing one's password is open to a session that must change it; so it comes before the check.

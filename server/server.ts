@@ -36,6 +36,8 @@ export interface RunningServer {
   services: Services;
   /** The metrics port when METRICS_PORT is set. */
   metricsPort?: number;
+  /** While the database has no admin: the one-time code that creates the first one (server/setup). */
+  setupCode?: string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
   );
   await bootstrapAdmin(config, services.directory);
+  const setupCode = await services.setup.prepare();
   app = buildApp(services, options.clientDist);
   attachSockets(io, services);
 
@@ -85,6 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     services,
     metricsPort: metricsServer?.port,
+    ...(setupCode ? { setupCode } : {}),
     async stop() {
       dbHealth.stop();
       await metricsServer?.close();

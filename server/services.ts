@@ -17,6 +17,7 @@ import type { Metrics } from './metrics/metrics.js';
 import { TeleworkService } from './telework/telework.service.js';
 import { SyncService } from './sync/sync.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
+import { SetupService } from './setup/setup.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -40,6 +41,8 @@ export interface Services {
   metrics: Metrics;
   /** Each person's choice of what notifies them (server/notifications). */
   notifications: NotificationsService;
+  /** First start: the one-time code that creates the first admin (server/setup). */
+  setup: SetupService;
 }
 
 export async function createServices(
@@ -63,6 +66,7 @@ export async function createServices(
   const sync = new SyncService(conversations, messageQueries, directory, clock);
   followDepartmentChannels(directory, conversations, messaging);
   const notifications = new NotificationsService(conn);
+  const setup = new SetupService(conn, directory, auth, limiters);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init()]);
   return {
@@ -88,5 +92,6 @@ export async function createServices(
     dbHealth,
     metrics,
     notifications,
+    setup,
   };
 }

@@ -1,4 +1,4 @@
-import { Router, type CookieOptions } from 'express';
+import { Router, type CookieOptions, type Response } from 'express';
 import { AppError } from '../../shared/errors.js';
 import { loginBodySchema } from '../../shared/schemas/auth.js';
 import type { Config } from '../config.js';
@@ -9,9 +9,18 @@ import { requireSession } from './auth.middleware.js';
 import type { AuthService } from './auth.service.js';
 import { SESSION_COOKIE } from './token.js';
 
+function sessionCookie(config: Config): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, path: '/' };
+}
+
+/** The session cookie of a new sign-in (HttpOnly, SameSite): the page never sees the token. */
+export function setSessionCookie(res: Response, token: string, config: Config): void {
+  res.cookie(SESSION_COOKIE, token, { ...sessionCookie(config), maxAge: config.SESSION_TTL_HOURS * 3600_000 });
+}
+
 export function authRoutes(auth: AuthService, realtime: Realtime, config: Config): Router {
   const router = Router();
-  const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: config.COOKIE_SECURE, path: '/' };
+  const cookie = sessionCookie(config);
   // Revocations must reach the session caches of the other processes.
   auth.useRealtime(realtime.io);
 
@@ -19,7 +28,7 @@ export function authRoutes(auth: AuthService, realtime: Realtime, config: Config
     const body = parse(loginBodySchema, req.body);
     try {
       const { token, user } = await auth.login(body, req.ip ?? 'unknown', req.headers['user-agent']);
-      res.cookie(SESSION_COOKIE, token, { ...cookie, maxAge: config.SESSION_TTL_HOURS * 3600_000 });
+      setSessionCookie(res, token, config);
       res.json({ token, user });
     } catch (err) {
       // A 429 says how long to wait, in the header (RFC 9110) as well as in the body.

@@ -9,3 +9,4 @@ export * from './notifications.js';
 export * from './message-actions.js';
 export * from './record-export.js';
 export * from './meetings.js';
+export * from './setup.js';
