@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useI18n, type Translate } from '../i18n/i18n';
-import { ApiError } from '../net/api';
+import { api, ApiError } from '../net/api';
 import { LanguageSelect } from '../app/LanguageSelect';
 import { signIn } from './session';
 import { noteSigningIn, signInFailed } from './arrival';
+
+// Seen once in an installation's life: loaded only when the server says setup is open.
+const FirstSetup = lazy(() => import('./FirstSetup').then((m) => ({ default: m.FirstSetup })));
 
 /** What the sign-in screen says about a failed attempt; a 429 says how long to wait, in whole minutes. */
 export function signInErrorText(err: unknown, t: Translate): string {
@@ -22,6 +25,27 @@ export function SignIn({ notice }: { notice?: 'expired' }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [setupOpen, setSetupOpen] = useState(false);
+
+  // A new installation has no admin yet: offer the first-time setup instead of a sign-in nobody can pass.
+  useEffect(() => {
+    let live = true;
+    api.get<{ needed: boolean }>('/api/setup').then(
+      (status) => live && setSetupOpen(status.needed),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  if (setupOpen) {
+    return (
+      <Suspense fallback={null}>
+        <FirstSetup onDone={() => setSetupOpen(false)} />
+      </Suspense>
+    );
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();

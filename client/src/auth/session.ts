@@ -1,4 +1,5 @@
 import type { User, LoginResponse } from '../../../shared/schemas/auth.js';
+import type { SetupBody } from '../../../shared/schemas/setup.js';
 import { appStore, resetState } from '../app/state';
 import { navigate } from '../app/router';
 import { createStore, useStore } from '../app/store';
@@ -49,6 +50,12 @@ export async function restoreSession(attempt = 0): Promise<void> {
 export async function signIn(loginId: string, password: string): Promise<void> {
   const { user } = await api.post<LoginResponse>('/api/auth/login', { loginId, password });
   // The response also carries a bearer token for other clients; the page relies on the cookie only.
+  start(user);
+}
+
+/** First start (server/setup): the printed code creates the first admin, who is then signed in. */
+export async function completeFirstSetup(body: SetupBody): Promise<void> {
+  const { user } = await api.post<LoginResponse>('/api/setup', body);
   start(user);
 }
 
