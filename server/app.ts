@@ -23,6 +23,7 @@ import { checkOrigin } from './transport/origin.js';
 import { requestId } from './transport/request-id.js';
 import { clientRoutes } from './transport/static.js';
 import { setupRoutes } from './setup/setup.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -58,14 +59,15 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(failFastHttp(s.dbHealth, ['GET /me', 'POST /auth/logout']));
   api.use(authRoutes(s.auth, s.realtime, s.config));
   // First start: nobody can sign in yet, so the printed code stands in for a session.
-  api.use(setupRoutes(s.setup, s.config));
+  api.use(setupRoutes(s.setup, s.config, s.audit));
   // The remote-desktop gateway authenticates with its own token, so these come before the session check.
-  api.use(teleworkRoutes(s.telework, s.auth, s.config));
+  api.use(teleworkRoutes(s.telework, s.auth, s.config, s.audit));
   // Changing one's password is open to a session that must change it; so it comes before the check.
   api.use(ownAccountRoutes(s.accounts, s.auth));
   api.use(requireSession(s.auth));
-  api.use(adminRoutes(s.directory));
-  api.use(adminAccountRoutes(s.accounts, s.directory));
+  api.use(adminRoutes(s.directory, s.audit));
+  api.use(adminAccountRoutes(s.accounts, s.directory, s.audit));
+  api.use(auditRoutes(s.audit));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));

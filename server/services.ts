@@ -18,6 +18,7 @@ import { TeleworkService } from './telework/telework.service.js';
 import { SyncService } from './sync/sync.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 import { SetupService } from './setup/setup.service.js';
+import { AuditService } from './audit/audit.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -43,6 +44,8 @@ export interface Services {
   notifications: NotificationsService;
   /** First start: the one-time code that creates the first admin (server/setup). */
   setup: SetupService;
+  /** Every administrative act, recorded (server/audit). */
+  audit: AuditService;
 }
 
 export async function createServices(
@@ -67,8 +70,9 @@ export async function createServices(
   followDepartmentChannels(directory, conversations, messaging);
   const notifications = new NotificationsService(conn);
   const setup = new SetupService(conn, directory, auth, limiters);
+  const audit = new AuditService(conn);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init()]);
+  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init()]);
   return {
     config,
     conn,
@@ -93,5 +97,6 @@ export async function createServices(
     metrics,
     notifications,
     setup,
+    audit,
   };
 }

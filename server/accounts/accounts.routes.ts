@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { auditActor } from '../audit/audit.routes.js';
+import type { AuditService } from '../audit/audit.service.js';
 import {
   adminUsersQuerySchema,
   changePasswordBodySchema,
@@ -38,7 +40,7 @@ export function ownAccountRoutes(accounts: AccountsService, auth: AuthService): 
 }
 
 /** Administrators: the paged staff list, edits, disable/enable, password reset, sign-out everywhere. */
-export function adminAccountRoutes(accounts: AccountsService, directory: DirectoryService): Router {
+export function adminAccountRoutes(accounts: AccountsService, directory: DirectoryService, audit: AuditService): Router {
   const router = Router();
   router.use('/admin', requireRole('admin'));
 
@@ -50,17 +52,30 @@ export function adminAccountRoutes(accounts: AccountsService, directory: Directo
   router.patch('/admin/users/:id', async (req, res) => {
     const { id } = parse(userParamsSchema, req.params);
     const body = parse(updateUserBodySchema, req.body);
-    res.json(await accounts.update(authOf(req).user, id, body));
+    const user = await accounts.update(authOf(req).user, id, body);
+    const { disabled, ...fields } = body;
+    const actor = auditActor(req);
+    if (disabled !== undefined) {
+      await audit.record(actor, { action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: id, summary: `${user.name}（${user.loginId}）を${disabled ? '無効化' : '有効化'}` });
+    }
+    if (Object.keys(fields).length > 0) {
+      await audit.record(actor, { action: 'user.update', targetType: 'user', targetId: id, summary: `${user.name}（${user.loginId}）を変更: ${Object.keys(fields).join(', ')}` });
+    }
+    res.json(user);
   });
 
   router.post('/admin/users/:id/password-reset', async (req, res) => {
     const { id } = parse(userParamsSchema, req.params);
-    res.json(await accounts.resetPassword(id));
+    const result = await accounts.resetPassword(id);
+    // The temporary password goes to the admin only, never into the log.
+    await audit.record(auditActor(req), { action: 'user.password_reset', targetType: 'user', targetId: id, summary: 'パスワードを初期化（仮パスワードを発行）' });
+    res.json(result);
   });
 
   router.delete('/admin/users/:id/sessions', async (req, res) => {
     const { id } = parse(userParamsSchema, req.params);
     await accounts.revokeSessions(id);
+    await audit.record(auditActor(req), { action: 'user.sessions_end', targetType: 'user', targetId: id, summary: 'すべてのサインインを終了' });
     res.status(204).end();
   });
 

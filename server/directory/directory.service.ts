@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../shared/errors.js';
 import type { User } from '../../shared/schemas/auth.js';
 import { ADMIN_USERS_PAGE_SIZE, type AdminUsersPage, type AdminUsersQuery, type UpdateUserBody } from '../../shared/schemas/accounts.js';
-import type { CreateDepartmentBody, CreateUserBody, Department, DirectoryListing } from '../../shared/schemas/directory.js';
+import type { CreateDepartmentBody, CreateUserBody, Department, DirectoryListing, UpdateDepartmentBody } from '../../shared/schemas/directory.js';
 import { hashPassword } from '../auth/password.js';
 import { checkNewPassword } from '../auth/password-policy.js';
 import { isDuplicateKey } from '../db/errors.js';
@@ -62,6 +62,41 @@ export class DirectoryService {
     }
     const doc = await this.changing(() => this.departments.create({ name: input.name, parentId: input.parentId ?? null }));
     return toDepartmentDto(doc.toObject());
+  }
+
+  /**
+   * Rename, or move under another parent (issue 11). A move may not put a department under itself or
+   * anything below it (409): the tree stays a tree. Supervisor visibility follows at once, since the
+   * overview reads the tree on every request.
+   */
+  async updateDepartment(id: string, patch: UpdateDepartmentBody): Promise<{ before: Department; after: Department }> {
+    const before = await this.getDepartment(id);
+    if (patch.parentId) {
+      if (!(await this.departments.exists({ _id: patch.parentId }))) throw new AppError('not_found', 'parent department not found');
+      if ((await this.subtreeIds(id)).includes(patch.parentId)) {
+        throw new AppError('conflict', 'a department cannot move under itself or a department below it');
+      }
+    }
+    const set = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.parentId !== undefined ? { parentId: patch.parentId } : {}) };
+    const doc = await this.changing(() => this.departments.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean<DepartmentDoc>());
+    if (!doc) throw new AppError('not_found', 'department not found');
+    return { before, after: toDepartmentDto(doc) };
+  }
+
+  /**
+   * Retire a department (issue 11): only when nobody belongs to it and no department sits below it
+   * (409 otherwise, naming which). Two reads and one delete, whatever the organisation's size.
+   */
+  async retireDepartment(id: string): Promise<Department> {
+    const department = await this.getDepartment(id);
+    const [people, children] = await Promise.all([
+      this.users.countDocuments({ departmentId: id }),
+      this.departments.countDocuments({ parentId: id }),
+    ]);
+    if (people > 0) throw new AppError('conflict', `the department still has ${people} people: move them first`);
+    if (children > 0) throw new AppError('conflict', `the department still has ${children} departments below it: move or retire them first`);
+    await this.changing(() => this.departments.deleteOne({ _id: id }));
+    return department;
   }
 
   async listDepartments(): Promise<Department[]> {

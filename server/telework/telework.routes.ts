@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { startTeleworkBodySchema, teleworkSessionParamsSchema } from '../../shared/schemas/telework.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { parse } from '../transport/validate.js';
 import { actorOf, gatewayOrSession } from './telework.auth.js';
 import type { TeleworkService } from './telework.service.js';
 
 /** Mounted before the session check: the gateway calls these with its own token. */
-export function teleworkRoutes(telework: TeleworkService, auth: AuthService, config: Config): Router {
+export function teleworkRoutes(telework: TeleworkService, auth: AuthService, config: Config, audit: AuditService): Router {
   const router = Router();
   router.use('/telework', gatewayOrSession(config, auth));
 
@@ -40,7 +41,13 @@ export function teleworkRoutes(telework: TeleworkService, auth: AuthService, con
 
   router.post('/telework/sessions/:id/end', async (req, res) => {
     const { id } = parse(teleworkSessionParamsSchema, req.params);
-    res.json(await telework.end(actorOf(req), id));
+    const actor = actorOf(req);
+    const session = await telework.end(actor, id);
+    // An admin ending someone else's session is an administrative act.
+    if (actor.kind !== 'gateway' && session.endReason === 'forced') {
+      await audit.record({ user: actor.user, ip: req.ip ?? 'unknown' }, { action: 'telework.force_end', targetType: 'telework_session', targetId: id, summary: `テレワークを強制終了（利用者 ${session.userId}）` });
+    }
+    res.json(session);
   });
 
   router.get('/telework/status', async (_req, res) => {

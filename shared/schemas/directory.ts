@@ -26,6 +26,14 @@ export const createDepartmentBodySchema = z
   .strict();
 export type CreateDepartmentBody = z.infer<typeof createDepartmentBodySchema>;
 
+/** `PATCH /api/admin/departments/:id` (issue 11): rename, or move under another parent (`null`: to the top). */
+export const updateDepartmentBodySchema = z
+  .object({ name: displayText(100).optional(), parentId: idSchema.nullable().optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.parentId !== undefined, 'name a new name or a new parent');
+export type UpdateDepartmentBody = z.infer<typeof updateDepartmentBodySchema>;
+export const departmentParamsSchema = z.object({ id: idSchema }).strict();
+
 /** Kana readings: hiragana or katakana, the prolonged sound mark, spaces. */
 export const kanaSchema = displayText(100).regex(
   /^[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3000\s・ー]+$/,

@@ -10,3 +10,4 @@ export * from './message-actions.js';
 export * from './record-export.js';
 export * from './meetings.js';
 export * from './setup.js';
+export * from './audit.js';
