@@ -13,3 +13,19 @@ export const MAX_BODY_CHARS = 10_000;
 /** A quick meeting's time box, in minutes (issue 10), and what the host may add at a time. */
 export const MEETING_DURATIONS = [5, 10, 15, 30, 60] as const;
 export const MEETING_EXTENSIONS = [5, 10] as const;
+
+/** What the audit log records (issue 11, server/audit). */
+export const AUDIT_ACTIONS = [
+  'setup.first_admin',
+  'department.create',
+  'department.update',
+  'department.retire',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.password_reset',
+  'user.sessions_end',
+  'telework.force_end',
+  'audit.export',
+] as const;

@@ -268,6 +268,7 @@ export class DirectoryService {
     const filter: Record<string, unknown> = {};
     if (query.departmentId) filter.departmentId = new Types.ObjectId(query.departmentId);
     if (query.disabled !== undefined) filter.disabled = query.disabled ? true : { $ne: true };
+    if (query.role) filter.role = query.role;
     const q = query.q ? normalizeForSearch(query.q) : '';
     if (q) filter.searchText = { $regex: escapeRegex(q) };
     const page = query.page ?? 1;

@@ -5,12 +5,14 @@ import { displayText, kanaSchema } from './directory.js';
 
 /** Account lifecycle: administration of people's accounts, and everyone's own password and sessions. */
 
-/** `GET /api/admin/users?q=&departmentId=&disabled=&page=&pageSize=` (pageSize 1–200, default 50). */
+/** `GET /api/admin/users?q=&departmentId=&disabled=&role=&page=&pageSize=` (pageSize 1–200, default 50). */
 export const adminUsersQuerySchema = z
   .object({
     q: z.string().trim().max(100).optional(),
     departmentId: idSchema.optional(),
     disabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    /** Issue 11: the staff screen filters by role too. */
+    role: roleSchema.optional(),
     page: intFromQuery(1, 100_000).optional(),
     pageSize: intFromQuery(1, 200).optional(),
   })

@@ -1,21 +1,9 @@
 /** The audit log (issue 11): every administrative act, who did it, when and from where. */
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../constants.js';
 import { idSchema, intFromQuery, isoTimeSchema } from './common.js';
 
-export const AUDIT_ACTIONS = [
-  'setup.first_admin',
-  'department.create',
-  'department.update',
-  'department.retire',
-  'user.create',
-  'user.update',
-  'user.disable',
-  'user.enable',
-  'user.password_reset',
-  'user.sessions_end',
-  'telework.force_end',
-  'audit.export',
-] as const;
+export { AUDIT_ACTIONS };
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

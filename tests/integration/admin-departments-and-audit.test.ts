@@ -77,6 +77,21 @@ describe('departments an admin manages', () => {
   });
 });
 
+describe('the staff list an admin searches', () => {
+  it('filters by role as well as department and paging', async () => {
+    const dept = await createDepartment(admin, '役割課');
+    await createUser(admin, dept.id, { role: 'supervisor', name: '課長 一' });
+    await createUser(admin, dept.id);
+    await createUser(admin, dept.id);
+    const supervisors = await admin.api.get(`/api/admin/users?departmentId=${dept.id}&role=supervisor`);
+    expect(supervisors.status).toBe(200);
+    expect(supervisors.body.users.map((u: { name: string }) => u.name)).toEqual(['課長 一']);
+    const staff = await admin.api.get(`/api/admin/users?departmentId=${dept.id}&role=staff`);
+    expect(staff.body.total).toBe(2);
+    expect((await admin.api.get('/api/admin/users?role=boss')).status).toBe(400);
+  });
+});
+
 describe('the audit log', () => {
   it('records each administrative act with who, when, from where and what, newest first', async () => {
     const dept = await createDepartment(admin, '監査対象課');

@@ -19,6 +19,8 @@ import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
 // the board is for supervisors only, and the directory is opened now and then.
 const Dashboard = lazy(() => import('../supervisor/Dashboard').then((m) => ({ default: m.Dashboard })));
 const Directory = lazy(() => import('../directory/Directory').then((m) => ({ default: m.Directory })));
+// Administration is for a handful of admins.
+const AdminScreen = lazy(() => import('../admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -101,6 +103,7 @@ export function Shell() {
           )}
           {link({ name: 'directory' }, t('nav.directory'), 'nav-directory')}
           {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
+          {me?.role === 'admin' && link({ name: 'admin' }, t('nav.admin'), 'nav-admin')}
         </nav>
         <div className="topbar__end">
           <MyPresence />
@@ -140,6 +143,7 @@ export function Shell() {
         <Suspense fallback={<p className="muted">{t('dash.loading')}</p>}>
           {route.name === 'directory' && <Directory />}
           {route.name === 'dashboard' && <Dashboard />}
+          {route.name === 'admin' && <AdminScreen />}
         </Suspense>
       </main>
     </div>

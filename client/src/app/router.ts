@@ -6,17 +6,20 @@ import { useSyncExternalStore } from 'react';
  *   /c/:id              one conversation
  *   /directory          the staff directory
  *   /dashboard          the supervisor's presence board
+ *   /admin              administration (admins)
  */
 export type Route =
   | { name: 'messages'; conversationId?: string }
   | { name: 'directory' }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'admin' };
 
 export function parseRoute(pathname: string): Route {
   const conversation = /^\/c\/([0-9a-f]{24})\/?$/.exec(pathname);
   if (conversation) return { name: 'messages', conversationId: conversation[1] };
   if (/^\/directory\/?$/.test(pathname)) return { name: 'directory' };
   if (/^\/dashboard\/?$/.test(pathname)) return { name: 'dashboard' };
+  if (/^\/admin\/?$/.test(pathname)) return { name: 'admin' };
   return { name: 'messages' };
 }
 
@@ -28,6 +31,8 @@ export function pathOf(route: Route): string {
       return '/directory';
     case 'dashboard':
       return '/dashboard';
+    case 'admin':
+      return '/admin';
   }
 }
 

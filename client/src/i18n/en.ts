@@ -8,6 +8,7 @@ export const en: Record<MessageKey, string> = {
   'nav.messages': 'Messages',
   'nav.directory': 'Directory',
   'nav.dashboard': 'Presence board',
+  'nav.admin': 'Admin',
   'nav.settings': 'Settings',
 
   'auth.heading': 'Sign in',

@@ -6,6 +6,7 @@ export const ja = {
   'nav.messages': 'メッセージ',
   'nav.directory': '職員名簿',
   'nav.dashboard': '在席状況',
+  'nav.admin': '管理',
   'nav.settings': '設定',
 
   'auth.heading': 'サインイン',
