@@ -65,7 +65,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   // Changing one's password is open to a session that must change it; so it comes before the check.
   api.use(ownAccountRoutes(s.accounts, s.auth));
   api.use(requireSession(s.auth));
-  api.use(adminRoutes(s.directory, s.audit));
+  api.use(adminRoutes(s.directory, s.audit, s.staffImport));
   api.use(adminAccountRoutes(s.accounts, s.directory, s.audit));
   api.use(auditRoutes(s.audit));
   api.use(directoryRoutes(s.directory, s.presence));

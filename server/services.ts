@@ -19,6 +19,7 @@ import { SyncService } from './sync/sync.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 import { SetupService } from './setup/setup.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { StaffImportService } from './admin/staff-import.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -46,6 +47,8 @@ export interface Services {
   setup: SetupService;
   /** Every administrative act, recorded (server/audit). */
   audit: AuditService;
+  /** The personnel system's staff file, in and out (server/admin). */
+  staffImport: StaffImportService;
 }
 
 export async function createServices(
@@ -71,6 +74,7 @@ export async function createServices(
   const notifications = new NotificationsService(conn);
   const setup = new SetupService(conn, directory, auth, limiters);
   const audit = new AuditService(conn);
+  const staffImport = new StaffImportService(directory, accounts, realtime);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init()]);
   return {
@@ -98,5 +102,6 @@ export async function createServices(
     notifications,
     setup,
     audit,
+    staffImport,
   };
 }

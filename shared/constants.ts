@@ -27,5 +27,7 @@ export const AUDIT_ACTIONS = [
   'user.password_reset',
   'user.sessions_end',
   'telework.force_end',
+  'staff.import',
+  'staff.export',
   'audit.export',
 ] as const;

@@ -27,6 +27,7 @@ import type {
   MessageReactPayload,
   MessageReminderEvent,
 } from './schemas/message-actions.js';
+import type { StaffImportProgressEvent } from './schemas/staff-import.js';
 import type { Meeting, MeetingInvitedEvent, MeetingMarkEvent, MeetingWarningEvent } from './schemas/meetings.js';
 
 /** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
@@ -88,6 +89,8 @@ export interface ServerToClientEvents {
   'meeting:warning': (event: MeetingWarningEvent) => void;
   /** To every member: a decision or ToDo was marked, changed or removed. */
   'meeting:mark': (event: MeetingMarkEvent) => void;
+  /** To the importing admin's own connections: a staff import's progress (issue 11). */
+  'import:progress': (event: StaffImportProgressEvent) => void;
 }
 
 /**

@@ -48,6 +48,14 @@ export class AccountsService {
     return { temporaryPassword };
   }
 
+  /** Disables many people at once (a staff import's "disable those missing"): one update, then every session of theirs ends. */
+  async disableMany(userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.directory.disableUsers(userIds);
+    const ended = await this.auth.revokeSessionsOfMany(userIds);
+    if (ended.length > 0) this.realtime.io.in(ended.map(sessionRoom)).disconnectSockets(true);
+  }
+
   /** Ends every session of a person (an admin's "sign out everywhere"). */
   async revokeSessions(userId: string): Promise<void> {
     await this.directory.getUser(userId);

@@ -28,7 +28,7 @@ export interface AuditEntryDoc {
   actorName: string;
   ip: string;
   action: (typeof AUDIT_ACTIONS)[number];
-  targetType: 'user' | 'department' | 'telework_session' | 'audit';
+  targetType: 'user' | 'department' | 'telework_session' | 'audit' | 'staff';
   targetId?: Types.ObjectId;
   summary: string;
 }

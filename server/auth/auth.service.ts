@@ -265,6 +265,16 @@ export class AuthService {
     return ids;
   }
 
+  /** `revokeSessions` for many people at once: one read, one delete, one revocation broadcast. */
+  async revokeSessionsOfMany(userIds: readonly string[]): Promise<string[]> {
+    const filter = { userId: { $in: userIds.map((id) => new Types.ObjectId(id)) } };
+    const doomed = await this.sessions.find(filter, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    if (doomed.length > 0) await this.sessions.deleteMany({ _id: { $in: doomed.map((d) => d._id) } });
+    const ids = doomed.map((d) => d._id.toString());
+    await this.forget({ sessionIds: ids, userIds: [...userIds] });
+    return ids;
+  }
+
   /** The person's own live sessions, newest first. */
   async listSessions(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
     const docs = await this.sessions

@@ -329,6 +329,152 @@ export class DirectoryService {
     return result;
   }
 
+  // ── staff import (issue 11: the personnel system's file) ───────
+
+  /** The people with these staff numbers (one read), as records. */
+  async usersByStaffNos(staffNos: readonly string[]): Promise<User[]> {
+    if (staffNos.length === 0) return [];
+    const docs = await this.users.find({ staffNo: { $in: [...staffNos] } }, { passwordHash: 0, searchText: 0 }).lean<UserDoc[]>();
+    return docs.map(toUserDto);
+  }
+
+  /** Who holds each of these login ids now (one read): login id → staff number. */
+  async loginIdOwners(loginIds: readonly string[]): Promise<Map<string, string>> {
+    if (loginIds.length === 0) return new Map();
+    const docs = await this.users.find({ loginId: { $in: [...loginIds] } }, { loginId: 1, staffNo: 1 }).lean<{ loginId: string; staffNo: string }[]>();
+    return new Map(docs.map((d) => [d.loginId, d.staffNo]));
+  }
+
+  /** Everyone but admins who is enabled and whose staff number is not in the list (one read). */
+  async enabledNonAdminsExcept(staffNos: readonly string[]): Promise<User[]> {
+    const docs = await this.users
+      .find({ staffNo: { $nin: [...staffNos] }, role: { $ne: 'admin' }, disabled: { $ne: true } }, { passwordHash: 0, searchText: 0 })
+      .lean<UserDoc[]>();
+    return docs.map(toUserDto);
+  }
+
+  /**
+   * Departments named by path from the top (`['市民部', '市民課']`), created where missing when
+   * `create` (one insert per missing level, parents first). Returns path key ('市民部/市民課') → id,
+   * and the keys that did not exist.
+   */
+  async resolveDepartmentPaths(paths: readonly string[][], create: boolean): Promise<{ ids: Map<string, string>; missing: string[] }> {
+    const all = await this.listDepartments();
+    const byParentAndName = new Map(all.map((d) => [`${d.parentId ?? ''}\u0000${d.name}`, d.id]));
+    const ids = new Map<string, string>();
+    const missing: string[] = [];
+    let created = false;
+    for (const path of paths) {
+      let parentId: string | null = null;
+      for (let depth = 0; depth < path.length; depth++) {
+        const key = path.slice(0, depth + 1).join('/');
+        const known: string | undefined = ids.get(key) ?? byParentAndName.get(`${parentId ?? ''}\u0000${path[depth]}`);
+        if (known) {
+          ids.set(key, known);
+          parentId = known;
+          continue;
+        }
+        if (!create) {
+          // Everything from here down is missing too.
+          for (let deeper = depth; deeper < path.length; deeper++) {
+            const k = path.slice(0, deeper + 1).join('/');
+            if (!missing.includes(k)) missing.push(k);
+          }
+          break;
+        }
+        if (!missing.includes(key)) missing.push(key);
+        const doc: DepartmentDoc = await this.departments.create({ name: path[depth]!, parentId });
+        created = true;
+        const id: string = doc._id.toString();
+        byParentAndName.set(`${parentId ?? ''}\u0000${path[depth]}`, id);
+        ids.set(key, id);
+        parentId = id;
+      }
+    }
+    if (created) await this.raiseVersion();
+    return { ids, missing };
+  }
+
+  /**
+   * Writes an import's new and changed people: one insert for the new, one bulk write for the
+   * changed, then the department channels follow those who moved. New people get no usable
+   * password (an admin issues a temporary one with a reset when they are told).
+   */
+  async importUsers(
+    creates: readonly Omit<CreateUserBody, 'password'>[],
+    updates: readonly { id: string; from: string; set: Partial<Pick<User, 'loginId' | 'name' | 'nameKana' | 'departmentId' | 'title' | 'role'>> }[],
+  ): Promise<void> {
+    const moves: DepartmentMove[] = [];
+    await this.changing(async () => {
+      if (creates.length > 0) {
+        const inserted = await this.users.insertMany(
+          creates.map((c) => ({
+            ...c,
+            departmentId: new Types.ObjectId(c.departmentId),
+            searchText: normalizeForSearch([c.name, c.nameKana, c.loginId, c.staffNo].join(' ')),
+            passwordHash: NO_PASSWORD,
+            mustChangePassword: true,
+          })),
+          { ordered: false },
+        );
+        for (const doc of inserted) moves.push({ userId: doc._id.toString(), from: null, to: doc.departmentId.toString() });
+      }
+      if (updates.length > 0) {
+        const current = new Map((await this.getUsers(updates.map((u) => u.id))).map((u) => [u.id, u]));
+        await this.users.bulkWrite(
+          updates.map((u) => {
+            const now = { ...current.get(u.id)!, ...u.set };
+            const { title, ...rest } = u.set;
+            const set: Record<string, unknown> = { ...rest, searchText: normalizeForSearch([now.name, now.nameKana, now.loginId, now.staffNo].join(' ')) };
+            if (rest.departmentId) set.departmentId = new Types.ObjectId(rest.departmentId);
+            return {
+              updateOne: {
+                filter: { _id: new Types.ObjectId(u.id) },
+                update: title === '' ? { $set: set, $unset: { title: 1 } } : { $set: title !== undefined ? { ...set, title } : set },
+              },
+            };
+          }),
+          { ordered: false },
+        );
+        for (const u of updates) if (u.set.departmentId) moves.push({ userId: u.id, from: u.from, to: u.set.departmentId });
+      }
+    });
+    if (moves.length > 0) await this.departmentsMoved(moves);
+  }
+
+  /** Disables these people (one update); the caller ends their sessions. */
+  async disableUsers(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.changing(() => this.users.updateMany({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { $set: { disabled: true } }));
+  }
+
+  /** Everyone with their department as a path from the top, for the staff file export (two reads). */
+  async exportRows(): Promise<{ staffNo: string; loginId: string; name: string; nameKana: string; departmentPath: string; title?: string; role: User['role'] }[]> {
+    const [departments, docs] = await Promise.all([
+      this.listDepartments(),
+      this.users.find({}, { passwordHash: 0, searchText: 0 }).sort({ staffNo: 1 }).lean<UserDoc[]>(),
+    ]);
+    const byId = new Map(departments.map((d) => [d.id, d]));
+    const pathOf = new Map<string, string>();
+    const path = (id: string): string => {
+      const known = pathOf.get(id);
+      if (known !== undefined) return known;
+      const d = byId.get(id);
+      const value = !d ? '' : d.parentId && byId.has(d.parentId) ? `${path(d.parentId)}/${d.name}` : d.name;
+      pathOf.set(id, value);
+      return value;
+    };
+    return docs.map((d) => ({
+      staffNo: d.staffNo,
+      loginId: d.loginId,
+      name: d.name,
+      nameKana: d.nameKana,
+      departmentPath: path(d.departmentId.toString()),
+      ...(d.title ? { title: d.title } : {}),
+      role: d.role,
+    }));
+  }
+
   // ── department moves (issue 9: department channels follow their department) ──
 
   /** Be told after people enter or change departments; every write of a user's department calls it. */
@@ -346,6 +492,9 @@ export class DirectoryService {
 }
 
 const DIRECTORY_META_ID = 'directory';
+
+/** Not a hash: nothing verifies against it (auth/password.ts parses it as no hash), so nobody signs in with it. */
+const NO_PASSWORD = '!imported: no password yet';
 
 /** A person entering a department (`from` null: just created) or moving from one to another. */
 export interface DepartmentMove {

@@ -11,3 +11,4 @@ export * from './record-export.js';
 export * from './meetings.js';
 export * from './setup.js';
 export * from './audit.js';
+export * from './staff-import.js';
