@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { DepartmentsPanel } from './DepartmentsPanel';
 import { StaffPanel } from './StaffPanel';
 import { AuditPanel } from './AuditPanel';
+import { ImportPanel } from './ImportPanel';
 import { useWords } from './words';
 import './admin.css';
 
-type Tab = 'departments' | 'staff' | 'audit';
+type Tab = 'departments' | 'staff' | 'import' | 'audit';
 
 /** 「管理」: departments, staff and the audit log, for admins (the server checks the role on every request). */
 export function AdminScreen() {
@@ -14,6 +15,7 @@ export function AdminScreen() {
   const tabs: [Tab, string][] = [
     ['staff', say('tabStaff')],
     ['departments', say('tabDepartments')],
+    ['import', say('tabImport')],
     ['audit', say('tabAudit')],
   ];
   return (
@@ -39,6 +41,7 @@ export function AdminScreen() {
       <div role="tabpanel" id={`admin-panel-${tab}`} aria-labelledby={`admin-tab-${tab}`} className="admin__panel">
         {tab === 'departments' && <DepartmentsPanel />}
         {tab === 'staff' && <StaffPanel />}
+        {tab === 'import' && <ImportPanel />}
         {tab === 'audit' && <AuditPanel />}
       </div>
     </section>

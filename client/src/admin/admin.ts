@@ -1,5 +1,6 @@
 import type { AdminUsersPage, UpdateUserBody } from '../../../shared/schemas/accounts.js';
 import type { AuditPage } from '../../../shared/schemas/audit.js';
+import type { StaffImportResult } from '../../../shared/schemas/staff-import.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import type { CreateUserBody, Department, UpdateDepartmentBody } from '../../../shared/schemas/directory.js';
 import { api } from '../net/api';
@@ -96,4 +97,21 @@ export function subtreeOf(departments: readonly Department[], rootId: string): S
     for (const c of children.get(id) ?? []) stack.push(c.id);
   }
   return out;
+}
+
+export interface ImportOptions {
+  encoding: 'auto' | 'utf-8' | 'shift_jis';
+  createDepartments: boolean;
+  disableMissing: boolean;
+}
+
+/** The staff file to the server: a dry run (nothing written) or the real run. */
+export function importStaff(file: File, options: ImportOptions, dryRun: boolean): Promise<StaffImportResult> {
+  const csv = new Blob([file], { type: 'text/csv' });
+  return api.upload<StaffImportResult>('/api/admin/import/users', csv, {
+    dryRun: String(dryRun),
+    encoding: options.encoding,
+    createDepartments: String(options.createDepartments),
+    disableMissing: String(options.disableMissing),
+  });
 }

@@ -49,8 +49,12 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
       // Answers carry message text: never let the browser keep them in its disk cache, whatever
       // headers arrive (the terminal is shared).
       cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A file (a Blob) goes as it is, with its own type; anything else as JSON.
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { 'Content-Type': body instanceof Blob ? body.type || 'application/octet-stream' : 'application/json', Accept: 'application/json' },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError('unavailable', 0, 'network error');
@@ -77,4 +81,6 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  /** POST a file as the whole body (e.g. a CSV), with query parameters. */
+  upload: <T>(path: string, file: Blob, query?: Query) => request<T>('POST', path, file, query),
 };

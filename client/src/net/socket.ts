@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OverviewMemberEvent, ServerToClientEvents } from '../../../shared/events.js';
+import type { StaffImportProgressEvent } from '../../../shared/schemas/staff-import.js';
 import type { Message } from '../../../shared/schemas/conversations.js';
 import type { Presence, PresenceEvent, PresenceSetPayload } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
@@ -48,6 +49,7 @@ const connectListeners = new Set<() => void>();
 const updateListeners = new Set<(message: Message) => void>();
 const reminderListeners = new Set<(event: MessageReminderEvent) => void>();
 const watched = new Set<string>();
+const importListeners = new Set<(event: StaffImportProgressEvent) => void>();
 
 export function setSessionEndedHandler(handler: () => void): void {
   onSessionEnded = handler;
@@ -108,6 +110,9 @@ export function connectSocket(): void {
   });
   s.on('message:reminder', (event) => {
     for (const listener of reminderListeners) listener(event);
+  });
+  s.on('import:progress', (event) => {
+    for (const listener of importListeners) listener(event);
   });
   s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
   s.on('overview:member', (event) => {
@@ -218,6 +223,12 @@ export function unwatchOverview(departmentId: string): void {
 export function onOverviewMember(listener: (event: OverviewMemberEvent) => void): () => void {
   overviewListeners.add(listener);
   return () => overviewListeners.delete(listener);
+}
+
+/** Be told how far the staff import this person started has got (administration). */
+export function onImportProgress(listener: (event: StaffImportProgressEvent) => void): () => void {
+  importListeners.add(listener);
+  return () => importListeners.delete(listener);
 }
 
 /** Be told of every (re)connect, e.g. to renew a subscription the new connection does not have. */
