@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
@@ -14,11 +14,14 @@ import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
 import { loadConversation } from './list';
-import { ConversationActions } from './manage/ConversationActions';
+// Loaded with the page, though the header buttons that bring it load lazily: dialogs and the sidebar use it.
+import './manage/manage.css';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
-import { PinnedList } from './actions/PinnedList';
-import { ComposerQuote } from './actions/ReplyQuote';
-import { ReminderNotices } from './actions/ReminderNotices';
+import { ComposerQuote, PinnedList, ReminderNotices } from './actions/lazy';
+
+// The header's favourite / mute / members / leave buttons load just after the conversation shows
+// (the first-load budget); the state they change (./manage/settings) is loaded up front.
+const ConversationActions = lazy(() => import('./manage/ConversationActions').then((m) => ({ default: m.ConversationActions })));
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -105,7 +108,9 @@ export function ConversationView({ conversationId }: { conversationId: string })
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
         <PinnedList conversationId={conversationId} />
-        <ConversationActions conversation={conversation} title={title} onError={setError} />
+        <Suspense fallback={null}>
+          <ConversationActions conversation={conversation} title={title} onError={setError} />
+        </Suspense>
       </header>
       <ReminderNotices />
       {error && (

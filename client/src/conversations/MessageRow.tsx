@@ -10,12 +10,11 @@ import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
-import { AckControls } from './actions/AckControls';
 import { editMessage } from './actions/actions';
-import { EditBox } from './actions/EditBox';
-import { MessageActions } from './actions/MessageActions';
-import { ReactionBar } from './actions/ReactionBar';
-import { ReplyQuote } from './actions/ReplyQuote';
+import { AckControls, EditBox, MessageActions, ReactionBar, ReplyQuote } from './actions/lazy';
+// Loaded with the page, though the toolbar that used to bring it is lazy: the reactions, quotes and
+// pinned marks drawn up front use these styles too.
+import './actions/actions.css';
 import type { MessageKey } from '../i18n/i18n';
 
 interface Props {
