@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
@@ -17,11 +17,7 @@ import { loadConversation } from './list';
 // Loaded with the page, though the header buttons that bring it load lazily: dialogs and the sidebar use it.
 import './manage/manage.css';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
-import { ComposerQuote, PinnedList, ReminderNotices } from './actions/lazy';
-
-// The header's favourite / mute / members / leave buttons load just after the conversation shows
-// (the first-load budget); the state they change (./manage/settings) is loaded up front.
-const ConversationActions = lazy(() => import('./manage/ConversationActions').then((m) => ({ default: m.ConversationActions })));
+import { useActionsUi } from './actions/lazy';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -42,6 +38,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const replyTarget = useReplyTarget(conversationId);
   const [ackRequested, setAckRequested] = useState(false);
   useEffect(() => startMessageActions(), []);
+  // The header's buttons and the rows' actions, reactions and quotes (a chunk fetched at start-up).
+  const ui = useActionsUi();
 
   // Beyond the loaded pages of the list: fetch this one by itself.
   useEffect(() => {
@@ -91,6 +89,16 @@ export function ConversationView({ conversationId }: { conversationId: string })
   if (!conversation) {
     return <section className="conversation conversation--empty">{loaded && <p className="muted">{t('conv.notFound')}</p>}</section>;
   }
+  // Not drawn without the action UI: a row drawn without its toolbar, reactions or quote would
+  // grow when they arrive and move the history under the reader (see ./actions/lazy.ts).
+  if (!ui) {
+    return (
+      <section className="conversation conversation--empty">
+        <p className="muted">{t('conv.loading')}</p>
+      </section>
+    );
+  }
+  const { ComposerQuote, ConversationActions, PinnedList, ReminderNotices } = ui;
   const title = conversationTitle(conversation, users, me?.id, t);
   const partner = dmPartnerId(conversation, me?.id);
   const partnerPresence = partner ? presence[partner] : undefined;
@@ -108,9 +116,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
             : t('conv.members', { n: conversation.memberIds.length })}
         </span>
         <PinnedList conversationId={conversationId} />
-        <Suspense fallback={null}>
-          <ConversationActions conversation={conversation} title={title} onError={setError} />
-        </Suspense>
+        <ConversationActions conversation={conversation} title={title} onError={setError} />
       </header>
       <ReminderNotices />
       {error && (
@@ -119,7 +125,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
         </p>
       )}
       {thread ? (
-        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
+        <MessageList conversation={conversation} thread={thread} ui={ui} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
       ) : (
         <div className="history history--loading">
           <p className="muted">{t('conv.loading')}</p>

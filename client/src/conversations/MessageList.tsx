@@ -10,6 +10,7 @@ import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
 import { spokenSender, spokenState } from './spoken';
 import { useJump } from './actions/useJump';
+import type { ActionsUi } from './actions/lazy';
 /** Opened now and then: loaded on first use, keeping the first load small. */
 const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
@@ -20,6 +21,8 @@ const HEADER_PX = 56;
 interface Props {
   conversation: Conversation;
   thread: Thread;
+  /** The rows' actions, reactions and quotes: the list is drawn only once they are here. */
+  ui: ActionsUi;
   onAtEndChange: (atEnd: boolean) => void;
   /**
    * The highest seq whose message is on screen now (whole, or filling the view), told on every
@@ -35,7 +38,7 @@ interface Props {
  * of messages scroll smoothly. Anchored to the end like a chat: new messages follow when the
  * reader is at the bottom, and loading older ones above keeps the reader's place.
  */
-export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentCount }: Props) {
+export function MessageList({ conversation, thread, ui, onAtEndChange, onSeen, sentCount }: Props) {
   const { t, lang } = useI18n();
   const me = useApp((s) => s.me);
   const users = useApp((s) => s.users);
@@ -146,6 +149,25 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
     return () => observer.disconnect();
   }, []);
 
+  // Rows measured again with the same rows in the list (a reaction or a quote drawn, an edit, a
+  // font that arrived): a reader who was at the end stays at the end. The virtualiser keeps the end
+  // itself when it can, but skips its adjustment while one of its own scrolls (the opening jump to
+  // the end) is still being confirmed, and then the newest messages would slide below the fold.
+  // New or removed rows are not this case: the virtualiser follows appends and keeps the reader's
+  // place when older pages arrive above.
+  const totalSize = virtualizer.getTotalSize();
+  const lastLayout = useRef({ totalSize, count: rows.length, lastKey: rows.at(-1)?.key });
+  useLayoutEffect(() => {
+    const before = lastLayout.current;
+    const lastKey = rows.at(-1)?.key;
+    lastLayout.current = { totalSize, count: rows.length, lastKey };
+    if (before.totalSize === totalSize || before.count !== rows.length || before.lastKey !== lastKey) return;
+    const el = scroller.current;
+    if (!el || !wasAtEnd.current || el.scrollHeight - el.scrollTop - el.clientHeight <= 1) return;
+    el.scrollTop = el.scrollHeight;
+    virtualizer.scrollToEnd();
+  });
+
   // New rows, or rows measured again: what is on screen may have changed without a scroll.
   useEffect(() => {
     const frame = requestAnimationFrame(reportSeen);
@@ -209,6 +231,7 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
                   {sender && <span className="visually-hidden">{sender}</span>}
                   {row.kind === 'message' && (
                     <MessageRow
+                      ui={ui}
                       message={row.message}
                       mine={row.message.senderId === meId}
                       grouped={row.grouped}
@@ -219,7 +242,7 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
                       highlighted={row.message.seq === highlightSeq}
                     />
                   )}
-                  {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
+                  {row.kind === 'outgoing' && <MessageRow ui={ui} outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
                   {state && <span className="visually-hidden">{state}</span>}
                 </div>
               );
