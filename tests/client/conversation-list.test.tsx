@@ -6,8 +6,6 @@ import { initialState, type AppState } from '../../client/src/app/state';
 import { conversationsLoaded } from '../../client/src/conversations/apply';
 import { conversationChanged, conversationRemoved, conversationsAppended, cursorOf, oldestCursor } from '../../client/src/conversations/list';
 import { MessageRow } from '../../client/src/conversations/MessageRow';
-// The row's actions, reactions and quotes, as the conversation view hands them over once loaded.
-import * as ui from '../../client/src/conversations/actions/ui';
 
 vi.mock('../../client/src/net/socket', () => ({ emitSend: vi.fn(), isConnected: () => false }));
 
@@ -74,7 +72,7 @@ describe('a system message', () => {
   };
 
   test('is shown as a centred notice, not as a bubble', () => {
-    render(<MessageRow ui={ui} message={notice} mine={false} grouped={false} readLabel={null} />);
+    render(<MessageRow message={notice} mine={false} grouped={false} readLabel={null} />);
     const row = screen.getByTestId('system-message');
     expect(row.className).toContain('msg--system');
     expect(row.textContent).toContain('退出しました');

@@ -3,8 +3,6 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import type { Message } from '../../shared/schemas/conversations.js';
 import { MessageRow } from '../../client/src/conversations/MessageRow';
-// The row's actions, reactions and quotes, as the conversation view hands them over once loaded.
-import * as ui from '../../client/src/conversations/actions/ui';
 
 vi.mock('../../client/src/net/socket', () => ({ emitSend: vi.fn(), isConnected: () => false }));
 
@@ -26,36 +24,35 @@ const sender = { id: 'cccccccccccccccccccccccc', loginId: 'yamada', staffNo: 'A1
 
 describe('a message row', () => {
   test('shows markup as text and creates no element from it', () => {
-    const { container } = render(<MessageRow ui={ui} message={message('<img src=x onerror=alert(1)>')} mine={false} grouped={false} sender={sender} readLabel={null} />);
+    const { container } = render(<MessageRow message={message('<img src=x onerror=alert(1)>')} mine={false} grouped={false} sender={sender} readLabel={null} />);
     expect(screen.getByTestId('message-body').textContent).toBe('<img src=x onerror=alert(1)>');
     expect(container.querySelector('img')).toBeNull();
   });
 
   test('shows the sender with the kana reading and the time in Tokyo', () => {
-    render(<MessageRow ui={ui} message={message('おはようございます')} mine={false} grouped={false} sender={sender} readLabel={null} />);
+    render(<MessageRow message={message('おはようございます')} mine={false} grouped={false} sender={sender} readLabel={null} />);
     expect(screen.getByText('やまだ たろう')).toBeTruthy();
     // 00:30 UTC is 09:30 in Tokyo.
     expect(screen.getByText('09:30')).toBeTruthy();
   });
 
   test('marks an edited message, and replaces a deleted one', () => {
-    render(<MessageRow ui={ui} message={message('修正済み', { editedAt: '2025-04-01T01:00:00.000Z' })} mine={false} grouped sender={sender} readLabel={null} />);
+    render(<MessageRow message={message('修正済み', { editedAt: '2025-04-01T01:00:00.000Z' })} mine={false} grouped sender={sender} readLabel={null} />);
     expect(screen.getByTestId('edited-mark').textContent).toBe('(編集済み)');
     cleanup();
-    render(<MessageRow ui={ui} message={message('消した', { deletedAt: '2025-04-01T01:00:00.000Z' })} mine={false} grouped sender={sender} readLabel={null} />);
+    render(<MessageRow message={message('消した', { deletedAt: '2025-04-01T01:00:00.000Z' })} mine={false} grouped sender={sender} readLabel={null} />);
     expect(screen.getByTestId('message-body').textContent).toBe('このメッセージは取り消されました');
     expect(screen.queryByText('消した')).toBeNull();
   });
 
   test('shows the read status given for my own message', () => {
-    render(<MessageRow ui={ui} message={message('資料を送りました')} mine grouped={false} readLabel="既読 2" />);
+    render(<MessageRow message={message('資料を送りました')} mine grouped={false} readLabel="既読 2" />);
     expect(screen.getByTestId('read-status').textContent).toBe('既読 2');
   });
 
   test('a failed send shows the error and a retry button', () => {
     render(
       <MessageRow
-        ui={ui}
         outgoing={{ clientMsgId: 'client-0002', conversationId: 'b', body: '送れない', status: 'failed', error: { code: 'rate_limited', message: 'x' }, createdAt: '2025-04-01T00:00:00.000Z', attempt: 1 }}
         mine
         grouped={false}

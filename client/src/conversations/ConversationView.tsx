@@ -10,12 +10,13 @@ import { Composer } from '../composer/Composer';
 import { markedRead } from './apply';
 import { lastSeqOf } from './thread';
 import { conversationTitle, dmPartnerId } from './title';
-import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
 import { loadConversation } from './list';
-// Loaded with the page, though the header buttons that bring it load lazily: dialogs and the sidebar use it.
+// Loaded with the page, though the history and the header buttons that bring them load lazily:
+// dialogs and the sidebar use these styles too, and the history's chunk then brings no CSS of its own.
 import './manage/manage.css';
+import './actions/actions.css';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
 import { useActionsUi } from './actions/lazy';
 
@@ -38,7 +39,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const replyTarget = useReplyTarget(conversationId);
   const [ackRequested, setAckRequested] = useState(false);
   useEffect(() => startMessageActions(), []);
-  // The header's buttons and the rows' actions, reactions and quotes (a chunk fetched at start-up).
+  // The history (the virtualised list with its rows) and the header's buttons: a chunk fetched at start-up.
   const ui = useActionsUi();
 
   // Beyond the loaded pages of the list: fetch this one by itself.
@@ -89,8 +90,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
   if (!conversation) {
     return <section className="conversation conversation--empty">{loaded && <p className="muted">{t('conv.notFound')}</p>}</section>;
   }
-  // Not drawn without the action UI: a row drawn without its toolbar, reactions or quote would
-  // grow when they arrive and move the history under the reader (see ./actions/lazy.ts).
+  // Drawn once the history chunk is here (normally before the messages are): see ./actions/lazy.ts.
   if (!ui) {
     return (
       <section className="conversation conversation--empty">
@@ -98,7 +98,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
       </section>
     );
   }
-  const { ComposerQuote, ConversationActions, PinnedList, ReminderNotices } = ui;
+  const { ComposerQuote, ConversationActions, MessageList, PinnedList, ReminderNotices } = ui;
   const title = conversationTitle(conversation, users, me?.id, t);
   const partner = dmPartnerId(conversation, me?.id);
   const partnerPresence = partner ? presence[partner] : undefined;
@@ -125,7 +125,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
         </p>
       )}
       {thread ? (
-        <MessageList conversation={conversation} thread={thread} ui={ui} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
+        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
       ) : (
         <div className="history history--loading">
           <p className="muted">{t('conv.loading')}</p>

@@ -10,7 +10,6 @@ import { readersOf } from './readStatus';
 import { MessageRow } from './MessageRow';
 import { spokenSender, spokenState } from './spoken';
 import { useJump } from './actions/useJump';
-import type { ActionsUi } from './actions/lazy';
 /** Opened now and then: loaded on first use, keeping the first load small. */
 const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
@@ -21,8 +20,6 @@ const HEADER_PX = 56;
 interface Props {
   conversation: Conversation;
   thread: Thread;
-  /** The rows' actions, reactions and quotes: the list is drawn only once they are here. */
-  ui: ActionsUi;
   onAtEndChange: (atEnd: boolean) => void;
   /**
    * The highest seq whose message is on screen now (whole, or filling the view), told on every
@@ -38,7 +35,7 @@ interface Props {
  * of messages scroll smoothly. Anchored to the end like a chat: new messages follow when the
  * reader is at the bottom, and loading older ones above keeps the reader's place.
  */
-export function MessageList({ conversation, thread, ui, onAtEndChange, onSeen, sentCount }: Props) {
+export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentCount }: Props) {
   const { t, lang } = useI18n();
   const me = useApp((s) => s.me);
   const users = useApp((s) => s.users);
@@ -231,7 +228,6 @@ export function MessageList({ conversation, thread, ui, onAtEndChange, onSeen, s
                   {sender && <span className="visually-hidden">{sender}</span>}
                   {row.kind === 'message' && (
                     <MessageRow
-                      ui={ui}
                       message={row.message}
                       mine={row.message.senderId === meId}
                       grouped={row.grouped}
@@ -242,7 +238,7 @@ export function MessageList({ conversation, thread, ui, onAtEndChange, onSeen, s
                       highlighted={row.message.seq === highlightSeq}
                     />
                   )}
-                  {row.kind === 'outgoing' && <MessageRow ui={ui} outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
+                  {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}
                   {state && <span className="visually-hidden">{state}</span>}
                 </div>
               );

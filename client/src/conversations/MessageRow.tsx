@@ -11,18 +11,16 @@ import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
 import { editMessage } from './actions/actions';
-import type { ActionsUi } from './actions/lazy';
-// Loaded with the page, though the toolbar that used to bring it is lazy: the reactions, quotes and
-// pinned marks drawn up front use these styles too.
-import './actions/actions.css';
+// The toolbar, edit box, confirmations, reactions and quotes: with this row in the lazily loaded
+// history chunk (./actions/ui.ts), so a row always draws at its full height the first time.
+import { AckControls } from './actions/AckControls';
+import { EditBox } from './actions/EditBox';
+import { MessageActions } from './actions/MessageActions';
+import { ReactionBar } from './actions/ReactionBar';
+import { ReplyQuote } from './actions/ReplyQuote';
 import type { MessageKey } from '../i18n/i18n';
 
 interface Props {
-  /**
-   * The toolbar, edit box, reactions, confirmations and quotes (a lazily loaded chunk). Given, never
-   * awaited here: a row always draws at its full height the first time.
-   */
-  ui: ActionsUi;
   message?: Message;
   outgoing?: Outgoing;
   mine: boolean;
@@ -41,7 +39,7 @@ interface Props {
  * One message. The body is React text, never HTML: whatever someone types is shown as typed and
  * nothing in it runs. Line breaks are kept by `white-space: pre-wrap`.
  */
-export const MessageRow = memo(function MessageRow({ ui, message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted }: Props) {
+export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted }: Props) {
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
   const [actionError, setActionError] = useState('');
@@ -53,7 +51,6 @@ export const MessageRow = memo(function MessageRow({ ui, message, outgoing, mine
     setActionError(t('msg.failed', { reason }));
   };
   if (message?.system) return <SystemMessageRow message={message} />;
-  const { AckControls, EditBox, MessageActions, ReactionBar, ReplyQuote } = ui;
   const createdAt = message?.createdAt ?? outgoing!.createdAt;
   const deleted = Boolean(message?.deletedAt);
   const status = outgoing ? outgoing.status : 'sent';

@@ -1,16 +1,18 @@
 import { useSyncExternalStore } from 'react';
 
-/** The lazily loaded message-action and header UI (./ui.ts), as one module. */
+/** The lazily loaded history and header UI (./ui.ts), as one module. */
 export type ActionsUi = typeof import('./ui');
 
-// First-load budget: these components are not in the page's first load but in one chunk (./ui.ts),
-// fetched as soon as this module runs, in parallel with the rest of the start-up (signing in,
-// loading the conversations). The state they act on (./actions.ts) is loaded up front.
+// First-load budget: these components (and the list virtualiser) are not in the page's first load
+// but in one chunk (./ui.ts), fetched as soon as this module runs, in parallel with the rest of the
+// start-up (checking the session, loading the conversations and the first page of messages). The
+// state they act on (./actions.ts, the store) is loaded up front, so no event is missed meanwhile.
 //
-// Nothing that draws a message row renders before the chunk is here (ConversationView waits for
-// it): rows that first drew without the toolbar, reactions or quotes and grew when it arrived moved
-// the history under the list's pin to the end, and under load the view ended above the newest
-// message (the reading e2e test failed once in CI that way).
+// A message row and all its parts come in this one chunk, and ConversationView draws the history
+// only once it is here: no row ever draws without its toolbar, reactions or quote and grows when
+// they arrive. Rows that did (each part a lazy component of its own) moved the history under the
+// list's pin to the end, and under load the view ended above the newest message (the reading e2e
+// test failed once in CI that way).
 let ui: ActionsUi | undefined;
 const listeners = new Set<() => void>();
 
