@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 
@@ -27,6 +27,33 @@ function valueImports(file: string): string[] {
   return found;
 }
 
+/** Modules a file loads with it (static imports and re-exports, side-effect imports included; not `import type`). */
+function loadedWith(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^;]*?\s+from\s+)?'([^']+)'/gms)].map((m) => m[1]!);
+}
+
+/** Every source file and package loaded, statically, with `entry`: what arrives in the same go. */
+function staticGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!/\.tsx?$/.test(file)) return;
+    for (const spec of loadedWith(file)) {
+      if (!spec.startsWith('.')) {
+        seen.add(spec);
+        continue;
+      }
+      const base = path.resolve(path.dirname(file), spec).replace(/\.js$/, '');
+      const found = [base, `${base}.ts`, `${base}.tsx`].find((f) => existsSync(f) && statSync(f).isFile());
+      if (found) visit(found);
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
 describe("the web client's first load", () => {
   test('no client module imports zod or a schema module for its values', () => {
     const offenders = sources(root).flatMap((file) =>
@@ -41,5 +68,23 @@ describe("the web client's first load", () => {
     for (const file of ['../../shared/constants.ts', '../../shared/errors.ts']) {
       expect(valueImports(path.resolve(__dirname, file))).toEqual([]);
     }
+  });
+
+  test('the history, with its rows and the list virtualiser, is not in the first load', () => {
+    const eager = staticGraph(path.join(root, 'main.tsx'));
+    expect(eager.has(path.join(root, 'conversations/MessageList.tsx'))).toBe(false);
+    expect(eager.has(path.join(root, 'conversations/MessageRow.tsx'))).toBe(false);
+    expect(eager.has('@tanstack/react-virtual')).toBe(false);
+  });
+
+  test('a message row arrives with all its parts: nothing it draws is loaded lazily after it', () => {
+    // A part loaded on its own would make the row grow after its first draw, moving the history
+    // under a reader pinned to the newest message.
+    const row = [...staticGraph(path.join(root, 'conversations/MessageRow.tsx'))].filter((f) => f.startsWith(path.join(root, 'conversations')));
+    for (const part of ['MessageActions', 'ReactionBar', 'ReplyQuote', 'AckControls', 'EditBox', 'ReactionPicker']) {
+      expect(row).toContain(path.join(root, `conversations/actions/${part}.tsx`));
+    }
+    const lazyInRow = row.filter((f) => /\blazy\(|\bimport\(/.test(readFileSync(f, 'utf8')));
+    expect(lazyInRow).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
 import { changePassword } from './account';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * The new-password form: shown on its own after a password reset (the server refuses everything

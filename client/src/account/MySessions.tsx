@@ -3,6 +3,7 @@ import type { SessionInfo } from '../../../shared/schemas/accounts.js';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/i18n';
 import { endSession, listSessions } from './account';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** Where the person is signed in; any other sign-in can be ended from here (its windows close). */
 export function MySessions() {

@@ -6,6 +6,7 @@ import { keepOpenWhileConverting } from '../composer/keys';
 import { ChangePasswordForm } from '../account/ChangePassword';
 import { MySessions } from '../account/MySessions';
 import { NotificationSettings } from '../notifications/NotificationSettings';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** Language, desktop notifications, one's password and sign-ins. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {

@@ -11,7 +11,6 @@ import { ConversationView } from '../conversations/ConversationView';
 import { MyPresence } from '../presence/MyPresence';
 import { startActivityReporting } from '../presence/activity';
 import { startPresenceWatch } from '../presence/watch';
-import { startNotifications } from '../notifications/notify';
 import { PersonName } from '../directory/PersonName';
 import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
 
@@ -38,7 +37,18 @@ export function Shell() {
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${t('app.title')}` : t('app.title');
   }, [unread, t]);
-  useEffect(() => startNotifications(t), [t]);
+  // Notification code is not part of the first load (the first-load budget): it is fetched once signed in.
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    void import('../notifications/notify').then(({ startNotifications }) => {
+      if (!cancelled) stop = startNotifications(t);
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [t]);
   // Just signed in (the form that had the focus is gone): a screen reader starts in the main area,
   // not back at the top of the page. A screen that took the focus itself (the composer) keeps it.
   useEffect(() => {

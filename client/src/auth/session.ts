@@ -9,7 +9,6 @@ import { backoffMs } from '../net/server-trouble';
 import { loadConversations, loadDirectory } from '../net/sync';
 import { clearDrafts } from '../composer/Composer';
 import { stopHeartbeat } from '../presence/telework';
-import { closeNotifications } from '../notifications/notify';
 
 /**
  * Who is signed in. The session itself is an HttpOnly cookie set by the server: the page never
@@ -99,7 +98,8 @@ function end(notice?: 'expired'): void {
   disconnectSocket();
   stopHeartbeat();
   clearDrafts();
-  closeNotifications();
+  // Loaded lazily after sign-in (first-load budget); the import resolves before a later sign-in's start.
+  void import('../notifications/notify').then(({ closeNotifications }) => closeNotifications());
   resetState();
   sessionStore.set(() => ({ status: 'signedOut', notice }));
   if (!notice) navigate('/', { replace: true });

@@ -8,6 +8,7 @@ import { ApiError } from '../net/api';
 import { LeaveDialog } from '../conversations/manage/LeaveDialog';
 import { joinChannel } from '../conversations/manage/members';
 import { listChannels } from './channels';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * The channel list: every channel I may see, my department's own first. I open the ones I am in,

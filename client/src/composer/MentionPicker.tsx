@@ -1,6 +1,7 @@
 import type { User } from '../../../shared/schemas/auth.js';
 import { PersonName } from '../directory/PersonName';
 import { useI18n } from '../i18n/i18n';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** One choice in the @ picker: a member, someone outside the conversation, or everyone. */
 export type MentionChoice = { kind: 'member'; user: User } | { kind: 'outsider'; user: User } | { kind: 'all' };

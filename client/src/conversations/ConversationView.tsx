@@ -10,15 +10,15 @@ import { Composer } from '../composer/Composer';
 import { markedRead } from './apply';
 import { lastSeqOf } from './thread';
 import { conversationTitle, dmPartnerId } from './title';
-import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { usePageVisible, useWindowFocused } from './useVisible';
 import { loadConversation } from './list';
-import { ConversationActions } from './manage/ConversationActions';
+// Loaded with the page, though the history and the header buttons that bring them load lazily:
+// dialogs and the sidebar use these styles too, and the history's chunk then brings no CSS of its own.
+import './manage/manage.css';
+import './actions/actions.css';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
-import { PinnedList } from './actions/PinnedList';
-import { ComposerQuote } from './actions/ReplyQuote';
-import { ReminderNotices } from './actions/ReminderNotices';
+import { useActionsUi } from './actions/lazy';
 
 /** One open conversation: header, history, typing indicator and composer. */
 export function ConversationView({ conversationId }: { conversationId: string }) {
@@ -39,6 +39,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const replyTarget = useReplyTarget(conversationId);
   const [ackRequested, setAckRequested] = useState(false);
   useEffect(() => startMessageActions(), []);
+  // The history (the virtualised list with its rows) and the header's buttons: a chunk fetched at start-up.
+  const ui = useActionsUi();
 
   // Beyond the loaded pages of the list: fetch this one by itself.
   useEffect(() => {
@@ -88,6 +90,15 @@ export function ConversationView({ conversationId }: { conversationId: string })
   if (!conversation) {
     return <section className="conversation conversation--empty">{loaded && <p className="muted">{t('conv.notFound')}</p>}</section>;
   }
+  // Drawn once the history chunk is here (normally before the messages are): see ./actions/lazy.ts.
+  if (!ui) {
+    return (
+      <section className="conversation conversation--empty">
+        <p className="muted">{t('conv.loading')}</p>
+      </section>
+    );
+  }
+  const { ComposerQuote, ConversationActions, MessageList, PinnedList, ReminderNotices } = ui;
   const title = conversationTitle(conversation, users, me?.id, t);
   const partner = dmPartnerId(conversation, me?.id);
   const partnerPresence = partner ? presence[partner] : undefined;

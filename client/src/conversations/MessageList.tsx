@@ -146,6 +146,25 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
     return () => observer.disconnect();
   }, []);
 
+  // Rows measured again with the same rows in the list (a reaction or a quote drawn, an edit, a
+  // font that arrived): a reader who was at the end stays at the end. The virtualiser keeps the end
+  // itself when it can, but skips its adjustment while one of its own scrolls (the opening jump to
+  // the end) is still being confirmed, and then the newest messages would slide below the fold.
+  // New or removed rows are not this case: the virtualiser follows appends and keeps the reader's
+  // place when older pages arrive above.
+  const totalSize = virtualizer.getTotalSize();
+  const lastLayout = useRef({ totalSize, count: rows.length, lastKey: rows.at(-1)?.key });
+  useLayoutEffect(() => {
+    const before = lastLayout.current;
+    const lastKey = rows.at(-1)?.key;
+    lastLayout.current = { totalSize, count: rows.length, lastKey };
+    if (before.totalSize === totalSize || before.count !== rows.length || before.lastKey !== lastKey) return;
+    const el = scroller.current;
+    if (!el || !wasAtEnd.current || el.scrollHeight - el.scrollTop - el.clientHeight <= 1) return;
+    el.scrollTop = el.scrollHeight;
+    virtualizer.scrollToEnd();
+  });
+
   // New rows, or rows measured again: what is on screen may have changed without a scroll.
   useEffect(() => {
     const frame = requestAnimationFrame(reportSeen);

@@ -10,8 +10,10 @@ import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
-import { AckControls } from './actions/AckControls';
 import { editMessage } from './actions/actions';
+// The toolbar, edit box, confirmations, reactions and quotes: with this row in the lazily loaded
+// history chunk (./actions/ui.ts), so a row always draws at its full height the first time.
+import { AckControls } from './actions/AckControls';
 import { EditBox } from './actions/EditBox';
 import { MessageActions } from './actions/MessageActions';
 import { ReactionBar } from './actions/ReactionBar';

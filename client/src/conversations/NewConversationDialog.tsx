@@ -7,6 +7,7 @@ import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { create } from './create';
 import { keepOpenWhileConverting } from '../composer/keys';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const MAX_RESULTS = 50;
 

@@ -7,6 +7,7 @@ import { sortByKana } from '../directory/people';
 import { PersonName } from '../directory/PersonName';
 import { useI18n } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * 既読 with names: who of the other members has read a message and who has not, asked of the

@@ -7,12 +7,13 @@ import { formatWhen } from '../i18n/format';
 import { normalizeSearch } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
 import { byLatestActivity, conversationTitle, dmPartnerId } from './title';
-import { NotificationPrompt } from '../notifications/NotificationPrompt';
 import { loadMoreConversations } from './list';
 
 /** The dialog (with its people picker) loads the first time someone starts a conversation. */
 const NewConversationDialog = lazy(() => import('./NewConversationDialog').then((m) => ({ default: m.NewConversationDialog })));
 /** The channel list loads the first time someone opens it. */
+// The offer to turn notifications on comes with the notification code, after sign-in (first-load budget).
+const NotificationPrompt = lazy(() => import('../notifications/NotificationPrompt').then((m) => ({ default: m.NotificationPrompt })));
 const ChannelBrowser = lazy(() => import('../channels/ChannelBrowser').then((m) => ({ default: m.ChannelBrowser })));
 
 /** Favourites first (pinned to the top), then latest activity. */
@@ -140,7 +141,9 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
           );
         })}
       </ul>
-      <NotificationPrompt />
+      <Suspense fallback={null}>
+        <NotificationPrompt />
+      </Suspense>
       {creating && (
         <Suspense fallback={null}>
           <NewConversationDialog onClose={() => setCreating(false)} initialKind={creating === 'channel' ? 'channel' : undefined} />

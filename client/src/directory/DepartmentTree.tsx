@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DepartmentNode } from './departments';
 import { useI18n } from '../i18n/i18n';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 interface Props {
   tree: DepartmentNode[];

@@ -8,6 +8,7 @@ import { DepartmentTree } from './DepartmentTree';
 import { matchesPerson, sortByKana } from './people';
 import { PersonCard } from './PersonCard';
 import { useWatchedPeople } from '../presence/watch';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const PAGE = 120;
 

@@ -8,6 +8,7 @@ import { openDirectMessage } from '../conversations/create';
 import { PresenceDot } from '../presence/PresenceDot';
 import { presenceLabel } from '../presence/labels';
 import { PersonName } from './PersonName';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 interface Props {
   user: User;

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/i18n';
 import { notNow, setNotifications, shouldOffer, useNotificationPref } from './notify';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * A quiet offer to turn notifications on: never a browser prompt by surprise. 「今はしない」 means

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { NotificationSettings as Settings } from '../../../shared/schemas/notifications.js';
 import { useI18n } from '../i18n/i18n';
 import { loadNotificationSettings, saveNotificationSetting, useNotificationSettings } from './settings';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const SWITCHES: readonly [keyof Settings, 'mention.settingsDm' | 'mention.settingsMentions' | 'mention.settingsAcks' | 'mention.settingsAll'][] = [
   ['dm', 'mention.settingsDm'],

@@ -6,6 +6,7 @@ import { conversationTitle } from '../conversations/title';
 import type { Translate } from '../i18n/i18n';
 import { onMessage } from '../net/socket';
 import { loadNotificationSettings, notificationSettings, resetNotificationSettings } from './settings';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * Desktop notifications for direct messages, mentions of me (or @全員), acknowledgement requests

@@ -13,6 +13,7 @@ import { PersonName } from '../directory/PersonName';
 import { sortByKana } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
 import { countStates, fromOverview, minutesToday, upsertMember, type BoardMember } from './overview';
+import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const REFRESH_MS = 5 * 60_000;
 

@@ -4,6 +4,7 @@ import { useApp } from '../../app/state';
 import { useI18n } from '../../i18n/i18n';
 import { confirmMessage, loadAcks, remindPending, useAcks } from './actions';
 import { namesOf } from './labels';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * 確認依頼 on a message. A recipient sees 「確認しました」 (or that they have); the sender sees how

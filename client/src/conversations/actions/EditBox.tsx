@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MAX_BODY_CHARS } from '../../../../shared/constants.js';
 import { useI18n } from '../../i18n/i18n';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * Editing one's own message in place. Enter saves, Shift+Enter breaks the line, Escape cancels —

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import './actions.css';
 import type { Message } from '../../../../shared/schemas/conversations.js';
 import { useI18n } from '../../i18n/i18n';
 import { pinMessage, reactToMessage, setReplyTarget, takeBackMessage } from './actions';
 import { ReactionPicker } from './ReactionPicker';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * The actions on one message, shown when the row is hovered or holds the focus: reply, react, pin,

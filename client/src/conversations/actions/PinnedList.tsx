@@ -3,6 +3,7 @@ import type { Message } from '../../../../shared/schemas/conversations.js';
 import { useApp } from '../../app/state';
 import { useI18n } from '../../i18n/i18n';
 import { jumpTo, loadPins } from './actions';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** The conversation's pinned messages, from the header: fetched when opened; choosing one jumps to it. */
 export function PinnedList({ conversationId }: { conversationId: string }) {

@@ -3,6 +3,7 @@ import { useApp } from '../../app/state';
 import { useI18n } from '../../i18n/i18n';
 import { reactToMessage } from './actions';
 import { namesOf, reactionLabel } from './labels';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * A message's reactions: each with its count; who chose it shows on hover and on keyboard focus

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { isValidReaction, QUICK_EMOJI, STAMPS } from '../../../../shared/reactions.js';
 import { useI18n } from '../../i18n/i18n';
 import { reactionLabel } from './labels';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** The office stamps, a few emoji, and any other single emoji typed in (IME-safe: a form submit). */
 export function ReactionPicker({ onPick, onClose }: { onPick: (reaction: string) => void; onClose: () => void }) {

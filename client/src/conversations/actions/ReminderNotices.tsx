@@ -2,6 +2,7 @@ import { useApp } from '../../app/state';
 import { navigate } from '../../app/router';
 import { useI18n } from '../../i18n/i18n';
 import { dismissReminder, jumpTo, useReminders } from './actions';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /**
  * Reminders to confirm (確認依頼) that arrived on this page, until confirmed or dismissed.

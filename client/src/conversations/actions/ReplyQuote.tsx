@@ -3,6 +3,7 @@ import type { Message } from '../../../../shared/schemas/conversations.js';
 import { useApp } from '../../app/state';
 import { useI18n } from '../../i18n/i18n';
 import { jumpTo, setReplyTarget } from './actions';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** The quoted original above a reply; pressing it jumps there (loading older history if needed). */
 export function ReplyQuote({ message }: { message: Message }) {

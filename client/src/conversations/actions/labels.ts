@@ -1,5 +1,6 @@
 import { STAMPS } from '../../../../shared/reactions.js';
 import type { Translate, MessageKey } from '../../i18n/i18n';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** A reaction as shown: a stamp in the reader's language, an emoji as itself. */
 export function reactionLabel(t: Translate, reaction: string): string {

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ApiError } from '../../net/api';
 import { setConversationSettings } from './settings';
 import './manage.css';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** The dialog with the member list and the people picker loads the first time someone opens it. */
 const ManageDialog = lazy(() => import('./ManageDialog').then((m) => ({ default: m.ManageDialog })));

@@ -3,6 +3,7 @@ import { useI18n } from '../../i18n/i18n';
 import { ApiError } from '../../net/api';
 import { keepOpenWhileConverting } from '../../composer/keys';
 import { leaveConversation } from '../list';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 /** 「退出しますか?」: a modal confirmation; nothing happens until the person confirms. */
 export function LeaveDialog({ conversationId, title, onClose, onLeft }: { conversationId: string; title: string; onClose: () => void; onLeft: () => void }) {

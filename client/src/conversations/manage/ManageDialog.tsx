@@ -8,6 +8,7 @@ import { keepOpenWhileConverting } from '../../composer/keys';
 import { matchesPerson, sortByKana } from '../../directory/people';
 import { PersonName } from '../../directory/PersonName';
 import { addMembers, mayManage, removeMember, renameConversation } from './members';
+import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const MAX_RESULTS = 30;
 
