@@ -16,6 +16,8 @@ export const configSchema = z.object({
   TELEWORK_GATEWAY_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   TELEWORK_HEARTBEAT_TIMEOUT_S: int(120, 1, 86_400),
   IDLE_AWAY_S: int(600, 1, 86_400),
+  /** How often each process applies 人事異動 that have become due (issue 11). */
+  TRANSFER_SWEEP_S: int(60, 1, 3600),
   /** A dropped connection that returns within this many seconds causes no offline flicker. */
   PRESENCE_GRACE_S: int(15, 0, 600),
   /** Presence events are gathered for this long and sent as one batch per change. */

@@ -20,6 +20,7 @@ import { NotificationsService } from './notifications/notifications.service.js';
 import { SetupService } from './setup/setup.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { StaffImportService } from './admin/staff-import.service.js';
+import { TransfersService } from './transfers/transfers.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   audit: AuditService;
   /** The personnel system's staff file, in and out (server/admin). */
   staffImport: StaffImportService;
+  /** 人事異動 on their effective date (server/transfers). */
+  transfers: TransfersService;
 }
 
 export async function createServices(
@@ -75,8 +78,10 @@ export async function createServices(
   const setup = new SetupService(conn, directory, auth, limiters);
   const audit = new AuditService(conn);
   const staffImport = new StaffImportService(directory, accounts, realtime);
+  const transfers = new TransfersService(conn, directory, clock, config.TRANSFER_SWEEP_S * 1000);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init()]);
+  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init(), transfers.init()]);
+  transfers.start();
   return {
     config,
     conn,
@@ -94,6 +99,7 @@ export async function createServices(
     extraRoutes: [],
     async stop() {
       telework.stop();
+      await transfers.stop();
       await presence.stop();
       await conversations.stop();
     },
@@ -103,5 +109,6 @@ export async function createServices(
     setup,
     audit,
     staffImport,
+    transfers,
   };
 }

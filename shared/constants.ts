@@ -29,5 +29,7 @@ export const AUDIT_ACTIONS = [
   'telework.force_end',
   'staff.import',
   'staff.export',
+  'transfer.schedule',
+  'transfer.cancel',
   'audit.export',
 ] as const;

@@ -442,6 +442,36 @@ export class DirectoryService {
     if (moves.length > 0) await this.departmentsMoved(moves);
   }
 
+  /**
+   * Moves people to departments (人事異動, issue 11): one read, one bulk write for those not already
+   * there, then the department channels follow in one pass. Moving someone where they are is a no-op,
+   * so applying the same moves twice changes nothing the second time.
+   */
+  async moveUsers(moves: readonly { userId: string; to: string }[]): Promise<DepartmentMove[]> {
+    if (moves.length === 0) return [];
+    const current = new Map((await this.getUsers(moves.map((m) => m.userId))).map((u) => [u.id, u.departmentId]));
+    const real: DepartmentMove[] = moves
+      .filter((m) => current.has(m.userId) && current.get(m.userId) !== m.to)
+      .map((m) => ({ userId: m.userId, from: current.get(m.userId)!, to: m.to }));
+    if (real.length === 0) return [];
+    await this.changing(() =>
+      this.users.bulkWrite(
+        real.map((m) => ({
+          updateOne: { filter: { _id: new Types.ObjectId(m.userId) }, update: { $set: { departmentId: new Types.ObjectId(m.to) } } },
+        })),
+        { ordered: false },
+      ),
+    );
+    await this.departmentsMoved(real);
+    return real;
+  }
+
+  /** Which of these department ids exist (one read). */
+  async existingDepartmentIds(ids: readonly string[]): Promise<Set<string>> {
+    const docs = await this.departments.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    return new Set(docs.map((d) => d._id.toString()));
+  }
+
   /** Disables these people (one update); the caller ends their sessions. */
   async disableUsers(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
