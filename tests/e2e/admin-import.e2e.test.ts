@@ -73,4 +73,30 @@ describe('an admin imports the staff list from the personnel system', () => {
     expect(await page.getByTestId('staff-row').first().textContent()).toContain('市民課');
     expect(admin.errors).toEqual([]);
   });
+
+  test('two imported people are transferred today from the staff list, and the transfer shows as in effect', async () => {
+    const { page } = admin;
+    await page.getByTestId('admin-tab-staff').click();
+    await page.getByTestId('staff-search').fill('E-000');
+    await page.locator('[data-testid="staff-total"]', { hasText: /^9人$/ }).waitFor();
+    const rows = page.getByTestId('staff-row');
+    await rows.nth(0).getByTestId('staff-select').check();
+    await rows.nth(1).getByTestId('staff-select').check();
+    await page.getByTestId('staff-transfer').click();
+    const dialog = page.getByTestId('transfer-dialog');
+    await dialog.getByTestId('transfer-to').selectOption({ label: '\u3000障害福祉課' });
+    const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+    await dialog.getByTestId('transfer-date').fill(today);
+    await dialog.getByTestId('transfer-submit').click();
+    await page.locator('[data-testid="staff-notice"]', { hasText: '2人の異動を予約しました' }).waitFor();
+
+    await page.getByTestId('admin-tab-transfers').click();
+    await page.locator('[data-testid="transfer-row"][data-state="applied"]').nth(1).waitFor();
+    await screenshot(page, 'admin-transfers');
+    await page.getByTestId('admin-tab-staff').click();
+    await page.getByTestId('staff-search').fill('E-0001');
+    await page.locator('[data-testid="staff-total"]', { hasText: /^1人$/ }).waitFor();
+    expect(await page.getByTestId('staff-row').first().textContent()).toContain('障害福祉課');
+    expect(admin.errors).toEqual([]);
+  });
 });

@@ -3,10 +3,11 @@ import { DepartmentsPanel } from './DepartmentsPanel';
 import { StaffPanel } from './StaffPanel';
 import { AuditPanel } from './AuditPanel';
 import { ImportPanel } from './ImportPanel';
+import { TransfersPanel } from './TransfersPanel';
 import { useWords } from './words';
 import './admin.css';
 
-type Tab = 'departments' | 'staff' | 'import' | 'audit';
+type Tab = 'departments' | 'staff' | 'transfers' | 'import' | 'audit';
 
 /** 「管理」: departments, staff and the audit log, for admins (the server checks the role on every request). */
 export function AdminScreen() {
@@ -14,6 +15,7 @@ export function AdminScreen() {
   const [tab, setTab] = useState<Tab>('staff');
   const tabs: [Tab, string][] = [
     ['staff', say('tabStaff')],
+    ['transfers', say('tabTransfers')],
     ['departments', say('tabDepartments')],
     ['import', say('tabImport')],
     ['audit', say('tabAudit')],
@@ -41,6 +43,7 @@ export function AdminScreen() {
       <div role="tabpanel" id={`admin-panel-${tab}`} aria-labelledby={`admin-tab-${tab}`} className="admin__panel">
         {tab === 'departments' && <DepartmentsPanel />}
         {tab === 'staff' && <StaffPanel />}
+        {tab === 'transfers' && <TransfersPanel />}
         {tab === 'import' && <ImportPanel />}
         {tab === 'audit' && <AuditPanel />}
       </div>

@@ -5,6 +5,7 @@ import type { Department } from '../../../shared/schemas/directory.js';
 import { listDepartments, listStaff, treeOrder, type StaffQuery } from './admin';
 import { DepartmentSelect } from './DepartmentsPanel';
 import { StaffDialog } from './StaffDialog';
+import { TransferDialog } from './TransferDialog';
 import { useWords, type Say } from './words';
 
 export function roleLabel(role: User['role'], say: Say): string {
@@ -24,6 +25,9 @@ export function StaffPanel() {
   const [error, setError] = useState('');
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [notice, setNotice] = useState('');
+  // 人事異動: people chosen across pages and searches, by id.
+  const [selected, setSelected] = useState<Map<string, User>>(new Map());
+  const [transferring, setTransferring] = useState(false);
   const composing = useRef(false);
   const ordered = useMemo(() => treeOrder(departments), [departments]);
   const deptName = useMemo(() => new Map(departments.map((d) => [d.id, d.name])), [departments]);
@@ -84,6 +88,9 @@ export function StaffPanel() {
         <button type="button" className="button button--primary" onClick={() => setEditing('new')} data-testid="staff-new">
           {say('staffNew')}
         </button>
+        <button type="button" className="button" disabled={selected.size === 0} onClick={() => setTransferring(true)} data-testid="staff-transfer">
+          {say('transferSelected', { n: selected.size })}
+        </button>
       </div>
       {notice && (
         <p className="admin__notice" role="status" data-testid="staff-notice">
@@ -105,6 +112,9 @@ export function StaffPanel() {
           <table className="admin__table">
             <thead>
               <tr>
+                <th scope="col">
+                  <span className="visually-hidden">{say('select')}</span>
+                </th>
                 <th scope="col">{say('staffNo')}</th>
                 <th scope="col">{say('name')}</th>
                 <th scope="col">{say('loginId')}</th>
@@ -118,6 +128,22 @@ export function StaffPanel() {
             <tbody>
               {result.users.map((u) => (
                 <tr key={u.id} className={u.disabled ? 'admin__row--disabled' : undefined} data-testid="staff-row" data-login-id={u.loginId}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={say('selectPerson', { name: u.name })}
+                      checked={selected.has(u.id)}
+                      onChange={(e) =>
+                        setSelected((s) => {
+                          const next = new Map(s);
+                          if (e.target.checked) next.set(u.id, u);
+                          else next.delete(u.id);
+                          return next;
+                        })
+                      }
+                      data-testid="staff-select"
+                    />
+                  </td>
                   <td>{u.staffNo}</td>
                   <td>
                     <ruby>
@@ -149,6 +175,17 @@ export function StaffPanel() {
             </button>
           </div>
         </>
+      )}
+      {transferring && (
+        <TransferDialog
+          people={[...selected.values()]}
+          ordered={ordered}
+          onClose={() => setTransferring(false)}
+          onDone={(message) => {
+            setNotice(message);
+            setSelected(new Map());
+          }}
+        />
       )}
       {editing && (
         <StaffDialog

@@ -1,6 +1,7 @@
 import type { AdminUsersPage, UpdateUserBody } from '../../../shared/schemas/accounts.js';
 import type { AuditPage } from '../../../shared/schemas/audit.js';
 import type { StaffImportResult } from '../../../shared/schemas/staff-import.js';
+import type { Transfer } from '../../../shared/schemas/transfers.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import type { CreateUserBody, Department, UpdateDepartmentBody } from '../../../shared/schemas/directory.js';
 import { api } from '../net/api';
@@ -114,4 +115,20 @@ export function importStaff(file: File, options: ImportOptions, dryRun: boolean)
     createDepartments: String(options.createDepartments),
     disableMissing: String(options.disableMissing),
   });
+}
+
+export async function scheduleTransfers(effectiveDate: string, moves: { userId: string; departmentId: string }[], note?: string): Promise<Transfer[]> {
+  const { transfers } = await api.post<{ transfers: Transfer[] }>('/api/admin/transfers', { effectiveDate, moves, ...(note ? { note } : {}) });
+  refreshDirectory();
+  return transfers;
+}
+
+export const listTransfers = (state?: Transfer['state']) => api.get<{ transfers: Transfer[] }>('/api/admin/transfers', { state });
+export const cancelTransfer = (id: string) => api.delete<void>(`/api/admin/transfers/${id}`);
+
+/** The next 1 April (the usual rotation), as `YYYY-MM-DD`, in Tokyo. */
+export function nextRotationDate(now = new Date()): string {
+  const tokyo = new Date(now.getTime() + 9 * 3600_000);
+  const year = tokyo.getUTCMonth() < 3 ? tokyo.getUTCFullYear() : tokyo.getUTCFullYear() + 1;
+  return `${year}-04-01`;
 }
