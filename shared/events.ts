@@ -28,6 +28,7 @@ import type {
   MessageReminderEvent,
 } from './schemas/message-actions.js';
 import type { StaffImportProgressEvent } from './schemas/staff-import.js';
+import type { TeleworkPlanEvent } from './schemas/telework-plans.js';
 import type { Meeting, MeetingInvitedEvent, MeetingMarkEvent, MeetingWarningEvent } from './schemas/meetings.js';
 
 /** Every acknowledgement: `{ok: true, ...}` or `{ok: false, error}`. Never a thrown error. */
@@ -91,6 +92,8 @@ export interface ServerToClientEvents {
   'meeting:mark': (event: MeetingMarkEvent) => void;
   /** To the importing admin's own connections: a staff import's progress (issue 11). */
   'import:progress': (event: StaffImportProgressEvent) => void;
+  /** To the supervisors of the person's department and those above: a same-day telework notice (issue 11). */
+  'telework:plan': (event: TeleworkPlanEvent) => void;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Types, type Connection, type Model, type QueryFilter } from 'mongoose';
 import type { User } from '../../shared/schemas/auth.js';
 import { AUDIT_PAGE_SIZE, type AuditAction, type AuditEntry, type AuditPage, type AuditQuery } from '../../shared/schemas/audit.js';
-import { toCsv, tokyoDateTime, tokyoMidnight } from '../lib/csv.js';
+import { toCsv } from '../lib/csv.js';
+import { tokyoDateTime, tokyoMidnight } from '../lib/tokyo.js';
 import { log } from '../log.js';
 import { auditEntryModel, type AuditEntryDoc } from './audit-entry.model.js';
 

@@ -15,13 +15,5 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
   return UTF8_BOM + [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** `2026-12-04 09:30` in Asia/Tokyo (Japan has no daylight saving time: always UTC+9). */
-export function tokyoDateTime(at: Date): string {
-  const jst = new Date(at.getTime() + 9 * 3600_000);
-  return jst.toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** The UTC instant of 00:00 Asia/Tokyo on a `YYYY-MM-DD` date. */
-export function tokyoMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+09:00`);
-}
+// Tokyo dates for CSV cells live with the other day-boundary helpers.
+export { tokyoDateTime, tokyoMidnight } from './tokyo.js';

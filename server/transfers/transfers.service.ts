@@ -5,12 +5,9 @@ import type { ScheduleTransfersBody, Transfer } from '../../shared/schemas/trans
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import { log } from '../log.js';
+import { tokyoDate } from '../lib/tokyo.js';
 import { transferModel, type TransferDoc } from './transfer.model.js';
 
-/** `YYYY-MM-DD` of the day `at` falls in, Asia/Tokyo (always UTC+9: Japan has no daylight saving). */
-export function tokyoDate(at: Date): string {
-  return new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * 人事異動: the only writer of `transfers`. Scheduled moves wait in the database, and every process

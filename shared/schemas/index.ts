@@ -13,3 +13,4 @@ export * from './setup.js';
 export * from './audit.js';
 export * from './staff-import.js';
 export * from './transfers.js';
+export * from './telework-plans.js';
