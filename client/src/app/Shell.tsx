@@ -19,6 +19,9 @@ import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
 // the board is for supervisors only, and the directory is opened now and then.
 const Dashboard = lazy(() => import('../supervisor/Dashboard').then((m) => ({ default: m.Dashboard })));
 const Directory = lazy(() => import('../directory/Directory').then((m) => ({ default: m.Directory })));
+// Quick meetings (issue 10): the invitation listener comes right after sign-in, the screens on first use.
+const MeetingAlerts = lazy(() => import('../meetings/MeetingAlerts').then((m) => ({ default: m.MeetingAlerts })));
+const MeetingScreens = lazy(() => import('../meetings/screens'));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -46,7 +49,7 @@ export function Shell() {
 
   const link = (target: Route, label: string, testId: string, extra?: ReactNode) => {
     const href = target.name === 'messages' ? '/' : `/${target.name}`;
-    const current = route.name === target.name;
+    const current = route.name === target.name || (target.name === 'meetings' && route.name === 'meeting');
     return (
       <a
         href={href}
@@ -100,6 +103,8 @@ export function Shell() {
             ),
           )}
           {link({ name: 'directory' }, t('nav.directory'), 'nav-directory')}
+          {link({ name: 'meetings' }, t('nav.meetings'), 'nav-meetings')}
+          {link({ name: 'todos' }, t('nav.todos'), 'nav-todos')}
           {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
         </nav>
         <div className="topbar__end">
@@ -116,6 +121,9 @@ export function Shell() {
         </div>
       </header>
       <ConnectionBanner />
+      <Suspense fallback={null}>
+        <MeetingAlerts />
+      </Suspense>
       <main id="main" ref={main} className="main" tabIndex={-1}>
         {route.name === 'messages' && (
           <div className={`messages-layout${collapsed ? ' messages-layout--collapsed' : ''}`}>
@@ -140,6 +148,9 @@ export function Shell() {
         <Suspense fallback={<p className="muted">{t('dash.loading')}</p>}>
           {route.name === 'directory' && <Directory />}
           {route.name === 'dashboard' && <Dashboard />}
+          {(route.name === 'meetings' || route.name === 'meeting' || route.name === 'todos') && (
+            <MeetingScreens route={route} Conversation={ConversationView} />
+          )}
         </Suspense>
       </main>
     </div>

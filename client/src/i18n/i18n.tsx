@@ -6,7 +6,14 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 
 // Japanese comes with the first page; English is fetched the first time someone asks for it, so
 // most people's first load does not carry a dictionary they never read.
-const dictionaries: Partial<Record<Lang, Record<MessageKey, string>>> = { ja };
+// Japanese is filled in by parts: the first screen's strings here, a lazily loaded screen's when it
+// loads (registerMessages, from ./ja-screens), to keep them out of the first load (the first-load budget).
+const dictionaries: Partial<Record<Lang, Partial<Record<MessageKey, string>>>> = { ja: { ...ja } };
+
+/** Adds a part of `lang`'s dictionary (a lazily loaded screen's strings), before that screen renders. */
+export function registerMessages(lang: Lang, messages: Partial<Record<MessageKey, string>>): void {
+  dictionaries[lang] = { ...dictionaries[lang], ...messages };
+}
 
 /** Makes `lang`'s dictionary available (at once for Japanese). */
 export async function loadDictionary(lang: Lang): Promise<void> {
@@ -16,7 +23,7 @@ export async function loadDictionary(lang: Lang): Promise<void> {
 const STORAGE_KEY = 'lang';
 
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[lang]?.[key] ?? ja[key] ?? key;
+  const text = dictionaries[lang]?.[key] ?? dictionaries.ja?.[key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

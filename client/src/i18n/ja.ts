@@ -1,3 +1,5 @@
+import type { jaMeetings } from './ja-meetings';
+
 /** The Japanese dictionary: the default language, and the source of the key list. */
 export const ja = {
   'app.title': 'メッセージ',
@@ -7,6 +9,8 @@ export const ja = {
   'nav.directory': '職員名簿',
   'nav.dashboard': '在席状況',
   'nav.settings': '設定',
+  'nav.meetings': '打ち合わせ',
+  'nav.todos': '自分のToDo',
 
   'auth.heading': 'サインイン',
   'auth.lead': '職員メッセージにサインインしてください。',
@@ -125,6 +129,9 @@ export const ja = {
   'dir.count': '{n} 人',
   'dir.empty': '該当する職員はいません。',
   'dir.message': 'メッセージ',
+  'dir.startMeeting': '打ち合わせ',
+  'conv.startMeeting': '打ち合わせを始める',
+  'conv.openMeeting': '打ち合わせを開く',
   'dir.staffNo': '職員番号',
   'dir.department': '所属',
   'dir.more': 'さらに表示',
@@ -196,6 +203,14 @@ export const ja = {
   // ── conversation management (issue 9, convmgmt) ──
   'conv.system.memberJoined': '{names}さんが参加しました',
   'conv.system.departmentMoved': '{names}さんが異動しました',
+  'conv.system.meetingInvited': '{names}さんを打ち合わせに招待しました',
+  'conv.system.meetingStarted': '打ち合わせが始まりました',
+  'conv.system.meetingJoined': '{names}さんが打ち合わせに参加しました',
+  'conv.system.meetingLeft': '{names}さんが打ち合わせから退出しました',
+  'conv.system.meetingExtended': '打ち合わせを{n}分延長しました',
+  'conv.system.meetingEnded': '打ち合わせが終了しました',
+  'conv.system.meetingSummary': '打ち合わせ「{title}」の議事録',
+  'conv.system.openMinutes': '議事録を見る',
   'conv.mgmt.favouriteMark': 'お気に入り',
   'conv.mgmt.mute': 'ミュート',
   'conv.mgmt.mutedMark': 'ミュート中',
@@ -318,4 +333,5 @@ export const ja = {
   'msg.alreadyTakenBack': 'このメッセージは取り消されています',
 } as const;
 
-export type MessageKey = keyof typeof ja;
+// Every key: the first screen's (above) and the meetings screens' (./ja-meetings, loaded with them).
+export type MessageKey = keyof typeof ja | keyof typeof jaMeetings;
