@@ -100,7 +100,7 @@ export function Minutes({ meetingId }: { meetingId: string }) {
         </div>
         <div>
           <dt>{t('mtg.min.absentees')}</dt>
-          <dd>{minutes.absentees.length === 0 ? t('mtg.min.none') : minutes.absentees.map((a) => a.name).join('、')}</dd>
+          <dd data-testid="minutes-absentees">{minutes.absentees.length === 0 ? t('mtg.min.none') : minutes.absentees.map((a) => a.name).join('、')}</dd>
         </div>
       </dl>
 
