@@ -17,6 +17,8 @@ import type { Metrics } from './metrics/metrics.js';
 import { TeleworkService } from './telework/telework.service.js';
 import { SyncService } from './sync/sync.service.js';
 import { NotificationsService } from './notifications/notifications.service.js';
+import { MeetingsService } from './meetings/meetings.service.js';
+import { MeetingScheduler } from './meetings/scheduler.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -40,6 +42,8 @@ export interface Services {
   metrics: Metrics;
   /** Each person's choice of what notifies them (server/notifications). */
   notifications: NotificationsService;
+  /** Quick text meetings (server/meetings). */
+  meetings: MeetingsService;
 }
 
 export async function createServices(
@@ -63,8 +67,20 @@ export async function createServices(
   const sync = new SyncService(conversations, messageQueries, directory, clock);
   followDepartmentChannels(directory, conversations, messaging);
   const notifications = new NotificationsService(conn);
+  const meetings = new MeetingsService(conn, config, conversations, messaging, messageQueries, directory, presence, realtime, clock, limiters);
+  const meetingScheduler = new MeetingScheduler(meetings, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init()]);
+  await Promise.all([
+    directory.init(),
+    auth.init(),
+    conversations.init(),
+    messaging.init(),
+    telework.init(),
+    presence.init(),
+    notifications.init(),
+    meetings.init(),
+  ]);
+  meetingScheduler.start();
   return {
     config,
     conn,
@@ -81,6 +97,7 @@ export async function createServices(
     limiters,
     extraRoutes: [],
     async stop() {
+      await meetingScheduler.stop();
       telework.stop();
       await presence.stop();
       await conversations.stop();
@@ -88,5 +105,6 @@ export async function createServices(
     dbHealth,
     metrics,
     notifications,
+    meetings,
   };
 }

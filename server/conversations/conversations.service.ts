@@ -186,6 +186,46 @@ export class ConversationsService {
     return { memberIds };
   }
 
+  // ── meetings (server/meetings) ──────────────────────────────
+  // A meeting is a conversation of kind `meeting` underneath; only MeetingsService asks for these
+  // (POST /api/conversations with kind `meeting` stays refused by its schema).
+
+  /**
+   * Creates the conversation of a meeting (key `meeting:<meetingId>`, so asking twice gives one)
+   * with its members, the host first, and tells them (`conversation:new`). The meetings service has
+   * checked the members and counted the creation.
+   */
+  async createMeetingConversation(input: { _id: Types.ObjectId; meetingId: string; hostId: string; memberIds: readonly string[]; title: string; at: Date }): Promise<void> {
+    const doc: ConversationDoc = {
+      _id: input._id,
+      kind: 'meeting',
+      title: input.title,
+      memberIds: input.memberIds.map(oid),
+      key: `meeting:${input.meetingId}`,
+      createdBy: oid(input.hostId),
+      lastActivityAt: input.at,
+      createdAt: input.at,
+    };
+    await this.conversations.create(doc);
+    const views = await this.viewsOf(input.memberIds.map((viewerId) => ({ doc, viewerId })));
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+  }
+
+  /**
+   * A meeting ended: its conversation becomes read-only. The cached membership carries `closed`,
+   * so the cache is dropped here and in every other process (as for a membership change), and the
+   * next send is refused. Idempotent.
+   */
+  async closeMeetingConversation(conversationId: string, at: Date): Promise<void> {
+    await this.conversations.updateOne({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } });
+    this.membersChanged(conversationId);
+  }
+
+  /** The members of a conversation (from the cache), or null if it does not exist; for notices the server writes. */
+  async membersOf(conversationId: string): Promise<readonly string[] | null> {
+    return (await this.membership.get(conversationId))?.memberIds ?? null;
+  }
+
   /** Raises the reader's mark (never lowers it); tells the members when it moved. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<{ seq: number }> {
     const conv = await this.requireMember(conversationId, userId);
@@ -685,11 +725,11 @@ export class ConversationsService {
 
   private async loadMembership(conversationId: string): Promise<Membership | null> {
     const doc = await this.conversations
-      .findById(conversationId, { kind: 1, memberIds: 1 })
-      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'memberIds'>>();
+      .findById(conversationId, { kind: 1, memberIds: 1, closedAt: 1 })
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'memberIds' | 'closedAt'>>();
     if (!doc) return null;
     const memberIds = doc.memberIds.map(String);
-    return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds) };
+    return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds), ...(doc.closedAt ? { closed: true } : {}) };
   }
 
   // ── batched reads for server/sync ───────────────────────────
@@ -804,6 +844,8 @@ function toConversation(
     ...(doc.kind === 'channel' ? { visibility: doc.visibility ?? 'members' } : {}),
     ...(doc.departmentId ? { departmentId: doc.departmentId.toString() } : {}),
     ...(doc.departmentChannel ? { departmentChannel: true } : {}),
+    ...(doc.kind === 'meeting' && doc.key.startsWith('meeting:') ? { meetingId: doc.key.slice('meeting:'.length) } : {}),
+    ...(doc.closedAt ? { closedAt: doc.closedAt.toISOString() } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ export interface ChildServer {
   process: ChildProcess;
   /** SIGKILL: the process dies wherever it is, as in a crash. */
   kill(): Promise<void>;
+  /** Sets the process's wall clock to real time plus `ms`; resolves once it has. */
+  setClockOffset(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export function startChildServer(dbUri: string, config: Partial<Config> = {}, po
       TEST_SERVER_PORT: String(port),
       TEST_SERVER_CONFIG: JSON.stringify({ ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, PASSWORD_HASH_LOG_N: TEST_PASSWORD_HASH_LOG_N, ...config }),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -38,6 +40,16 @@ export function startChildServer(dbUri: string, config: Partial<Config> = {}, po
           url: `http://127.0.0.1:${p}`,
           port: p,
           process: child,
+          setClockOffset: (ms: number) =>
+            new Promise<void>((done) => {
+              const onMessage = (m: { clockSet?: number }) => {
+                if (m?.clockSet !== ms) return;
+                child.off('message', onMessage);
+                done();
+              };
+              child.on('message', onMessage);
+              child.send({ clockOffsetMs: ms });
+            }),
           kill: async () => {
             child.kill('SIGKILL');
             await exited;
