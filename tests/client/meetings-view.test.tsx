@@ -277,7 +277,7 @@ describe('the minutes', () => {
     fireEvent.click(screen.getByRole('button', { name: '印刷' }));
     expect(print).toHaveBeenCalledOnce();
     fireEvent.click(screen.getByRole('button', { name: 'Markdownで保存' }));
-    await waitFor(() => expect(clicked).toEqual(['窓口の混雑対策.md']));
+    await waitFor(() => expect(clicked).toEqual(['議事録_窓口の混雑対策.md']));
     expect(calls.map((c) => c.path)).toEqual([`/api/meetings/${MEETING_ID}/minutes?format=json`, `/api/meetings/${MEETING_ID}/minutes?format=md`]);
   });
 

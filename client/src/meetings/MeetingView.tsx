@@ -193,6 +193,19 @@ function link(path: string) {
 
 function Agenda({ meeting, readOnly, onError }: { meeting: Meeting; readOnly: boolean; onError: (e: unknown) => void }) {
   const { t } = useI18n();
+  // A tick shows at once; the server's answer (or meeting:updated) then holds it, a refusal undoes it.
+  const [pending, setPending] = useState<Record<number, boolean>>({});
+  const tick = (index: number, done: boolean) => {
+    setPending((p) => ({ ...p, [index]: done }));
+    tickAgenda(meeting.id, index, done)
+      .catch(onError)
+      .finally(() =>
+        setPending((p) => {
+          const { [index]: _settled, ...rest } = p;
+          return rest;
+        }),
+      );
+  };
   return (
     <section className="meeting__panel" aria-labelledby="meeting-agenda-h">
       <h3 id="meeting-agenda-h">{t('mtg.view.agenda')}</h3>
@@ -200,20 +213,17 @@ function Agenda({ meeting, readOnly, onError }: { meeting: Meeting; readOnly: bo
         <p className="muted small">{t('mtg.view.noAgenda')}</p>
       ) : (
         <ul className="meeting__agenda" data-testid="meeting-agenda">
-          {meeting.agenda.map((item, i) => (
-            <li key={i}>
-              <label className={meeting.agendaDone[i] ? 'meeting__agenda-done' : undefined}>
-                <input
-                  type="checkbox"
-                  checked={Boolean(meeting.agendaDone[i])}
-                  disabled={readOnly}
-                  onChange={(e) => void tickAgenda(meeting.id, i, e.target.checked).catch(onError)}
-                  data-testid="agenda-tick"
-                />{' '}
-                {item}
-              </label>
-            </li>
-          ))}
+          {meeting.agenda.map((item, i) => {
+            const done = pending[i] ?? Boolean(meeting.agendaDone[i]);
+            return (
+              <li key={i}>
+                <label className={done ? 'meeting__agenda-done' : undefined}>
+                  <input type="checkbox" checked={done} disabled={readOnly} onChange={(e) => tick(i, e.target.checked)} data-testid="agenda-tick" />{' '}
+                  {item}
+                </label>
+              </li>
+            );
+          })}
         </ul>
       )}
     </section>

@@ -46,7 +46,7 @@ export function Minutes({ meetingId }: { meetingId: string }) {
   const none = <p className="muted">{t('mtg.min.none')}</p>;
   const save = (format: 'md' | 'csv') => {
     setError('');
-    downloadMinutes(meetingId, format, minutesFileName(minutes.title)).catch(fail);
+    downloadMinutes(meetingId, format, minutesFileName(`議事録_${minutes.title}`)).catch(fail);
   };
 
   return (
