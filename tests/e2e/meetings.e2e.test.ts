@@ -127,7 +127,8 @@ describe('a quick meeting from start to minutes', () => {
     await screenshot(sato.page, 'meeting-ended');
 
     // 佐藤's ToDo waits in 自分のToDo.
-    await sato.page.getByTestId('nav-todos').click();
+    await sato.page.getByTestId('nav-meetings').click();
+    await sato.page.getByTestId('meetings-todos').click();
     const todo = sato.page.getByTestId('todo-item').filter({ hasText: TODO });
     await todo.waitFor();
     expect(await todo.textContent()).toContain(`打ち合わせ「${TOPIC}」`);

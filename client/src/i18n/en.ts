@@ -10,7 +10,6 @@ export const en: Record<MessageKey, string> = {
   'nav.dashboard': 'Presence board',
   'nav.settings': 'Settings',
   'nav.meetings': 'Meetings',
-  'nav.todos': 'My to-dos',
 
   'auth.heading': 'Sign in',
   'auth.lead': 'Sign in to staff messaging.',

@@ -10,7 +10,6 @@ export const ja = {
   'nav.dashboard': '在席状況',
   'nav.settings': '設定',
   'nav.meetings': '打ち合わせ',
-  'nav.todos': '自分のToDo',
 
   'auth.heading': 'サインイン',
   'auth.lead': '職員メッセージにサインインしてください。',

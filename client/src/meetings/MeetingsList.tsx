@@ -74,8 +74,9 @@ export function MeetingsList({ start }: { start?: { from?: string; with?: string
           {t('mtg.list.new')}
         </button>
         <a
-          className="button button--small button--quiet"
+          className="button button--small"
           href="/todos"
+          data-testid="meetings-todos"
           onClick={(e) => {
             e.preventDefault();
             navigate('/todos');

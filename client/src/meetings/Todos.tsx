@@ -5,8 +5,8 @@ import { useI18n } from '../i18n/i18n';
 import '../i18n/ja-meetings';
 import { dayKey } from '../i18n/format';
 import { ApiError } from '../net/api';
-import { onMeetingEvent } from '../net/socket';
 import { listTodos, setTodoDone } from './api';
+import { onMarkEvent } from './live';
 import './meetings.css';
 
 /**
@@ -28,7 +28,7 @@ export function Todos() {
       current = false;
     };
   }, [showDone, reload]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => onMeetingEvent((e) => e.type === 'mark' && e.event.mark.kind === 'todo' && setReload((n) => n + 1)), []);
+  useEffect(() => onMarkEvent((mark) => mark.kind === 'todo' && setReload((n) => n + 1)), []);
 
   const toggle = (todo: Todo, done: boolean) => {
     setError('');
@@ -47,6 +47,16 @@ export function Todos() {
     <section className="todos" aria-labelledby="todos-h" data-testid="todos">
       <div className="meetings__bar">
         <h2 id="todos-h">{t('mtg.todo.heading')}</h2>
+        <a
+          className="button button--small button--quiet"
+          href="/meetings"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/meetings');
+          }}
+        >
+          {t('mtg.view.back')}
+        </a>
         <label className="small">
           <input type="checkbox" checked={showDone} onChange={(e) => setShowDone(e.target.checked)} data-testid="todos-show-done" /> {t('mtg.todo.showDone')}
         </label>

@@ -1,9 +1,17 @@
-import type { Meeting } from '../../../shared/schemas/meetings.js';
+import type { Meeting, MeetingMark } from '../../../shared/schemas/meetings.js';
 import { appStore } from '../app/state';
 import { navigate } from '../app/router';
 import { onMeetingEvent, type MeetingEvent } from '../net/socket';
 import type { Translate } from '../i18n/i18n';
 import { markChanged, meetingChanged, noticeAdded, resetMeetings, warningGiven } from './store';
+
+const markListeners = new Set<(mark: MeetingMark, removed: boolean) => void>();
+
+/** Be told of every mark added, changed or removed (自分のToDo refetches). */
+export function onMarkEvent(listener: (mark: MeetingMark, removed: boolean) => void): () => void {
+  markListeners.add(listener);
+  return () => markListeners.delete(listener);
+}
 
 /** A meeting set this long ahead of its creation was scheduled: its start deserves a reminder. */
 const SCHEDULED_AHEAD_MS = 60_000;
@@ -50,6 +58,7 @@ function apply(e: MeetingEvent, t: Translate, reminded: Set<string>): void {
       return;
     case 'mark':
       markChanged(e.event.mark, e.event.removed);
+      for (const listener of markListeners) listener(e.event.mark, Boolean(e.event.removed));
   }
 }
 
