@@ -217,8 +217,12 @@ export class ConversationsService {
    * next send is refused. Idempotent.
    */
   async closeMeetingConversation(conversationId: string, at: Date): Promise<void> {
-    await this.conversations.updateOne({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } });
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
     this.membersChanged(conversationId);
+    // The members' lists show it closed (`closedAt`); only the call that closed it tells them.
+    if (after) await this.tellMembers(after, [], after.createdBy.toString());
   }
 
   /** The members of a conversation (from the cache), or null if it does not exist; for notices the server writes. */

@@ -142,6 +142,9 @@ describe('a quick meeting from start to minutes', () => {
 
     const refused = await send(bobSocket, meeting.conversationId, 'まだ話したい');
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: '終了した打ち合わせには送信できません' } });
+    // The record is final: no edit or take-back either.
+    expect(await emitAck(bobSocket, 'message:edit', { messageId: said.todo, body: '書き換え' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await emitAck(bobSocket, 'message:delete', { messageId: said.todo })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     const [summary] = await groupLog.until((e) => e.some((x) => x.message.system?.type === 'meeting_summary'));
     const text = groupLog.events.find((x) => x.message.system?.type === 'meeting_summary')!.message;
