@@ -217,8 +217,12 @@ export class ConversationsService {
    * next send is refused. Idempotent.
    */
   async closeMeetingConversation(conversationId: string, at: Date): Promise<void> {
-    await this.conversations.updateOne({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } });
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
     this.membersChanged(conversationId);
+    // The members' lists show it closed (`closedAt`); only the call that closed it tells them.
+    if (after) await this.tellMembers(after, [], after.createdBy.toString());
   }
 
   /** The members of a conversation (from the cache), or null if it does not exist; for notices the server writes. */
@@ -740,10 +744,10 @@ export class ConversationsService {
   /** The caller's conversations (at most 1,000, latest activity first) with every read mark of each. */
   async syncStatesOf(userId: string): Promise<ConversationSyncState[]> {
     const docs = await this.conversations
-      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1 })
+      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1, closedAt: 1 })
       .sort({ lastActivityAt: -1 })
       .limit(1000)
-      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds'>[]>();
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds' | 'closedAt'>[]>();
     if (docs.length === 0) return [];
     const marks = await this.readMarks
       .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1, muted: 1, favourite: 1 })
@@ -765,6 +769,7 @@ export class ConversationsService {
       readSeqs: byConversation.get(d._id.toString()) ?? {},
       ...(mine.get(d._id.toString())?.muted ? { muted: true } : {}),
       ...(mine.get(d._id.toString())?.favourite ? { favourite: true } : {}),
+      ...(d.closedAt ? { closed: true } : {}),
     }));
   }
 
@@ -814,6 +819,8 @@ export interface ConversationSyncState {
   /** The caller's own settings (issue 9), present only when true: part of the sync state tag. */
   muted?: boolean;
   favourite?: boolean;
+  /** An ended meeting's conversation (issue 10), present only when true: part of the sync state tag. */
+  closed?: boolean;
 }
 
 function toConversation(

@@ -133,6 +133,7 @@ describe('a quick meeting from start to minutes', () => {
   it('the host ends it: read-only, the summary goes to the group, 会議中 spans are closed', async () => {
     const groupSocket = await open(dave);
     const groupLog = new EventLog(groupSocket, 'message:new', messageNewEventSchema);
+    const { cursor } = (await bob.api.post('/api/sync', {})).body;
     const res = await host.api.post(`/api/meetings/${meeting.id}/end`);
     expect(res.status).toBe(200);
     meeting = meetingSchema.parse(res.body);
@@ -142,6 +143,9 @@ describe('a quick meeting from start to minutes', () => {
 
     const refused = await send(bobSocket, meeting.conversationId, 'まだ話したい');
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: '終了した打ち合わせには送信できません' } });
+    // The record is final: no edit or take-back either.
+    expect(await emitAck(bobSocket, 'message:edit', { messageId: said.todo, body: '書き換え' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await emitAck(bobSocket, 'message:delete', { messageId: said.todo })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     const [summary] = await groupLog.until((e) => e.some((x) => x.message.system?.type === 'meeting_summary'));
     const text = groupLog.events.find((x) => x.message.system?.type === 'meeting_summary')!.message;
@@ -158,6 +162,9 @@ describe('a quick meeting from start to minutes', () => {
     expect(types.slice(-2)).toEqual(['meeting_extended', 'meeting_ended']);
     expect(record.find((m) => m.system?.type === 'meeting_extended')!.system!.minutes).toBe(5);
     expect((await bob.api.get(`/api/conversations/${meeting.conversationId}`)).body).toMatchObject({ kind: 'meeting', meetingId: meeting.id, closedAt: meeting.endedAt });
+    // A client catching up after the end learns it too.
+    const caughtUp = (await bob.api.post('/api/sync', { cursor })).body;
+    expect(caughtUp.conversations.find((c: { id: string }) => c.id === meeting.conversationId)).toMatchObject({ closedAt: meeting.endedAt });
   });
 
   it('the minutes hold attendees with times, the absentee, agenda, decisions, ToDos and the transcript', async () => {
