@@ -104,9 +104,10 @@ export function ConversationView({ conversationId, embedded }: { conversationId:
   const title = conversationTitle(conversation, users, me?.id, t);
   const partner = dmPartnerId(conversation, me?.id);
   const partnerPresence = partner ? presence[partner] : undefined;
-  // A meeting's own conversation opened from the list: its system messages name the meeting.
-  const meetingId =
-    conversation.kind === 'meeting' && !embedded ? thread?.messages.find((m) => m.system?.meetingId)?.system?.meetingId : undefined;
+  // A meeting's own conversation opened from the list links to its meeting view.
+  const meetingId = embedded ? undefined : conversation.meetingId;
+  // An ended meeting's record is final (closedAt): nothing more is written to it.
+  const readOnly = Boolean(embedded?.readOnly || conversation.closedAt);
 
   return (
     <section
@@ -181,7 +182,7 @@ export function ConversationView({ conversationId, embedded }: { conversationId:
       <div className="visually-hidden" aria-live="polite" data-testid="new-message-announcer">
         {announcement}
       </div>
-      {!embedded?.readOnly && (
+      {!readOnly && (
         <Composer
           conversationId={conversationId}
           onSent={() => {
