@@ -28,6 +28,8 @@ const { parseRoute } = await import('../../client/src/app/router');
 const { MeetingAlerts } = await import('../../client/src/meetings/MeetingAlerts');
 const { StartMeetingDialog } = await import('../../client/src/meetings/StartMeetingDialog');
 const { resetMeetings } = await import('../../client/src/meetings/store');
+const { MeetingsList } = await import('../../client/src/meetings/MeetingsList');
+const { PersonCard } = await import('../../client/src/directory/PersonCard');
 
 const deliver = (name: string, event: unknown) => act(() => wire.handlers.get(name)!(event));
 
@@ -181,5 +183,39 @@ describe('the start dialog', () => {
     topic.dispatchEvent(enter);
     expect(enter.defaultPrevented).toBe(true);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('the ways in', () => {
+  test('a person card in the directory starts a meeting with that person', () => {
+    render(<PersonCard user={SATO} presence={undefined} departmentName="情報政策課" isMe={false} />);
+    const start = screen.getByRole('link', { name: '打ち合わせを始める: 佐藤 花子' });
+    fireEvent.click(start);
+    expect(location.pathname + location.search).toBe(`/meetings?new=1&with=${SATO.id}`);
+  });
+});
+
+describe('my meetings', () => {
+  test('running now first, then upcoming or past on their tab; the search waits for the IME and for a pause', async () => {
+    const calls = serve(({ path }) => ({
+      meetings: path.includes('state=running') ? [meeting()] : path.includes('state=ended') ? [meeting({ id: 'e'.repeat(24), topic: '前回の振り返り', state: 'ended' })] : [],
+    }));
+    render(<MeetingsList />);
+    expect((await screen.findAllByTestId('meeting-item')).map((li) => li.querySelector('a')!.textContent)).toEqual(['窓口の混雑対策']);
+    expect(screen.getByRole('tab', { name: '開催中' }).getAttribute('aria-selected')).toBe('true');
+
+    fireEvent.click(screen.getByRole('tab', { name: '過去' }));
+    await waitFor(() => expect(screen.getAllByTestId('meeting-item').map((li) => li.querySelector('a')!.textContent)).toEqual(['前回の振り返り']));
+
+    const search = screen.getByRole('searchbox', { name: '件名・参加者で検索' });
+    fireEvent.compositionStart(search);
+    fireEvent.input(search, { target: { value: 'まどぐ' }, isComposing: true });
+    // Longer than the pause the search waits for: still nothing asked mid-conversion.
+    await act(() => new Promise((r) => setTimeout(r, 500)));
+    expect(calls.some((c) => c.path.includes('q='))).toBe(false);
+    fireEvent.input(search, { target: { value: '窓口' }, isComposing: true });
+    fireEvent.compositionEnd(search);
+    await waitFor(() => expect(calls.at(-1)!.path).toBe(`/api/meetings?state=ended&q=${encodeURIComponent('窓口')}`));
+    expect(calls.some((c) => c.path.includes(encodeURIComponent('まどぐ')))).toBe(false);
   });
 });

@@ -127,6 +127,8 @@ describe('a quick meeting from start to minutes', () => {
       expect(await page.getByTestId('composer-input').count()).toBe(0);
       expect(await page.getByTestId('mark-as-decision').count()).toBe(0);
       expect(await page.getByTestId('agenda-tick').first().isDisabled()).toBe(true);
+      // The record is final: no edit, take-back, reaction or pin is offered on its messages.
+      await expect.poll(() => page.getByTestId('message-actions').count()).toBe(0);
     }
     await screenshot(sato.page, 'meeting-ended');
 

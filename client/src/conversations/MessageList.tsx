@@ -220,6 +220,7 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
                       onShowReaders={conversation.kind === 'group' || conversation.kind === 'channel' ? setReadersOfMessage : undefined}
                       highlighted={row.message.seq === highlightSeq}
                       tools={rowTools}
+                      closed={Boolean(conversation.closedAt)}
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}

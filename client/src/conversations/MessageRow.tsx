@@ -33,13 +33,15 @@ interface Props {
   highlighted?: boolean;
   /** Extra controls under a stored message, given by the screen embedding the list (a meeting's marks). */
   tools?: (message: Message) => ReactNode;
+  /** The conversation is closed (an ended meeting's record): no edit, take-back, reaction or pin offered. */
+  closed?: boolean;
 }
 
 /**
  * One message. The body is React text, never HTML: whatever someone types is shown as typed and
  * nothing in it runs. Line breaks are kept by `white-space: pre-wrap`.
  */
-export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted, tools }: Props) {
+export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted, tools, closed }: Props) {
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
   const [actionError, setActionError] = useState('');
@@ -122,7 +124,7 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
       </div>
       {message && <ReactionBar message={message} onError={onError} />}
       {message && <AckControls message={message} mine={mine} onError={onError} />}
-      {message && !editing && (
+      {message && !editing && !closed && (
         <MessageActions
           message={message}
           mine={mine}
