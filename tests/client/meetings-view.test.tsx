@@ -153,6 +153,20 @@ describe('the meeting view', () => {
     expect(screen.getByRole('button', { name: '終了する' })).toBeTruthy();
   });
 
+  test('on another screen, the one-minute warning of a meeting I am in comes as a notice that opens it', async () => {
+    server(meeting());
+    history.replaceState(null, '', '/');
+    render(<MeetingAlerts />);
+    const m = meeting();
+    deliver('meeting:updated', { meeting: m });
+    deliver('meeting:warning', { meetingId: MEETING_ID, endsAt: m.endsAt });
+    const notice = await screen.findByTestId('meeting-warning-notice');
+    expect(notice.textContent).toContain('打ち合わせ「窓口の混雑対策」の残り時間は1分です');
+    fireEvent.click(within(notice).getByRole('button', { name: '打ち合わせを開く' }));
+    expect(location.pathname).toBe(`/meetings/${MEETING_ID}`);
+    await waitFor(() => expect(screen.queryByTestId('meeting-warning-notice')).toBeNull());
+  });
+
   test('only the host has the extend and end buttons', async () => {
     office(SATO);
     server(meeting());

@@ -362,6 +362,8 @@ export const en: Record<MessageKey, string> = {
   'mtg.invite.later': 'Later',
   'mtg.remind.text': 'The scheduled meeting “{topic}” has started',
   'mtg.remind.notifyTitle': 'Meeting starting',
+  'mtg.warn.text': 'One minute left in the meeting “{topic}”',
+  'mtg.warn.open': 'Open the meeting',
   'mtg.state.scheduled': 'Not started',
   'mtg.state.running': 'In progress',
   'mtg.state.ended': 'Ended',

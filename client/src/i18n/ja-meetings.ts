@@ -38,6 +38,8 @@ export const jaMeetings = {
   'mtg.invite.later': '後で',
   'mtg.remind.text': '予定の打ち合わせ「{topic}」が始まりました',
   'mtg.remind.notifyTitle': '打ち合わせの開始',
+  'mtg.warn.text': '打ち合わせ「{topic}」の残り時間は1分です',
+  'mtg.warn.open': '打ち合わせを開く',
 
   'mtg.state.scheduled': '開始前',
   'mtg.state.running': '進行中',

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { navigate } from '../app/router';
+import { navigate, useRoute } from '../app/router';
 import { useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import '../i18n/ja-meetings';
@@ -19,10 +19,27 @@ export function MeetingAlerts() {
   tRef.current = t;
   useEffect(() => startMeetingLive(() => tRef.current), []);
   const notices = useMeetings((s) => s.notices);
+  const meetings = useMeetings((s) => s.meetings);
+  const warned = useMeetings((s) => s.warned);
   const users = useApp((s) => s.users);
+  const me = useApp((s) => s.me);
+  const route = useRoute();
   const [error, setError] = useState('');
+  const [putAway, setPutAway] = useState<Record<string, string>>({});
+  // The one-minute warning of a meeting I am in, while I look at another screen (the meeting view says it itself).
+  const warnings = Object.keys(warned)
+    .map((id) => meetings[id])
+    .filter(
+      (m) =>
+        m &&
+        m.state === 'running' &&
+        warned[m.id] === m.endsAt &&
+        putAway[m.id] !== m.endsAt &&
+        !(route.name === 'meeting' && route.meetingId === m.id) &&
+        m.participants.some((p) => p.userId === me?.id && p.joined),
+    ) as NonNullable<(typeof meetings)[string]>[];
 
-  if (notices.length === 0 && !error) return null;
+  if (notices.length === 0 && warnings.length === 0 && !error) return null;
   const join = (meetingId: string) => {
     setError('');
     joinMeeting(meetingId).then(
@@ -46,6 +63,17 @@ export function MeetingAlerts() {
             {t('mtg.invite.join')}
           </button>
           <button type="button" className="button button--small button--quiet" onClick={() => noticeDismissed(n.meeting.id)} data-testid="meeting-alert-later">
+            {t('mtg.invite.later')}
+          </button>
+        </div>
+      ))}
+      {warnings.map((m) => (
+        <div key={`w-${m.id}`} className="meeting-alert" role="alert" data-testid="meeting-warning-notice" data-meeting-id={m.id}>
+          <span className="meeting-alert__text">{t('mtg.warn.text', { topic: m.topic })}</span>
+          <button type="button" className="button button--small button--primary" onClick={() => navigate(`/meetings/${m.id}`)}>
+            {t('mtg.warn.open')}
+          </button>
+          <button type="button" className="button button--small button--quiet" onClick={() => setPutAway((p) => ({ ...p, [m.id]: m.endsAt }))}>
             {t('mtg.invite.later')}
           </button>
         </div>
