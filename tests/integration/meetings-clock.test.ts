@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messageNewEventSchema } from '../../shared/schemas/conversations.js';
 import { meetingUpdatedEventSchema, meetingWarningEventSchema, type Meeting } from '../../shared/schemas/meetings.js';
@@ -120,6 +121,33 @@ describe('the time box, on the clock', () => {
     await second.t.server.services.meetings.sweep();
     expect(await systemTypes(hostAgain, meeting.conversationId)).toEqual(['meeting_invited', 'meeting_started', 'meeting_joined', 'meeting_ended']);
     expect((await systemTypes(hostAgain, group.id)).filter((x) => x === 'meeting_summary')).toHaveLength(1);
+  });
+});
+
+describe('the notices of an end are not lost', () => {
+  it('when the process that ended a meeting died before its notices, a sweep after the lease redoes them once', async () => {
+    const { t, clock } = await serverWithClock();
+    const { people: [host, bob] } = await createTeam(t.url, 2);
+    const group = await createConversation(host!, 'group', [bob!]);
+    const meeting = (await host!.api.post('/api/meetings', { topic: '途中で停止', memberIds: [bob!.user.id], durationMin: 10, fromConversationId: group.id })).body as Meeting;
+    // What a process leaves behind when it dies right after winning the end: the state and the
+    // lease are stored (one update, as meetings.service.ts writes them), nothing else happened yet.
+    const endedAt = new Date(Date.now() + 60_000);
+    await t.server.services.conn
+      .collection('meetings')
+      .updateOne({ _id: new Types.ObjectId(meeting.id) }, { $set: { state: 'ended', endedAt, wrapUpUntil: new Date(endedAt.getTime() + 30_000) } });
+    await t.server.services.meetings.sweep();
+    // Within the lease nobody else touches it: the winner may still be at work.
+    expect((await systemTypes(host!, meeting.conversationId)).at(-1)).toBe('meeting_joined');
+
+    clock.offset = 2 * 60_000;
+    await until(() => systemTypes(host!, meeting.conversationId), (types) => types.at(-1) === 'meeting_ended');
+    await t.server.services.meetings.sweep();
+    expect(await systemTypes(host!, meeting.conversationId)).toEqual(['meeting_invited', 'meeting_started', 'meeting_joined', 'meeting_ended']);
+    expect((await systemTypes(host!, group.id)).filter((x) => x === 'meeting_summary')).toHaveLength(1);
+    const s = await open(t.url, bob!);
+    const refused = await emitAck(s, 'message:send', { conversationId: meeting.conversationId, clientMsgId: 'after-lease-0001', body: '送れますか' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
 
