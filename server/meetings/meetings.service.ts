@@ -15,7 +15,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
-import { isDuplicateKey } from '../db/errors.js';
+import { isDatabaseUnavailable, isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import { normalizeForSearch } from '../directory/kana.js';
 import type { Limiters } from '../lib/limiter.js';
@@ -293,6 +293,8 @@ export class MeetingsService {
         else if (m.endsAt <= now) await this.finish(m._id, now, { automatic: true });
         else if (!m.warnedForEndsAt || m.warnedForEndsAt.getTime() !== m.endsAt.getTime()) await this.warn(m._id, m.endsAt);
       } catch (err) {
+        // Left for the next sweep: every step is a conditional update, so a retry does it once.
+        if (isDatabaseUnavailable(err)) throw err;
         log.error({ err, meetingId: m._id.toHexString() }, 'meeting step failed');
       }
     }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { log } from '../log.js';
 import type { MeetingsService } from './meetings.service.js';
 
@@ -36,7 +37,11 @@ export class MeetingScheduler {
     if (this.running) return;
     this.running = this.meetings
       .sweep(this.clock())
-      .catch((err: unknown) => log.error({ err }, 'meeting sweep failed'))
+      // An outage is logged once by the database health watcher, not once a second here; the
+      // next sweep after it catches up with everything that came due meanwhile.
+      .catch((err: unknown) => {
+        if (!isDatabaseUnavailable(err)) log.error({ err }, 'meeting sweep failed');
+      })
       .finally(() => {
         this.running = undefined;
       });

@@ -35,7 +35,7 @@ describe.runIf(hasRedisServer)('two server processes sweeping the same meetings'
   beforeAll(async () => {
     redis = await startRedis();
     a = await startTestServer({ clock: () => new Date(Date.now() + clock.offset), config: { REDIS_URL: redis.url } });
-    b = await startChildServer(a.dbUri, { REDIS_URL: redis.url });
+    b = await startChildServer(a.dbUri, { REDIS_URL: redis.url }, 0, { settableClock: true });
     ({ people: [host, bob] } = (await createTeam(a.url, 2)) as unknown as { people: SignedIn[] });
   });
   afterAll(async () => {
