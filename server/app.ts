@@ -17,6 +17,7 @@ import type { Services } from './services.js';
 import { teleworkRoutes } from './telework/telework.routes.js';
 import { syncRoutes } from './sync/sync.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { meetingsRoutes } from './meetings/meetings.routes.js';
 import { failFastHttp } from './transport/fail-fast.js';
 import { errorHandler, notFoundHandler } from './transport/http.js';
 import { checkOrigin } from './transport/origin.js';
@@ -76,6 +77,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(presenceRoutes(s.presence));
   api.use(syncRoutes(s.sync));
   api.use(notificationsRoutes(s.notifications));
+  api.use(meetingsRoutes(s.meetings));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

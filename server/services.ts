@@ -21,6 +21,8 @@ import { SetupService } from './setup/setup.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { StaffImportService } from './admin/staff-import.service.js';
 import { TransfersService } from './transfers/transfers.service.js';
+import { MeetingsService } from './meetings/meetings.service.js';
+import { MeetingScheduler } from './meetings/scheduler.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -52,6 +54,8 @@ export interface Services {
   staffImport: StaffImportService;
   /** 人事異動 on their effective date (server/transfers). */
   transfers: TransfersService;
+  /** Quick text meetings (server/meetings). */
+  meetings: MeetingsService;
 }
 
 export async function createServices(
@@ -79,8 +83,22 @@ export async function createServices(
   const audit = new AuditService(conn);
   const staffImport = new StaffImportService(directory, accounts, realtime);
   const transfers = new TransfersService(conn, directory, clock, config.TRANSFER_SWEEP_S * 1000);
+  const meetings = new MeetingsService(conn, config, conversations, messaging, messageQueries, directory, presence, realtime, clock, limiters);
+  const meetingScheduler = new MeetingScheduler(meetings, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
-  await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init(), transfers.init()]);
+  await Promise.all([
+    directory.init(),
+    auth.init(),
+    conversations.init(),
+    messaging.init(),
+    telework.init(),
+    presence.init(),
+    notifications.init(),
+    meetings.init(),
+    audit.init(),
+    transfers.init(),
+  ]);
+  meetingScheduler.start();
   transfers.start();
   return {
     config,
@@ -98,6 +116,7 @@ export async function createServices(
     limiters,
     extraRoutes: [],
     async stop() {
+      await meetingScheduler.stop();
       telework.stop();
       await transfers.stop();
       await presence.stop();
@@ -110,5 +129,6 @@ export async function createServices(
     audit,
     staffImport,
     transfers,
+    meetings,
   };
 }

@@ -23,6 +23,8 @@ const conversationSchema = new Schema(
     departmentId: { type: Schema.Types.ObjectId },
     /** The department's own channel (key `dept:<departmentId>`): its members follow the department. */
     departmentChannel: { type: Boolean },
+    /** Meetings (server/meetings): set when the meeting ends; from then on nobody sends to it. */
+    closedAt: { type: Date },
   },
   { collection: 'conversations' },
 );

@@ -186,6 +186,50 @@ export class ConversationsService {
     return { memberIds };
   }
 
+  // ── meetings (server/meetings) ──────────────────────────────
+  // A meeting is a conversation of kind `meeting` underneath; only MeetingsService asks for these
+  // (POST /api/conversations with kind `meeting` stays refused by its schema).
+
+  /**
+   * Creates the conversation of a meeting (key `meeting:<meetingId>`, so asking twice gives one)
+   * with its members, the host first, and tells them (`conversation:new`). The meetings service has
+   * checked the members and counted the creation.
+   */
+  async createMeetingConversation(input: { _id: Types.ObjectId; meetingId: string; hostId: string; memberIds: readonly string[]; title: string; at: Date }): Promise<void> {
+    const doc: ConversationDoc = {
+      _id: input._id,
+      kind: 'meeting',
+      title: input.title,
+      memberIds: input.memberIds.map(oid),
+      key: `meeting:${input.meetingId}`,
+      createdBy: oid(input.hostId),
+      lastActivityAt: input.at,
+      createdAt: input.at,
+    };
+    await this.conversations.create(doc);
+    const views = await this.viewsOf(input.memberIds.map((viewerId) => ({ doc, viewerId })));
+    for (const [conversation, viewerIds] of alike(views)) this.realtime.toUsers(viewerIds).emit('conversation:new', { conversation });
+  }
+
+  /**
+   * A meeting ended: its conversation becomes read-only. The cached membership carries `closed`,
+   * so the cache is dropped here and in every other process (as for a membership change), and the
+   * next send is refused. Idempotent.
+   */
+  async closeMeetingConversation(conversationId: string, at: Date): Promise<void> {
+    const after = await this.conversations
+      .findOneAndUpdate({ _id: oid(conversationId), kind: 'meeting', closedAt: { $exists: false } }, { $set: { closedAt: at } }, { returnDocument: 'after' })
+      .lean<ConversationDoc>();
+    this.membersChanged(conversationId);
+    // The members' lists show it closed (`closedAt`); only the call that closed it tells them.
+    if (after) await this.tellMembers(after, [], after.createdBy.toString());
+  }
+
+  /** The members of a conversation (from the cache), or null if it does not exist; for notices the server writes. */
+  async membersOf(conversationId: string): Promise<readonly string[] | null> {
+    return (await this.membership.get(conversationId))?.memberIds ?? null;
+  }
+
   /** Raises the reader's mark (never lowers it); tells the members when it moved. */
   async markRead(userId: string, conversationId: string, seq: number): Promise<{ seq: number }> {
     const conv = await this.requireMember(conversationId, userId);
@@ -685,11 +729,11 @@ export class ConversationsService {
 
   private async loadMembership(conversationId: string): Promise<Membership | null> {
     const doc = await this.conversations
-      .findById(conversationId, { kind: 1, memberIds: 1 })
-      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'memberIds'>>();
+      .findById(conversationId, { kind: 1, memberIds: 1, closedAt: 1 })
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'memberIds' | 'closedAt'>>();
     if (!doc) return null;
     const memberIds = doc.memberIds.map(String);
-    return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds) };
+    return { _id: doc._id, kind: doc.kind, memberIds, members: new Set(memberIds), ...(doc.closedAt ? { closed: true } : {}) };
   }
 
   // ── batched reads for server/sync ───────────────────────────
@@ -700,10 +744,10 @@ export class ConversationsService {
   /** The caller's conversations (at most 1,000, latest activity first) with every read mark of each. */
   async syncStatesOf(userId: string): Promise<ConversationSyncState[]> {
     const docs = await this.conversations
-      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1 })
+      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1, closedAt: 1 })
       .sort({ lastActivityAt: -1 })
       .limit(1000)
-      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds'>[]>();
+      .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds' | 'closedAt'>[]>();
     if (docs.length === 0) return [];
     const marks = await this.readMarks
       .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1, muted: 1, favourite: 1 })
@@ -725,6 +769,7 @@ export class ConversationsService {
       readSeqs: byConversation.get(d._id.toString()) ?? {},
       ...(mine.get(d._id.toString())?.muted ? { muted: true } : {}),
       ...(mine.get(d._id.toString())?.favourite ? { favourite: true } : {}),
+      ...(d.closedAt ? { closed: true } : {}),
     }));
   }
 
@@ -774,6 +819,8 @@ export interface ConversationSyncState {
   /** The caller's own settings (issue 9), present only when true: part of the sync state tag. */
   muted?: boolean;
   favourite?: boolean;
+  /** An ended meeting's conversation (issue 10), present only when true: part of the sync state tag. */
+  closed?: boolean;
 }
 
 function toConversation(
@@ -804,6 +851,8 @@ function toConversation(
     ...(doc.kind === 'channel' ? { visibility: doc.visibility ?? 'members' } : {}),
     ...(doc.departmentId ? { departmentId: doc.departmentId.toString() } : {}),
     ...(doc.departmentChannel ? { departmentChannel: true } : {}),
+    ...(doc.kind === 'meeting' && doc.key.startsWith('meeting:') ? { meetingId: doc.key.slice('meeting:'.length) } : {}),
+    ...(doc.closedAt ? { closedAt: doc.closedAt.toISOString() } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export interface Membership {
   readonly memberIds: readonly string[];
   /** The same ids, for the membership check. */
   readonly members: ReadonlySet<string>;
+  /** An ended meeting's conversation: read-only (MessagingService.send refuses). */
+  readonly closed?: boolean;
 }
 
 interface Entry {

@@ -102,6 +102,11 @@ export class MessageActionsService {
     return { facts, membership };
   }
 
+  /** An ended meeting's record is final (server/meetings): its messages are not edited, taken back, reacted to or pinned. */
+  private static requireOpen(membership: Membership): void {
+    if (membership.closed) throw new AppError('forbidden', '終了した打ち合わせの発言は変更できません');
+  }
+
   /** Edit and take-back: the author's own message, not a system one, within the configured window. */
   private checkAuthor(actorId: string, facts: MessageFacts, what: 'edit' | 'take back', windowS: number): void {
     if (facts.system) throw new AppError('forbidden', `system messages cannot be changed`);
@@ -161,6 +166,7 @@ export class MessageActionsService {
   /** `message:edit`: the author replaces the text; the earlier one is kept in `edits` (never sent). */
   async edit(actor: User, input: MessageEditPayload): Promise<Message> {
     const { facts, membership } = await this.asMember(actor.id, input.messageId);
+    MessageActionsService.requireOpen(membership);
     this.checkAuthor(actor.id, facts, 'edit', this.config.MESSAGE_EDIT_WINDOW_S);
     const mentions = input.body.includes('@') ? findMentions(input.body, await this.directory.getUsers(membership.memberIds)).map(oid) : [];
     const changed = await this.change(
@@ -200,6 +206,7 @@ export class MessageActionsService {
    */
   async takeBack(actor: User, input: MessageDeletePayload): Promise<Message> {
     const { facts, membership } = await this.asMember(actor.id, input.messageId);
+    MessageActionsService.requireOpen(membership);
     this.checkAuthor(actor.id, facts, 'take back', this.config.MESSAGE_TAKE_BACK_WINDOW_S);
     const changed = await this.change(
       facts,
@@ -227,6 +234,7 @@ export class MessageActionsService {
   /** `message:react`: a member turns their own reaction on or off; members get `message:updated`. */
   async react(actor: User, input: MessageReactPayload): Promise<Message> {
     const { facts, membership } = await this.asMember(actor.id, input.messageId);
+    MessageActionsService.requireOpen(membership);
     if (facts.system) throw new AppError('forbidden', 'system messages take no reactions');
     const pair = { r: input.reaction, u: oid(actor.id) };
     const changed = await this.change(facts, input.messageId, membership.memberIds, (changeSeq) =>
@@ -253,6 +261,7 @@ export class MessageActionsService {
   /** `message:pin`: any member pins or unpins; members get `message:updated`. */
   async pin(actor: User, input: MessagePinPayload): Promise<Message> {
     const { facts, membership } = await this.asMember(actor.id, input.messageId);
+    MessageActionsService.requireOpen(membership);
     if (facts.system) throw new AppError('forbidden', 'system messages cannot be pinned');
     const changed = await this.change(facts, input.messageId, membership.memberIds, (changeSeq, now) =>
       input.on

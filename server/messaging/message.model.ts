@@ -7,6 +7,8 @@ const systemEventSchema = new Schema(
     type: { type: String, enum: SYSTEM_EVENT_TYPES, required: true },
     userIds: { type: [String], default: undefined },
     title: { type: String },
+    meetingId: { type: String },
+    minutes: { type: Number },
   },
   { _id: false },
 );

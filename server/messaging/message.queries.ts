@@ -68,6 +68,8 @@ function systemEventOf(stored: NonNullable<MessageDoc['system']>): SystemEvent {
     type: stored.type,
     ...(stored.userIds?.length ? { userIds: [...stored.userIds] } : {}),
     ...(stored.title ? { title: stored.title } : {}),
+    ...(stored.meetingId ? { meetingId: stored.meetingId } : {}),
+    ...(stored.minutes ? { minutes: stored.minutes } : {}),
   };
 }
 

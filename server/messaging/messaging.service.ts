@@ -68,6 +68,8 @@ export class MessagingService {
   async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     // check: membership, rate (a retry of a stored message is answered even when over the rate)
     const conv = await this.conversations.requireMember(input.conversationId, sender.id);
+    // An ended meeting is read-only (server/meetings); known from the cached membership, no read.
+    if (conv.closed) throw new AppError('forbidden', '終了した打ち合わせには送信できません');
     // Chosen mentions and @全員 are checked before the rate point is taken: a refusal costs nothing.
     const chosen = input.mentions ? checkChosenMentions(input.mentions, conv.members) : undefined;
     if (input.mentionsAll) checkMentionAll(sender, conv.memberIds.length, this.config.MENTION_ALL_MAX_MEMBERS);
@@ -229,24 +231,42 @@ export class MessagingService {
    * to `memberIds` (the members after the change). `actorId` is its sender; the body says it in
    * Japanese words, so a client that does not know `system` still shows something sensible.
    */
-  async sendSystem(conversationId: string, actorId: string, event: SystemEvent, memberIds: string[]): Promise<Message> {
-    const named = await this.directory.getUsers([...new Set([actorId, ...(event.userIds ?? [])])]);
-    const body = systemBody(event, new Map(named.map((u) => [u.id, u.name])));
-    const message = await this.queue.run(conversationId, async () => {
-      const stored = toMessageDto(
-        await this.insertWithNextSeq({
-          conversationId: oid(conversationId),
-          senderId: oid(actorId),
-          body,
-          // Unique per sender like a client's id, and never one a client can send (`:` is refused there).
-          clientMsgId: `system:${randomUUID()}`,
-          mentions: [],
-          system: event,
-        }),
-      );
-      this.realtime.toUsers(memberIds).emit('message:new', { message: stored });
-      return stored;
-    });
+  async sendSystem(
+    conversationId: string,
+    actorId: string,
+    event: SystemEvent,
+    memberIds: readonly string[],
+    opts: { text?: string; onceKey?: string } = {},
+  ): Promise<Message> {
+    // `text`: a notice that carries its own words (a meeting's summary); else the type's words.
+    const named = opts.text === undefined ? await this.directory.getUsers([...new Set([actorId, ...(event.userIds ?? [])])]) : [];
+    const body = opts.text ?? systemBody(event, new Map(named.map((u) => [u.id, u.name])));
+    // Unique per sender like a client's id, and never one a client can send (`:` is refused there).
+    // With `onceKey` the id is fixed, so the unique {senderId, clientMsgId} index stores the notice
+    // at most once however many times (or processes) write it: the later writes get the stored one.
+    const clientMsgId = opts.onceKey ? `system:${opts.onceKey}` : `system:${randomUUID()}`;
+    let message: Message;
+    try {
+      message = await this.queue.run(conversationId, async () => {
+        const stored = toMessageDto(
+          await this.insertWithNextSeq({
+            conversationId: oid(conversationId),
+            senderId: oid(actorId),
+            body,
+            clientMsgId,
+            mentions: [],
+            system: event,
+          }),
+        );
+        this.realtime.toUsers(memberIds).emit('message:new', { message: stored });
+        return stored;
+      });
+    } catch (err) {
+      if (!opts.onceKey || !isDuplicateKey(err)?.includes('clientMsgId')) throw err;
+      const earlier = await this.messages.collection.findOne<MessageDoc>({ senderId: oid(actorId), clientMsgId });
+      if (!earlier) throw err;
+      return toMessageDto(earlier);
+    }
     await this.conversations.noteActivity(conversationId, new Date(message.createdAt));
     return message;
   }

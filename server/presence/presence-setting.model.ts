@@ -8,9 +8,16 @@ const presenceSettingSchema = new Schema(
     availability: { type: String, enum: AVAILABILITIES, required: true, default: 'available' },
     statusText: { type: String, default: '' },
     updatedAt: { type: Date, required: true },
+    /**
+     * The running meeting the person has joined (server/meetings tells us): availability shows
+     * `in_meeting` while it is set and nothing else was set by hand. Not a hand setting.
+     */
+    meetingId: { type: Schema.Types.ObjectId },
   },
   { collection: 'presence_settings' },
 );
+
+presenceSettingSchema.index({ meetingId: 1 }, { sparse: true });
 
 export type PresenceSettingDoc = InferSchemaType<typeof presenceSettingSchema> & { _id: Types.ObjectId };
 

@@ -141,12 +141,40 @@ export class PresenceService {
           ...(input.statusText !== undefined ? { statusText: input.statusText } : {}),
           updatedAt: this.clock(),
         },
+        // An availability set by hand during a meeting is what they want shown: the automatic
+        // 会議中 gives way to it, and the end of the meeting does not undo it.
+        ...(input.availability ? { $unset: { meetingId: 1 } } : {}),
       },
       { upsert: true },
     );
     this.activity(user.id);
     this.changed(user.id);
     return (await this.getMany([user.id])).get(user.id)!;
+  }
+
+  /**
+   * Meetings (server/meetings): the person joined (`meetingId`) or left (null) a running meeting;
+   * while joined, availability shows `in_meeting` unless they set something else by hand. Leaving
+   * clears only that meeting's mark (they may have joined another since). One write; the change
+   * goes out through the coalesced push like any other.
+   */
+  async setMeeting(userId: string, meetingId: string | null, leftMeetingId?: string): Promise<void> {
+    if (meetingId) {
+      await this.settings.updateOne(
+        { userId: oid(userId) },
+        { $set: { meetingId: oid(meetingId) }, $setOnInsert: { availability: 'available', statusText: '', updatedAt: this.clock() } },
+        { upsert: true },
+      );
+    } else if (leftMeetingId) {
+      await this.settings.updateOne({ userId: oid(userId), meetingId: oid(leftMeetingId) }, { $unset: { meetingId: 1 } });
+    }
+    this.changed(userId);
+  }
+
+  /** A meeting ended: everyone still marked as in it is not any more (one write for all). */
+  async meetingEnded(meetingId: string, memberIds: readonly string[]): Promise<void> {
+    await this.settings.updateMany({ meetingId: oid(meetingId) }, { $unset: { meetingId: 1 } });
+    for (const id of memberIds) this.changed(id);
   }
 
   private checkIdle(): void {
@@ -208,8 +236,9 @@ export class PresenceService {
     const lastActiveAt = this.lastActive.get(userId);
     return {
       state: teleworkSince ? 'teleworking' : connected ? 'in_office' : 'offline',
-      // A hand-set availability stands; otherwise idleness on every connection means away.
-      availability: manual !== 'available' ? manual : connected && idle ? 'away' : 'available',
+      // A hand-set availability stands; then a running meeting the person joined (会議中, set
+      // and cleared by server/meetings); otherwise idleness on every connection means away.
+      availability: manual !== 'available' ? manual : setting?.meetingId ? 'in_meeting' : connected && idle ? 'away' : 'available',
       ...(setting?.statusText ? { statusText: setting.statusText } : {}),
       ...(teleworkSince ? { teleworkSince: teleworkSince.toISOString() } : {}),
       ...(lastActiveAt ? { lastActiveAt: lastActiveAt.toISOString() } : {}),

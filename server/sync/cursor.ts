@@ -86,5 +86,7 @@ export function stateTag(state: ConversationSyncState, changeSeq = 0): string {
   const text = [state.kind, state.title, [...state.memberIds].sort().join(','), marks.join(','), String(changeSeq)].join('\n');
   // The caller's mute/favourite (issue 9) count only when set.
   const settings = state.muted || state.favourite ? `\nmuted:${state.muted ? 1 : 0},favourite:${state.favourite ? 1 : 0}` : '';
-  return createHash('sha1').update(text + settings).digest('hex').slice(0, TAG * 2);
+  // An ended meeting's conversation (issue 10) counts once closed, so a returning client learns `closedAt`.
+  const closed = state.closed ? '\nclosed' : '';
+  return createHash('sha1').update(text + settings + closed).digest('hex').slice(0, TAG * 2);
 }

@@ -114,6 +114,10 @@ export const conversationSchema = z.object({
   departmentChannel: z.boolean().optional(),
   /** Extension: unread messages that mention the viewer or everyone (@全員): the mention badge. */
   mentionCount: z.number().int().nonnegative().optional(),
+  /** Extension (issue 10), meetings only: the meeting this conversation belongs to. */
+  meetingId: idSchema.optional(),
+  /** Extension (issue 10), meetings only: when it ended; from then on it is read-only. */
+  closedAt: isoTimeSchema.optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

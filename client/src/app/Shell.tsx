@@ -20,6 +20,9 @@ const Dashboard = lazy(() => import('../supervisor/Dashboard').then((m) => ({ de
 const Directory = lazy(() => import('../directory/Directory').then((m) => ({ default: m.Directory })));
 // Administration is for a handful of admins.
 const AdminScreen = lazy(() => import('../admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
+// Quick meetings (issue 10): the invitation listener comes right after sign-in, the screens on first use.
+const MeetingAlerts = lazy(() => import('../meetings/MeetingAlerts').then((m) => ({ default: m.MeetingAlerts })));
+const MeetingScreens = lazy(() => import('../meetings/screens'));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -58,7 +61,7 @@ export function Shell() {
 
   const link = (target: Route, label: string, testId: string, extra?: ReactNode) => {
     const href = target.name === 'messages' ? '/' : `/${target.name}`;
-    const current = route.name === target.name;
+    const current = route.name === target.name || (target.name === 'meetings' && (route.name === 'meeting' || route.name === 'todos'));
     return (
       <a
         href={href}
@@ -112,6 +115,8 @@ export function Shell() {
             ),
           )}
           {link({ name: 'directory' }, t('nav.directory'), 'nav-directory')}
+          {/* One entry for the meetings list and 自分のToDo (linked from the list): the bar must fit 800 px in English too. */}
+          {link({ name: 'meetings' }, t('nav.meetings'), 'nav-meetings')}
           {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
           {me?.role === 'admin' && link({ name: 'admin' }, t('nav.admin'), 'nav-admin')}
         </nav>
@@ -129,6 +134,9 @@ export function Shell() {
         </div>
       </header>
       <ConnectionBanner />
+      <Suspense fallback={null}>
+        <MeetingAlerts />
+      </Suspense>
       <main id="main" ref={main} className="main" tabIndex={-1}>
         {route.name === 'messages' && (
           <div className={`messages-layout${collapsed ? ' messages-layout--collapsed' : ''}`}>
@@ -154,6 +162,9 @@ export function Shell() {
           {route.name === 'directory' && <Directory />}
           {route.name === 'dashboard' && <Dashboard />}
           {route.name === 'admin' && <AdminScreen />}
+          {(route.name === 'meetings' || route.name === 'meeting' || route.name === 'todos') && (
+            <MeetingScreens route={route} Conversation={ConversationView} />
+          )}
         </Suspense>
       </main>
     </div>

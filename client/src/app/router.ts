@@ -7,19 +7,37 @@ import { useSyncExternalStore } from 'react';
  *   /directory          the staff directory
  *   /dashboard          the supervisor's presence board
  *   /admin              administration (admins)
+ *   /meetings           my meetings (?new=1&from=<conversationId>|&with=<userId>: the start dialog open)
+ *   /meetings/:id       one meeting; /meetings/:id/minutes its minutes (議事録)
+ *   /todos              my ToDos (自分のToDo)
  */
 export type Route =
   | { name: 'messages'; conversationId?: string }
   | { name: 'directory' }
   | { name: 'dashboard' }
-  | { name: 'admin' };
+  | { name: 'admin' }
+  | { name: 'meetings'; start?: { from?: string; with?: string } }
+  | { name: 'meeting'; meetingId: string; minutes: boolean }
+  | { name: 'todos' };
 
-export function parseRoute(pathname: string): Route {
+const ID = /^[0-9a-f]{24}$/;
+
+export function parseRoute(pathname: string, search = ''): Route {
   const conversation = /^\/c\/([0-9a-f]{24})\/?$/.exec(pathname);
   if (conversation) return { name: 'messages', conversationId: conversation[1] };
   if (/^\/directory\/?$/.test(pathname)) return { name: 'directory' };
   if (/^\/dashboard\/?$/.test(pathname)) return { name: 'dashboard' };
   if (/^\/admin\/?$/.test(pathname)) return { name: 'admin' };
+  if (/^\/todos\/?$/.test(pathname)) return { name: 'todos' };
+  if (/^\/meetings\/?$/.test(pathname)) {
+    const params = new URLSearchParams(search);
+    if (params.get('new') !== '1') return { name: 'meetings' };
+    const from = params.get('from') ?? '';
+    const withUser = params.get('with') ?? '';
+    return { name: 'meetings', start: { ...(ID.test(from) ? { from } : {}), ...(ID.test(withUser) ? { with: withUser } : {}) } };
+  }
+  const meeting = /^\/meetings\/([0-9a-f]{24})(\/minutes)?\/?$/.exec(pathname);
+  if (meeting) return { name: 'meeting', meetingId: meeting[1]!, minutes: Boolean(meeting[2]) };
   return { name: 'messages' };
 }
 
@@ -33,6 +51,15 @@ export function pathOf(route: Route): string {
       return '/dashboard';
     case 'admin':
       return '/admin';
+    case 'todos':
+      return '/todos';
+    case 'meetings': {
+      if (!route.start) return '/meetings';
+      const params = new URLSearchParams({ new: '1', ...route.start });
+      return `/meetings?${params.toString()}`;
+    }
+    case 'meeting':
+      return `/meetings/${route.meetingId}${route.minutes ? '/minutes' : ''}`;
   }
 }
 
@@ -47,7 +74,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path === location.pathname) return;
+  if (path === location.pathname + location.search) return;
   if (options.replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   for (const listener of [...listeners]) listener();
@@ -57,6 +84,13 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => location.pathname, () => '/');
 }
 
+/** The path with its query (the meetings list's start dialog reads it). */
+function useLocation(): string {
+  return useSyncExternalStore(subscribe, () => location.pathname + location.search, () => '/');
+}
+
 export function useRoute(): Route {
-  return parseRoute(usePathname());
+  const where = useLocation();
+  const q = where.indexOf('?');
+  return q < 0 ? parseRoute(where) : parseRoute(where.slice(0, q), where.slice(q));
 }

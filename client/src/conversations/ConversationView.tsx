@@ -1,4 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Message } from '../../../shared/schemas/conversations.js';
+import { navigate } from '../app/router';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
@@ -20,8 +22,19 @@ import './actions/actions.css';
 import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
 import { useActionsUi } from './actions/lazy';
 
+/**
+ * Shown inside another screen (a meeting, issue 10): that screen has its own heading, may add
+ * controls under each message, and makes the history read-only once it is over.
+ */
+export interface Embedding {
+  /** The accessible name of the conversation's region (the screen's heading stays its own). */
+  label: string;
+  rowTools?: (message: Message) => ReactNode;
+  readOnly?: boolean;
+}
+
 /** One open conversation: header, history, typing indicator and composer. */
-export function ConversationView({ conversationId }: { conversationId: string }) {
+export function ConversationView({ conversationId, embedded }: { conversationId: string; embedded?: Embedding }) {
   const { t } = useI18n();
   const conversation = useApp((s) => s.conversations[conversationId]);
   const loaded = useApp((s) => s.conversationsLoaded);
@@ -102,22 +115,60 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const title = conversationTitle(conversation, users, me?.id, t);
   const partner = dmPartnerId(conversation, me?.id);
   const partnerPresence = partner ? presence[partner] : undefined;
+  // A meeting's own conversation opened from the list links to its meeting view.
+  const meetingId = embedded ? undefined : conversation.meetingId;
+  // An ended meeting's record is final (closedAt): nothing more is written to it.
+  const readOnly = Boolean(embedded?.readOnly || conversation.closedAt);
 
   return (
-    <section className="conversation" aria-labelledby="conversation-title" data-testid="conversation-view" data-conversation-id={conversationId}>
-      <header className="conversation__head">
-        {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" decorative />}
-        <h2 id="conversation-title" className="conversation__title" data-testid="conversation-heading">
-          {title}
-        </h2>
-        <span className="muted small">
-          {partner
-            ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
-            : t('conv.members', { n: conversation.memberIds.length })}
-        </span>
-        <PinnedList conversationId={conversationId} />
-        <ConversationActions conversation={conversation} title={title} onError={setError} />
-      </header>
+    <section
+      className={`conversation${embedded ? ' conversation--embedded' : ''}`}
+      {...(embedded ? { 'aria-label': embedded.label } : { 'aria-labelledby': 'conversation-title' })}
+      data-testid="conversation-view"
+      data-conversation-id={conversationId}
+    >
+      {!embedded && (
+        <header className="conversation__head">
+          {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" decorative />}
+          <h2 id="conversation-title" className="conversation__title" data-testid="conversation-heading">
+            {title}
+          </h2>
+          <span className="muted small">
+            {partner
+              ? [presenceLabel(t, partnerPresence), partnerPresence?.statusText].filter(Boolean).join(' — ')
+              : t('conv.members', { n: conversation.memberIds.length })}
+          </span>
+          <PinnedList conversationId={conversationId} />
+          {conversation.kind !== 'meeting' ? (
+            <a
+              href={`/meetings?new=1&from=${conversationId}`}
+              className="button button--small button--quiet"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/meetings?new=1&from=${conversationId}`);
+              }}
+              data-testid="start-meeting"
+            >
+              {t('conv.startMeeting')}
+            </a>
+          ) : (
+            meetingId && (
+              <a
+                href={`/meetings/${meetingId}`}
+                className="button button--small button--quiet"
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(`/meetings/${meetingId}`);
+                }}
+                data-testid="open-meeting"
+              >
+                {t('conv.openMeeting')}
+              </a>
+            )
+          )}
+          <ConversationActions conversation={conversation} title={title} onError={setError} />
+        </header>
+      )}
       <ReminderNotices />
       {error && (
         <p className="error" role="alert">
@@ -125,7 +176,14 @@ export function ConversationView({ conversationId }: { conversationId: string })
         </p>
       )}
       {thread ? (
-        <MessageList conversation={conversation} thread={thread} onAtEndChange={setAtEnd} onSeen={setSeenSeq} sentCount={sentCount} />
+        <MessageList
+          conversation={conversation}
+          thread={thread}
+          onAtEndChange={setAtEnd}
+          onSeen={setSeenSeq}
+          sentCount={sentCount}
+          rowTools={embedded?.rowTools}
+        />
       ) : (
         <div className="history history--loading">
           <p className="muted">{t('conv.loading')}</p>
@@ -135,22 +193,24 @@ export function ConversationView({ conversationId }: { conversationId: string })
       <div className="visually-hidden" aria-live="polite" data-testid="new-message-announcer">
         {announcement}
       </div>
-      <Composer
-        conversationId={conversationId}
-        onSent={() => {
-          setSentCount((n) => n + 1);
-          setReplyTarget(conversationId, undefined);
-          setAckRequested(false);
-        }}
-        quote={replyTarget && <ComposerQuote target={replyTarget} />}
-        sendExtras={{ ...(replyTarget ? { replyToId: replyTarget.id } : {}), ...(ackRequested ? { ackRequested: true } : {}) }}
-        tools={
-          <label className="composer-tools" title={t('msg.ackRequestHint')}>
-            <input type="checkbox" checked={ackRequested} onChange={(e) => setAckRequested(e.target.checked)} data-testid="ack-request-toggle" />
-            {t('msg.ackRequest')}
-          </label>
-        }
-      />
+      {!readOnly && (
+        <Composer
+          conversationId={conversationId}
+          onSent={() => {
+            setSentCount((n) => n + 1);
+            setReplyTarget(conversationId, undefined);
+            setAckRequested(false);
+          }}
+          quote={replyTarget && <ComposerQuote target={replyTarget} />}
+          sendExtras={{ ...(replyTarget ? { replyToId: replyTarget.id } : {}), ...(ackRequested ? { ackRequested: true } : {}) }}
+          tools={
+            <label className="composer-tools" title={t('msg.ackRequestHint')}>
+              <input type="checkbox" checked={ackRequested} onChange={(e) => setAckRequested(e.target.checked)} data-testid="ack-request-toggle" />
+              {t('msg.ackRequest')}
+            </label>
+          }
+        />
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
-import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Conversation } from '../../../shared/schemas/conversations.js';
+import type { Conversation, Message } from '../../../shared/schemas/conversations.js';
 import { useApp, type Thread } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { formatDay } from '../i18n/format';
@@ -28,6 +28,8 @@ interface Props {
   onSeen?: (seq: number) => void;
   /** Changes whenever the reader sends something: jump to the end then. */
   sentCount: number;
+  /** Extra controls under each stored message (a meeting's 決定事項/ToDo marks); keep it stable. */
+  rowTools?: (message: Message) => ReactNode;
 }
 
 /**
@@ -35,7 +37,7 @@ interface Props {
  * of messages scroll smoothly. Anchored to the end like a chat: new messages follow when the
  * reader is at the bottom, and loading older ones above keeps the reader's place.
  */
-export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentCount }: Props) {
+export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentCount, rowTools }: Props) {
   const { t, lang } = useI18n();
   const me = useApp((s) => s.me);
   const users = useApp((s) => s.users);
@@ -236,6 +238,8 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
                       readLabel={readLabel(row)}
                       onShowReaders={conversation.kind === 'group' || conversation.kind === 'channel' ? setReadersOfMessage : undefined}
                       highlighted={row.message.seq === highlightSeq}
+                      tools={rowTools}
+                      closed={Boolean(conversation.closedAt)}
                     />
                   )}
                   {row.kind === 'outgoing' && <MessageRow outgoing={row.outgoing} mine grouped={row.grouped} readLabel={null} />}

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import type { Message } from '../../../shared/schemas/conversations.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import type { Presence } from '../../../shared/schemas/presence.js';
@@ -33,13 +33,17 @@ interface Props {
   onShowReaders?: (messageId: string) => void;
   /** Just jumped to (a quote's original, a pinned message): shown highlighted for a moment. */
   highlighted?: boolean;
+  /** Extra controls under a stored message, given by the screen embedding the list (a meeting's marks). */
+  tools?: (message: Message) => ReactNode;
+  /** The conversation is closed (an ended meeting's record): no edit, take-back, reaction or pin offered. */
+  closed?: boolean;
 }
 
 /**
  * One message. The body is React text, never HTML: whatever someone types is shown as typed and
  * nothing in it runs. Line breaks are kept by `white-space: pre-wrap`.
  */
-export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted }: Props) {
+export const MessageRow = memo(function MessageRow({ message, outgoing, mine, grouped, sender, presence, readLabel, onShowReaders, highlighted, tools, closed }: Props) {
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
   const [actionError, setActionError] = useState('');
@@ -122,7 +126,7 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
       </div>
       {message && <ReactionBar message={message} onError={onError} />}
       {message && <AckControls message={message} mine={mine} onError={onError} />}
-      {message && !editing && (
+      {message && !editing && !closed && (
         <MessageActions
           message={message}
           mine={mine}
@@ -133,6 +137,7 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
           }}
         />
       )}
+      {message && !deleted && tools?.(message)}
       {actionError && (
         <p className="msg__action-error error small" role="alert" data-testid="action-error">
           {actionError}

@@ -1,5 +1,6 @@
 import type { Message } from '../../../shared/schemas/conversations.js';
 import { useApp } from '../app/state';
+import { navigate } from '../app/router';
 import { useI18n, type Translate } from '../i18n/i18n';
 import { formatDateTime, formatTime } from '../i18n/format';
 
@@ -16,6 +17,21 @@ export function SystemMessageRow({ message }: { message: Message }) {
       <time dateTime={message.createdAt} title={formatDateTime(message.createdAt, lang)}>
         {formatTime(message.createdAt, lang)}
       </time>
+      {message.system?.type === 'meeting_summary' && message.system.meetingId && (
+        <>
+          {' '}
+          <a
+            href={`/meetings/${message.system.meetingId}/minutes`}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/meetings/${message.system!.meetingId}/minutes`);
+            }}
+            data-testid="meeting-summary-link"
+          >
+            {t('conv.system.openMinutes')}
+          </a>
+        </>
+      )}
     </div>
   );
 }
@@ -35,6 +51,21 @@ function systemText(t: Translate, message: Message, names: string): string {
       return t('conv.system.memberJoined', { names });
     case 'department_moved':
       return t('conv.system.departmentMoved', { names });
+    case 'meeting_invited':
+      return t('conv.system.meetingInvited', { names });
+    case 'meeting_started':
+      return t('conv.system.meetingStarted');
+    case 'meeting_joined':
+      return t('conv.system.meetingJoined', { names });
+    case 'meeting_left':
+      return t('conv.system.meetingLeft', { names });
+    case 'meeting_extended':
+      return t('conv.system.meetingExtended', { n: message.system.minutes ?? 0 });
+    case 'meeting_ended':
+      return t('conv.system.meetingEnded');
+    case 'meeting_summary':
+      // The summary's own text (decisions, ToDos) is the server's, written for everyone alike.
+      return message.body;
     default:
       return message.body;
   }

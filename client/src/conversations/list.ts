@@ -49,6 +49,9 @@ export function conversationChanged(state: AppState, conversation: Conversation)
     kind: conversation.kind,
     title: conversation.title,
     memberIds: conversation.memberIds,
+    // A meeting's conversation: which meeting, and once it ended, closed for good (issue 10).
+    ...(conversation.meetingId ? { meetingId: conversation.meetingId } : {}),
+    ...(conversation.closedAt ? { closedAt: conversation.closedAt } : {}),
     ...(conversation.muted ? { muted: true } : {}),
     ...(conversation.favourite ? { favourite: true } : {}),
   };

@@ -4,6 +4,7 @@ import type { Presence } from '../../../shared/schemas/presence.js';
 import { useI18n } from '../i18n/i18n';
 import { formatTime } from '../i18n/format';
 import { ApiError } from '../net/api';
+import { navigate } from '../app/router';
 import { openDirectMessage } from '../conversations/create';
 import { PresenceDot } from '../presence/PresenceDot';
 import { presenceLabel } from '../presence/labels';
@@ -56,6 +57,20 @@ export function PersonCard({ user, presence, departmentName, isMe }: Props) {
         >
           ✉ {t('dir.message')}
         </button>
+      )}
+      {!isMe && (
+        <a
+          href={`/meetings?new=1&with=${user.id}`}
+          className="button button--small"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate(`/meetings?new=1&with=${user.id}`);
+          }}
+          data-testid="person-meeting"
+          aria-label={`${t('conv.startMeeting')}: ${user.name}`}
+        >
+          {t('dir.startMeeting')}
+        </a>
       )}
       {error && (
         <p className="error small" role="alert">

@@ -33,6 +33,7 @@ export const jaScreens = {
   'dir.count': '{n} 人',
   'dir.empty': '該当する職員はいません。',
   'dir.message': 'メッセージ',
+  'dir.startMeeting': '打ち合わせ',
   'dir.staffNo': '職員番号',
   'dir.department': '所属',
   'dir.more': 'さらに表示',

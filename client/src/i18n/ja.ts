@@ -1,9 +1,10 @@
 import type { jaScreens } from './ja-screens';
+import type { jaMeetings } from './ja-meetings';
 
 /**
- * The Japanese dictionary: the default language, and (with ./ja-screens) the source of the key list.
- * Only what the first screen shows is here (the first-load budget); the strings of the lazily loaded
- * screens come with them, from ./ja-screens.
+ * The Japanese dictionary: the default language, and (with ./ja-screens and ./ja-meetings) the
+ * source of the key list. Only what the first screen shows is here (the first-load budget); the
+ * strings of the lazily loaded screens come with them, from ./ja-screens and ./ja-meetings.
  */
 export const ja = {
   'app.title': 'メッセージ',
@@ -14,6 +15,7 @@ export const ja = {
   'nav.dashboard': '在席状況',
   'nav.admin': '管理',
   'nav.settings': '設定',
+  'nav.meetings': '打ち合わせ',
 
   'auth.heading': 'サインイン',
   'auth.lead': '職員メッセージにサインインしてください。',
@@ -64,6 +66,8 @@ export const ja = {
   'conv.kind.dm': 'ダイレクト',
   'conv.kind.group': 'グループ',
   'conv.kind.channel': 'チャンネル',
+  'conv.startMeeting': '打ち合わせを始める',
+  'conv.openMeeting': '打ち合わせを開く',
   'conv.kind.meeting': '会議',
   'conv.you': '自分',
 
@@ -119,6 +123,14 @@ export const ja = {
   // ── conversation management (issue 9, convmgmt) ──
   'conv.system.memberJoined': '{names}さんが参加しました',
   'conv.system.departmentMoved': '{names}さんが異動しました',
+  'conv.system.meetingInvited': '{names}さんを打ち合わせに招待しました',
+  'conv.system.meetingStarted': '打ち合わせが始まりました',
+  'conv.system.meetingJoined': '{names}さんが打ち合わせに参加しました',
+  'conv.system.meetingLeft': '{names}さんが打ち合わせから退出しました',
+  'conv.system.meetingExtended': '打ち合わせを{n}分延長しました',
+  'conv.system.meetingEnded': '打ち合わせが終了しました',
+  'conv.system.meetingSummary': '打ち合わせ「{title}」の議事録',
+  'conv.system.openMinutes': '議事録を見る',
   'conv.mgmt.favouriteMark': 'お気に入り',
   'conv.mgmt.mutedMark': 'ミュート中',
   'conv.mgmt.mutedUnread': '未読 {n} 件（ミュート中）',
@@ -147,5 +159,5 @@ export const ja = {
   'msg.alreadyTakenBack': 'このメッセージは取り消されています',
 } as const;
 
-// Every key: the first screen's (above) and those only the lazily loaded screens use (./ja-screens).
-export type MessageKey = keyof typeof ja | keyof typeof jaScreens;
+// Every key: the first screen's (above) and those only the lazily loaded screens use (./ja-screens, ./ja-meetings).
+export type MessageKey = keyof typeof ja | keyof typeof jaScreens | keyof typeof jaMeetings;

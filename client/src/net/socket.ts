@@ -5,6 +5,7 @@ import type { Message } from '../../../shared/schemas/conversations.js';
 import type { Presence, PresenceEvent, PresenceSetPayload } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
 import type { MessageReminderEvent } from '../../../shared/schemas/message-actions.js';
+import type { Meeting, MeetingInvitedEvent, MeetingMarkEvent, MeetingWarningEvent } from '../../../shared/schemas/meetings.js';
 import type { ErrorBody } from '../../../shared/errors.js';
 import { appStore } from '../app/state';
 import {
@@ -50,6 +51,20 @@ const updateListeners = new Set<(message: Message) => void>();
 const reminderListeners = new Set<(event: MessageReminderEvent) => void>();
 const watched = new Set<string>();
 const importListeners = new Set<(event: StaffImportProgressEvent) => void>();
+const meetingListeners = new Set<(event: MeetingEvent) => void>();
+/**
+ * Meeting events that came before the meetings code (loaded after sign-in) listened: handed to the
+ * first listener, so an invitation sent in that moment is not lost. A few at most.
+ */
+const earlyMeetingEvents: MeetingEvent[] = [];
+const EARLY_MEETING_EVENTS_MAX = 20;
+
+/** One of the `meeting:*` events, tagged with its name. */
+export type MeetingEvent =
+  | { type: 'invited'; event: MeetingInvitedEvent }
+  | { type: 'updated'; event: { meeting: Meeting } }
+  | { type: 'warning'; event: MeetingWarningEvent }
+  | { type: 'mark'; event: MeetingMarkEvent };
 
 export function setSessionEndedHandler(handler: () => void): void {
   onSessionEnded = handler;
@@ -114,6 +129,10 @@ export function connectSocket(): void {
   s.on('import:progress', (event) => {
     for (const listener of importListeners) listener(event);
   });
+  s.on('meeting:invited', (event) => announceMeeting({ type: 'invited', event }));
+  s.on('meeting:updated', (event) => announceMeeting({ type: 'updated', event }));
+  s.on('meeting:warning', (event) => announceMeeting({ type: 'warning', event }));
+  s.on('meeting:mark', (event) => announceMeeting({ type: 'mark', event }));
   s.on('presence', (event) => appStore.set((st) => presenceChanged(st, event)));
   s.on('overview:member', (event) => {
     appStore.set((st) => presenceChanged(st, { userId: event.member.user.id, presence: event.member.presence }));
@@ -133,6 +152,7 @@ export function disconnectSocket(): void {
   const s = socket;
   socket = null;
   watched.clear();
+  earlyMeetingEvents.length = 0;
   s?.removeAllListeners();
   s?.disconnect();
 }
@@ -259,6 +279,21 @@ export function onMessageUpdated(listener: (message: Message) => void): () => vo
 export function onReminder(listener: (event: MessageReminderEvent) => void): () => void {
   reminderListeners.add(listener);
   return () => reminderListeners.delete(listener);
+}
+
+function announceMeeting(event: MeetingEvent): void {
+  if (meetingListeners.size === 0) {
+    if (earlyMeetingEvents.length < EARLY_MEETING_EVENTS_MAX) earlyMeetingEvents.push(event);
+    return;
+  }
+  for (const listener of meetingListeners) listener(event);
+}
+
+/** Be told of every `meeting:*` event (the meetings feature); the first listener also gets the early ones. */
+export function onMeetingEvent(listener: (event: MeetingEvent) => void): () => void {
+  meetingListeners.add(listener);
+  for (const early of earlyMeetingEvents.splice(0)) listener(early);
+  return () => meetingListeners.delete(listener);
 }
 
 type ActionAck<T extends object> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
