@@ -26,6 +26,7 @@ import { clientRoutes } from './transport/static.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { transfersRoutes } from './transfers/transfers.routes.js';
+import { teleworkPlansRoutes } from './telework/telework-plans.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -71,6 +72,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(adminAccountRoutes(s.accounts, s.directory, s.audit));
   api.use(auditRoutes(s.audit));
   api.use(transfersRoutes(s.transfers, s.audit));
+  api.use(teleworkPlansRoutes(s.teleworkPlans));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));

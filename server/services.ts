@@ -21,6 +21,7 @@ import { SetupService } from './setup/setup.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { StaffImportService } from './admin/staff-import.service.js';
 import { TransfersService } from './transfers/transfers.service.js';
+import { TeleworkPlansService } from './telework/telework-plans.service.js';
 import { MeetingsService } from './meetings/meetings.service.js';
 import { MeetingScheduler } from './meetings/scheduler.js';
 
@@ -54,6 +55,8 @@ export interface Services {
   staffImport: StaffImportService;
   /** 人事異動 on their effective date (server/transfers). */
   transfers: TransfersService;
+  /** テレワーク予定 (server/telework). */
+  teleworkPlans: TeleworkPlansService;
   /** Quick text meetings (server/meetings). */
   meetings: MeetingsService;
 }
@@ -83,6 +86,7 @@ export async function createServices(
   const audit = new AuditService(conn);
   const staffImport = new StaffImportService(directory, accounts, realtime);
   const transfers = new TransfersService(conn, directory, clock, config.TRANSFER_SWEEP_S * 1000);
+  const teleworkPlans = new TeleworkPlansService(conn, directory, realtime, clock);
   const meetings = new MeetingsService(conn, config, conversations, messaging, messageQueries, directory, presence, realtime, clock, limiters);
   const meetingScheduler = new MeetingScheduler(meetings, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
@@ -97,6 +101,7 @@ export async function createServices(
     meetings.init(),
     audit.init(),
     transfers.init(),
+    teleworkPlans.init(),
   ]);
   meetingScheduler.start();
   transfers.start();
@@ -129,6 +134,7 @@ export async function createServices(
     audit,
     staffImport,
     transfers,
+    teleworkPlans,
     meetings,
   };
 }

@@ -329,6 +329,30 @@ export class DirectoryService {
     return result;
   }
 
+  // ── oversight: who sees whom ─────────────────────────────────
+
+  /**
+   * A department's people are seen by admins and by supervisors of that department or one above it
+   * (the board, telework plans); anyone else: 403. 404 for an unknown department.
+   */
+  async requireOversight(viewer: User, departmentId: string): Promise<void> {
+    await this.getDepartment(departmentId); // 404 first
+    if (viewer.role === 'admin') return;
+    const above = await this.ancestorIds(departmentId);
+    if (viewer.role !== 'supervisor' || !above.includes(viewer.departmentId)) {
+      throw new AppError('forbidden', 'only supervisors of this department (or above) see its people');
+    }
+  }
+
+  /** The supervisors who oversee someone of this department: those of it and of every department above (two reads). */
+  async supervisorIdsOver(departmentId: string): Promise<string[]> {
+    const above = await this.ancestorIds(departmentId);
+    const docs = await this.users
+      .find({ departmentId: { $in: above.map((id) => new Types.ObjectId(id)) }, role: 'supervisor', disabled: { $ne: true } }, { _id: 1 })
+      .lean<{ _id: Types.ObjectId }[]>();
+    return docs.map((d) => d._id.toString());
+  }
+
   // ── staff import (issue 11: the personnel system's file) ───────
 
   /** The people with these staff numbers (one read), as records. */

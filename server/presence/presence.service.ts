@@ -350,13 +350,8 @@ export class PresenceService {
   // ── the supervisor's view ───────────────────────────────────
 
   /** Supervisors of the department or one above it, and admins; anyone else: 403. */
-  async checkOverviewAccess(viewer: User, departmentId: string): Promise<void> {
-    await this.directory.getDepartment(departmentId); // 404 first
-    if (viewer.role === 'admin') return;
-    const above = await this.directory.ancestorIds(departmentId);
-    if (viewer.role !== 'supervisor' || !above.includes(viewer.departmentId)) {
-      throw new AppError('forbidden', "only supervisors of this department (or above) see its overview");
-    }
+  checkOverviewAccess(viewer: User, departmentId: string): Promise<void> {
+    return this.directory.requireOversight(viewer, departmentId);
   }
 
   async overview(viewer: User, departmentId: string): Promise<Overview> {
