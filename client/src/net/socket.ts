@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OverviewMemberEvent, ServerToClientEvents } from '../../../shared/events.js';
 import type { StaffImportProgressEvent } from '../../../shared/schemas/staff-import.js';
+import type { TeleworkPlanEvent } from '../../../shared/schemas/telework-plans.js';
 import type { Message } from '../../../shared/schemas/conversations.js';
 import type { Presence, PresenceEvent, PresenceSetPayload } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
@@ -51,6 +52,7 @@ const updateListeners = new Set<(message: Message) => void>();
 const reminderListeners = new Set<(event: MessageReminderEvent) => void>();
 const watched = new Set<string>();
 const importListeners = new Set<(event: StaffImportProgressEvent) => void>();
+const planListeners = new Set<(event: TeleworkPlanEvent) => void>();
 const meetingListeners = new Set<(event: MeetingEvent) => void>();
 /**
  * Meeting events that came before the meetings code (loaded after sign-in) listened: handed to the
@@ -128,6 +130,9 @@ export function connectSocket(): void {
   });
   s.on('import:progress', (event) => {
     for (const listener of importListeners) listener(event);
+  });
+  s.on('telework:plan', (event) => {
+    for (const listener of planListeners) listener(event);
   });
   s.on('meeting:invited', (event) => announceMeeting({ type: 'invited', event }));
   s.on('meeting:updated', (event) => announceMeeting({ type: 'updated', event }));
@@ -243,6 +248,12 @@ export function unwatchOverview(departmentId: string): void {
 export function onOverviewMember(listener: (event: OverviewMemberEvent) => void): () => void {
   overviewListeners.add(listener);
   return () => overviewListeners.delete(listener);
+}
+
+/** Be told of same-day telework notices of the people this supervisor oversees (the board). */
+export function onTeleworkPlan(listener: (event: TeleworkPlanEvent) => void): () => void {
+  planListeners.add(listener);
+  return () => planListeners.delete(listener);
 }
 
 /** Be told how far the staff import this person started has got (administration). */

@@ -8,6 +8,7 @@ import { ApiError } from '../net/api';
 import { setPresence } from '../net/socket';
 import { presenceLabel } from './labels';
 import { endTelework, startTelework } from './telework';
+import { TeleworkPlans } from './TeleworkPlans';
 import '../i18n/ja-screens'; // this panel's strings (kept out of the first load)
 
 /**
@@ -114,6 +115,7 @@ export function MyPresencePanel({ id, panelRef, presence }: { id: string; panelR
           {message.text}
         </p>
       )}
+      <TeleworkPlans id={id} />
     </div>
   );
 }

@@ -6,7 +6,9 @@ import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { formatTime } from '../i18n/format';
 import { api, ApiError } from '../net/api';
-import { onOverviewMember, unwatchOverview, watchOverview } from '../net/socket';
+import { onOverviewMember, onTeleworkPlan, unwatchOverview, watchOverview } from '../net/socket';
+import type { DepartmentPlans } from '../../../shared/schemas/telework-plans.js';
+import { departmentPlans } from '../presence/plans';
 import { presenceChanged } from '../conversations/apply';
 import { buildTree, descendantsOf, type DepartmentNode } from '../directory/departments';
 import { PersonName } from '../directory/PersonName';
@@ -29,6 +31,9 @@ export function Dashboard() {
   const [error, setError] = useState('');
   const [filter, setFilter] = useState<PresenceState | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  // テレワーク予定 for today and tomorrow, and the latest same-day notice.
+  const [plans, setPlans] = useState<{ departmentId: string; value: DepartmentPlans } | null>(null);
+  const [notice, setNotice] = useState('');
 
   const options = useMemo(() => {
     const scope = me?.role === 'admin' ? null : descendantsOf(departments, me?.departmentId ?? '');
@@ -75,6 +80,26 @@ export function Dashboard() {
   }, [departmentId, connection === 'connected']); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
+    if (!departmentId) return;
+    let live = true;
+    const load = () =>
+      departmentPlans(departmentId).then(
+        (value) => live && setPlans({ departmentId, value }),
+        () => {},
+      );
+    void load();
+    // A same-day notice: say so, and show the plan on the board at once.
+    const off = onTeleworkPlan((event) => {
+      setNotice(t('dash.sameDayNotice', { name: event.name }));
+      void load();
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [departmentId, t]);
+
+  useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
@@ -85,6 +110,10 @@ export function Dashboard() {
     [members, presence],
   );
   const counts = countStates(rows.map((r) => r.live.state));
+  const planned = plans && plans.departmentId === departmentId ? plans.value : null;
+  const todayPlan = useMemo(() => new Map((planned?.plans ?? []).filter((p) => p.date === planned?.today).map((p) => [p.userId, p])), [planned]);
+  const tomorrowPlans = (planned?.plans ?? []).filter((p) => p.date === planned?.tomorrow);
+  const nameOf = useMemo(() => new Map(rows.map((r) => [r.user.id, r.user.name])), [rows]);
   const shown = filter ? rows.filter((r) => r.live.state === filter) : rows;
 
   return (
@@ -113,6 +142,11 @@ export function Dashboard() {
       {error && (
         <p className="error" role="alert">
           {error}
+        </p>
+      )}
+      {notice && (
+        <p className="dashboard__notice" role="status" data-testid="plan-notice">
+          {notice}
         </p>
       )}
       {!error && members === null && <p className="muted">{t('dash.loading')}</p>}
@@ -147,6 +181,7 @@ export function Dashboard() {
                 <th scope="col">{t('dash.since')}</th>
                 <th scope="col">{t('dash.minutes')}</th>
                 <th scope="col">{t('dash.status')}</th>
+                <th scope="col">{t('dash.plan')}</th>
               </tr>
             </thead>
             <tbody>
@@ -166,13 +201,44 @@ export function Dashboard() {
                       {minutes >= 60 ? t('dash.hoursMinutes', { h: Math.floor(minutes / 60), m: minutes % 60 }) : t('dash.minutesOnly', { m: minutes })}
                     </td>
                     <td className="board__status">{m.live.statusText ?? ''}</td>
+                    <td data-testid="overview-plan">
+                      <PlanCell planned={todayPlan.get(m.user.id)?.note ?? (todayPlan.has(m.user.id) ? '' : undefined)} teleworking={m.live.state === 'teleworking'} />
+                    </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          <section className="dashboard__tomorrow" aria-labelledby="dashboard-tomorrow" data-testid="plans-tomorrow">
+            <h2 id="dashboard-tomorrow" className="small">
+              {t('dash.tomorrow', { date: planned?.tomorrow ?? '' })}
+            </h2>
+            {tomorrowPlans.length === 0 ? (
+              <p className="muted small">{t('dash.tomorrowNone')}</p>
+            ) : (
+              <ul className="small">
+                {tomorrowPlans.map((p) => (
+                  <li key={p.id}>
+                    {nameOf.get(p.userId) ?? ''} {p.note ?? ''}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
         </>
       )}
     </div>
+  );
+}
+
+/** Today's plan beside the actual state: planned but not started, and teleworking without a plan, stand out. */
+function PlanCell({ planned, teleworking }: { planned: string | undefined; teleworking: boolean }) {
+  const { t } = useI18n();
+  if (planned === undefined) return teleworking ? <span className="board__plan--missing">{t('dash.unplanned')}</span> : <>—</>;
+  return (
+    <span className={teleworking ? undefined : 'board__plan--missing'}>
+      {teleworking ? t('dash.planned') : t('dash.plannedNotStarted')}
+      {planned && <span className="muted small"> {planned}</span>}
+    </span>
   );
 }
