@@ -50,6 +50,9 @@ describe('テレワーク予定: telling the supervisor, and the board beside th
     // He starts telework: the board shows the plan kept.
     await yamada.page.getByTestId('telework-start').click();
     await row.locator('[data-testid="overview-plan"]', { hasText: /^予定あり 子の看護のため$/ }).waitFor();
+    // The sub-department's node counts him as teleworking.
+    const node = tanaka.page.locator(`[data-testid="board-tree-row"][data-department-id="${office.section.id}"]`);
+    await node.locator('[data-testid="tree-teleworking"]', { hasText: /^1$/ }).waitFor();
     expect([...yamada.errors, ...tanaka.errors]).toEqual([]);
   });
 });

@@ -127,6 +127,8 @@ export const en: Record<MessageKey, string> = {
   'plans.remove': 'Withdraw',
   'plans.removeLabel': 'Withdraw the plan for {date}',
   'dash.plan': 'Plan',
+  'dash.tree': 'People per department',
+  'dash.licences': 'Licences in use {active} / {capacity}',
   'dash.planned': 'Planned',
   'dash.plannedNotStarted': 'Planned, not started',
   'dash.unplanned': 'Not planned',

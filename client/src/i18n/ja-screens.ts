@@ -193,6 +193,8 @@ export const jaScreens = {
   'plans.remove': '取消',
   'plans.removeLabel': '{date} の予定を取り消す',
   'dash.plan': '予定',
+  'dash.tree': '部署ごとの人数',
+  'dash.licences': 'ライセンス使用中 {active} / {capacity}',
   'dash.planned': '予定あり',
   'dash.plannedNotStarted': '予定あり・未開始',
   'dash.unplanned': '予定なし',

@@ -14,7 +14,9 @@ import { buildTree, descendantsOf, type DepartmentNode } from '../directory/depa
 import { PersonName } from '../directory/PersonName';
 import { sortByKana } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
-import { countStates, fromOverview, minutesToday, upsertMember, type BoardMember } from './overview';
+import { countStates, countsByDepartment, fromOverview, minutesToday, upsertMember, type BoardMember } from './overview';
+import { BoardTree } from './BoardTree';
+import type { TeleworkStatus } from '../../../shared/schemas/telework.js';
 import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
 const REFRESH_MS = 5 * 60_000;
@@ -34,6 +36,8 @@ export function Dashboard() {
   // テレワーク予定 for today and tomorrow, and the latest same-day notice.
   const [plans, setPlans] = useState<{ departmentId: string; value: DepartmentPlans } | null>(null);
   const [notice, setNotice] = useState('');
+  // Licence use for admins (the IT division's concern): in use / capacity.
+  const [licences, setLicences] = useState<TeleworkStatus | null>(null);
 
   const options = useMemo(() => {
     const scope = me?.role === 'admin' ? null : descendantsOf(departments, me?.departmentId ?? '');
@@ -100,6 +104,18 @@ export function Dashboard() {
   }, [departmentId, t]);
 
   useEffect(() => {
+    if (me?.role !== 'admin') return;
+    let live = true;
+    const load = () => api.get<TeleworkStatus>('/api/telework/status').then((s) => live && setLicences(s), () => {});
+    void load();
+    const timer = setInterval(() => void load(), 60_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [me?.role]);
+
+  useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
@@ -110,6 +126,9 @@ export function Dashboard() {
     [members, presence],
   );
   const counts = countStates(rows.map((r) => r.live.state));
+  const parentOf = useMemo(() => new Map(departments.map((d) => [d.id, d.parentId])), [departments]);
+  const treeCounts = useMemo(() => countsByDepartment(rows.map((r) => ({ departmentId: r.user.departmentId, presence: r.live })), parentOf), [rows, parentOf]);
+  const rootNode = options.find((n) => n.department.id === departmentId);
   const planned = plans && plans.departmentId === departmentId ? plans.value : null;
   const todayPlan = useMemo(() => new Map((planned?.plans ?? []).filter((p) => p.date === planned?.today).map((p) => [p.userId, p])), [planned]);
   const tomorrowPlans = (planned?.plans ?? []).filter((p) => p.date === planned?.tomorrow);
@@ -135,6 +154,11 @@ export function Dashboard() {
             </option>
           ))}
         </select>
+        {licences && (
+          <span className="muted" data-testid="board-licences">
+            {t('dash.licences', { active: licences.active, capacity: licences.capacity })}
+          </span>
+        )}
         <span className="live-dot" aria-hidden={connection !== 'connected'}>
           {connection === 'connected' ? `● ${t('dash.live')}` : ''}
         </span>
@@ -170,6 +194,7 @@ export function Dashboard() {
             ))}
             <span className="muted count__total">{t('dash.total', { n: rows.length })}</span>
           </div>
+          {rootNode && <BoardTree root={rootNode} counts={treeCounts} onSelect={setDepartmentId} />}
           <table className="board" data-testid="overview-table">
             <caption className="visually-hidden">{t('dash.members')}</caption>
             <thead>

@@ -33,3 +33,33 @@ export function countStates(states: readonly PresenceState[]): Record<PresenceSt
   for (const s of states) counts[s]++;
   return counts;
 }
+
+/** Per department: teleworking, in the office, away (of those two) and offline. */
+export interface NodeCounts {
+  teleworking: number;
+  in_office: number;
+  away: number;
+  offline: number;
+}
+
+/**
+ * Counts for every department of the board's tree, each including everyone below it: each person is
+ * added to their department and its ancestors (linear in people × depth).
+ */
+export function countsByDepartment(
+  people: readonly { departmentId: string; presence: Presence }[],
+  parentOf: ReadonlyMap<string, string | null>,
+): Map<string, NodeCounts> {
+  const counts = new Map<string, NodeCounts>();
+  for (const { departmentId, presence } of people) {
+    const seen = new Set<string>();
+    for (let id: string | null | undefined = departmentId; id && !seen.has(id); id = parentOf.get(id)) {
+      seen.add(id);
+      let c = counts.get(id);
+      if (!c) counts.set(id, (c = { teleworking: 0, in_office: 0, away: 0, offline: 0 }));
+      c[presence.state] += 1;
+      if (presence.state !== 'offline' && presence.availability === 'away') c.away += 1;
+    }
+  }
+  return counts;
+}
