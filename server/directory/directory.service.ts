@@ -26,6 +26,22 @@ export function toUserDto(doc: UserDoc): User {
   };
 }
 
+/**
+ * The fields a User is made of: reads that only build Users leave the password hash and the
+ * search text in the database (the session check reads a person per sign-in batch).
+ */
+const USER_FIELDS = {
+  loginId: 1,
+  staffNo: 1,
+  name: 1,
+  nameKana: 1,
+  departmentId: 1,
+  role: 1,
+  title: 1,
+  disabled: 1,
+  mustChangePassword: 1,
+} as const;
+
 function toDepartmentDto(doc: DepartmentDoc): Department {
   return { id: doc._id.toString(), name: doc.name, parentId: doc.parentId ? doc.parentId.toString() : null };
 }
@@ -134,14 +150,14 @@ export class DirectoryService {
   }
 
   async getUser(id: string): Promise<User> {
-    const doc = Types.ObjectId.isValid(id) ? await this.users.findById(id).lean<UserDoc>() : null;
+    const doc = Types.ObjectId.isValid(id) ? await this.users.findById(id, USER_FIELDS).lean<UserDoc>() : null;
     if (!doc) throw new AppError('not_found', 'user not found');
     return toUserDto(doc);
   }
 
   /** Users by id, in no particular order; unknown ids are simply absent. */
   async getUsers(ids: readonly string[]): Promise<User[]> {
-    const docs = await this.users.find({ _id: { $in: ids } }).lean<UserDoc[]>();
+    const docs = await this.users.find({ _id: { $in: ids } }, USER_FIELDS).lean<UserDoc[]>();
     return docs.map(toUserDto);
   }
 

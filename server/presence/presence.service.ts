@@ -6,6 +6,7 @@ import type { Overview } from '../../shared/schemas/telework.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import { Batcher } from '../lib/batcher.js';
 import { userRoom, type Realtime } from '../realtime.js';
 import type { TeleworkService } from '../telework/telework.service.js';
 import { Connections } from './connections.js';
@@ -37,6 +38,13 @@ export class PresenceService {
   /** The supervisor boards watched from this process, kept up to date change by change. */
   private readonly boards = new OverviewBoards();
   private readonly dirty = new Set<string>();
+  /**
+   * The reads behind `presence:watch`, gathered across sockets (server/lib/batcher.ts): when
+   * everyone connects at 8:30, each socket's first watch joins the batch under way, and a batch
+   * reads each collection once for the union of its ids (people in one department watch mostly the
+   * same people). Answers the current presence of each id that is a person; others are absent.
+   */
+  private readonly watchReads = new Batcher<string, Presence>((ids) => this.readForWatch(ids));
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -106,22 +114,28 @@ export class PresenceService {
     // Watch at once, so that no change pushed while the answer is read is missed.
     this.watchers.replace(socketId, unique, ticket);
     const since = this.pushes;
-    let found: [Set<string>, Map<string, Presence>];
+    let found: Map<string, Presence>;
     try {
-      // Only whether each id is someone: the ids alone, not whole user documents.
-      found = await Promise.all([this.directory.existingUserIds(unique), this.getMany(unique)]);
+      found = await this.watchReads.get(unique);
     } catch (err) {
       this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
       throw err;
     }
-    const known = found[0];
-    const ids = unique.filter((id) => known.has(id));
-    this.watchers.replace(socketId, ids, ticket);
+    const ids = unique.filter((id) => found.has(id));
+    if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
     // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
     return ids.map((userId) => {
       const pushed = this.lastPushed.get(userId);
-      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found[1].get(userId)! };
+      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found.get(userId)! };
     });
+  }
+
+  /** One batch of watches: which ids are people (an id-only read) and their presences, one read per collection. */
+  private async readForWatch(ids: string[]): Promise<Map<string, Presence>> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+    const [known, presences] = await Promise.all([this.directory.existingUserIds(valid), this.getMany(valid)]);
+    for (const id of presences.keys()) if (!known.has(id)) presences.delete(id);
+    return presences;
   }
 
   /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */

@@ -1,0 +1,86 @@
+/**
+ * Gathers the keys of concurrent requests into one database read (DataLoader's idea, for a storm):
+ * when 3,000 people open the chat at once, each handshake's session lookup and each first
+ * `presence:watch` would otherwise be their own commands — O(people) round trips, each costing the
+ * driver, mongoose and the database as much CPU as the work itself. Here a storm of N requests costs
+ * O(N / batch) commands, with one `$in` per collection per batch.
+ *
+ * When it flushes: at the end of the current turn of the event loop (setImmediate: every socket
+ * whose frame arrived in this I/O phase joins), and — while `maxInFlight` batches are already at
+ * the database — not before one of them settles. So a quiet server answers at once (a batch of
+ * one, no added wait), and a busy one makes batches about as big as what arrives during one round
+ * trip, on its own. A batch that has not settled after `holdMs` frees its slot (a hung command must
+ * not hold every later request; the caller's own deadline answers it).
+ *
+ * A request asks for several keys and gets the batch's whole answer (a map over the union of keys:
+ * callers read their own). A failed batch fails every request in it, and nothing else.
+ */
+export class Batcher<K, V> {
+  private pending: { keys: Set<K>; waiters: Waiter<Map<K, V>>[] } | undefined;
+  private inFlight = 0;
+  private scheduled = false;
+  /** Batches sent and keys asked for (tests and metrics read them). */
+  batches = 0;
+
+  constructor(
+    private readonly load: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly options: { maxInFlight?: number; holdMs?: number } = {},
+  ) {}
+
+  /** The batch's answer for (at least) `keys`; keys the batch function left out are absent. */
+  get(keys: Iterable<K>): Promise<Map<K, V>> {
+    const pending = (this.pending ??= { keys: new Set(), waiters: [] });
+    for (const key of keys) pending.keys.add(key);
+    const answer = new Promise<Map<K, V>>((resolve, reject) => pending.waiters.push({ resolve, reject }));
+    this.schedule();
+    return answer;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.pending || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (!batch || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
+    this.pending = undefined;
+    this.inFlight += 1;
+    this.batches += 1;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(hold);
+      this.inFlight -= 1;
+      this.schedule();
+    };
+    const hold = setTimeout(release, this.options.holdMs ?? 2000);
+    hold.unref();
+    let work: Promise<Map<K, V>>;
+    try {
+      work = this.load([...batch.keys]);
+    } catch (err) {
+      work = Promise.reject(err);
+    }
+    work.then(
+      (result) => {
+        release();
+        for (const w of batch.waiters) w.resolve(result);
+      },
+      (err: unknown) => {
+        release();
+        for (const w of batch.waiters) w.reject(err);
+      },
+    );
+  }
+}
+
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
