@@ -28,6 +28,9 @@ interface Revocation {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A cache miss waits this long for others to share its read (a storm's handshakes come a few ms apart). */
+const GATHER_MS = 5;
+
 /** How long other processes get to confirm they dropped a revoked session from their cache. */
 const FORGET_ACK_TIMEOUT_MS = 2000;
 
@@ -65,7 +68,7 @@ export class AuthService {
       max: config.SESSION_CACHE_MAX,
     });
     configurePasswordHashing({ logN: config.PASSWORD_HASH_LOG_N });
-    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS });
+    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS, gatherMs: GATHER_MS });
   }
 
   async init(): Promise<void> {

@@ -5,11 +5,12 @@
  * driver, mongoose and the database as much CPU as the work itself. Here a storm of N requests costs
  * O(N / batch) commands, with one `$in` per collection per batch.
  *
- * When it flushes: at the end of the current turn of the event loop (setImmediate: every socket
- * whose frame arrived in this I/O phase joins), and — while `maxInFlight` batches are already at
- * the database — not before one of them settles. So a quiet server answers at once (a batch of
- * one, no added wait), and a busy one makes batches about as big as what arrives during one round
- * trip, on its own. A batch that has not settled after `holdMs` frees its slot (a hung command must
+ * When it flushes: `gatherMs` after the first key of a batch (0: at the end of the current turn of
+ * the event loop, so every socket whose frame arrived in this I/O phase joins), and — while
+ * `maxInFlight` batches are already at the database — not before one of them settles. A quiet
+ * server answers after at most `gatherMs` (a batch of one); a busy one makes batches about as big
+ * as what arrives during the window and one round trip, on its own: handshakes of a storm arrive
+ * one by one, a few milliseconds apart, and a batch per arrival would save little. A batch that has not settled after `holdMs` frees its slot (a hung command must
  * not hold every later request; the caller's own deadline answers it).
  *
  * A request asks for several keys and gets the batch's whole answer (a map over the union of keys:
@@ -24,7 +25,7 @@ export class Batcher<K, V> {
 
   constructor(
     private readonly load: (keys: K[]) => Promise<Map<K, V>>,
-    private readonly options: { maxInFlight?: number; holdMs?: number } = {},
+    private readonly options: { maxInFlight?: number; holdMs?: number; gatherMs?: number } = {},
   ) {}
 
   /** The batch's answer for (at least) `keys`; keys the batch function left out are absent. */
@@ -39,10 +40,12 @@ export class Batcher<K, V> {
   private schedule(): void {
     if (this.scheduled || !this.pending || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const go = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    if (this.options.gatherMs) setTimeout(go, this.options.gatherMs);
+    else setImmediate(go);
   }
 
   private flush(): void {
