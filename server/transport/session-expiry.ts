@@ -9,18 +9,27 @@ import type { Clock } from '../clock.js';
 
 interface Endable {
   disconnect(close: boolean): unknown;
-  once(event: 'disconnect', listener: () => void): unknown;
+  on(event: 'disconnect', listener: (this: Endable) => void): unknown;
 }
 
 export class SessionExpiry {
   /** Bucket (the sweep period its session ends in) → sockets, with their exact expiry. */
   private readonly buckets = new Map<number, Map<Endable, number>>();
+  /** Each waiting socket's exact expiry (to find its bucket when it goes). */
+  private readonly due = new Map<Endable, number>();
   private timer?: NodeJS.Timeout;
+  /** One listener for every socket (called with the socket as `this`): no closure per connection. */
+  private readonly gone: (this: Endable) => void;
 
   constructor(
     private readonly clock: Clock,
     private readonly everyMs = 10_000,
-  ) {}
+  ) {
+    const forget = (socket: Endable) => this.forget(socket);
+    this.gone = function (this: Endable) {
+      forget(this);
+    };
+  }
 
   /** Ends `socket` once `expiresAt` has passed (or at once, if it already has). */
   add(socket: Endable, expiresAt: Date): void {
@@ -33,7 +42,8 @@ export class SessionExpiry {
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     bucket.set(socket, at);
-    socket.once('disconnect', () => this.forget(key, socket));
+    this.due.set(socket, at);
+    socket.on('disconnect', this.gone);
     if (!this.timer) {
       this.timer = setInterval(() => this.sweep(), this.everyMs);
       this.timer.unref();
@@ -49,6 +59,7 @@ export class SessionExpiry {
       for (const [socket, at] of bucket) {
         if (at > now) continue;
         bucket.delete(socket);
+        this.due.delete(socket);
         socket.disconnect(true);
       }
       if (bucket.size === 0) this.buckets.delete(key);
@@ -67,9 +78,14 @@ export class SessionExpiry {
     clearInterval(this.timer);
     this.timer = undefined;
     this.buckets.clear();
+    this.due.clear();
   }
 
-  private forget(key: number, socket: Endable): void {
+  private forget(socket: Endable): void {
+    const at = this.due.get(socket);
+    if (at === undefined) return;
+    this.due.delete(socket);
+    const key = Math.floor(at / this.everyMs);
     const bucket = this.buckets.get(key);
     if (!bucket?.delete(socket)) return;
     if (bucket.size === 0) this.buckets.delete(key);
