@@ -1,3 +1,4 @@
+import type { Socket } from 'socket.io';
 import { AppError } from '../shared/errors.js';
 import { tokenFrom } from './auth/token.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
@@ -25,7 +26,16 @@ export function attachSockets(io: IoServer, s: Services): void {
   const expiry = new SessionExpiry(s.clock);
   // Every event is registered once for the process; a socket only points at the shared handlers.
   const events = new SocketEvents();
-  const presenceArrived = registerPresenceEvents(events, s.presence);
+  const presence = registerPresenceEvents(events, s.presence);
+  s.presence.onDelivered = (sockets) => s.metrics.presencePushes.inc(sockets);
+  // One listener, the same function for every socket (EventEmitter calls it with the socket as
+  // `this`): an idle socket holds no closure or listener array of its own for its departure.
+  function left(this: Socket): void {
+    expiry.remove(this);
+    s.metrics.socketClosed();
+    presence.left(this);
+  }
+
   registerMessagingEvents(events, s.messaging);
   registerConversationEvents(events, s.conversations, s.realtime, typingThrottle);
   io.use(async (socket, next) => {
@@ -58,8 +68,9 @@ export function attachSockets(io: IoServer, s: Services): void {
     );
     // The socket ends with its session (one sweep for the process, not a timer per socket).
     expiry.add(socket, expiresAt);
-    s.metrics.watchSocket(socket);
+    s.metrics.socketOpened();
     failFastSocket(socket, s.dbHealth, s.metrics.observeAck, events);
-    presenceArrived(socket);
+    presence.arrived(socket);
+    socket.on('disconnect', left);
   });
 }

@@ -59,23 +59,14 @@ export class Metrics {
     client.on('commandFailed', (e) => this.dbLatency.observe({ command: e.commandName, ok: 'false' }, e.duration / 1000));
   }
 
-  /**
-   * Counts a connection while it lasts, and the presence events sent to it. The listeners are the
-   * same two functions for every socket (no closure per idle connection).
-   */
-  watchSocket(socket: Socket): void {
+  /** A connection opened / closed (the socket's one shared disconnect listener calls `socketClosed`). */
+  socketOpened(): void {
     this.connections.inc();
-    socket.on('disconnect', this.socketGone);
-    socket.onAnyOutgoing(this.socketSent);
   }
 
-  private readonly socketGone = (): void => {
+  socketClosed(): void {
     this.connections.dec();
-  };
-
-  private readonly socketSent = (event: string): void => {
-    if (event === 'presence') this.presencePushes.inc();
-  };
+  }
 
   /** For failFastSocket's observer: every acknowledged event's latency, and ok sends. */
   readonly observeAck = (event: string, ok: boolean, startedAt: bigint): void => {

@@ -49,6 +49,8 @@ export class PresenceService {
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Told how many sockets each delivery reached (the presence pushes metric). */
+  onDelivered?: (sockets: number) => void;
   /** Several processes behind the Redis adapter: connections and pushes must be shared. */
   private readonly clustered: boolean;
 
@@ -295,7 +297,14 @@ export class PresenceService {
       }
     }
     const sockets = this.realtime.io.sockets.sockets;
-    for (const [socketId, batch] of perSocket) sockets.get(socketId)?.emit('presence', batch);
+    let reached = 0;
+    for (const [socketId, batch] of perSocket) {
+      const socket = sockets.get(socketId);
+      if (!socket) continue;
+      socket.emit('presence', batch);
+      reached += 1;
+    }
+    this.onDelivered?.(reached);
   }
 
   /**

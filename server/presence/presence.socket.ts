@@ -8,12 +8,13 @@ import { overviewRoom, type PresenceService } from './presence.service.js';
 type PresenceSocketData = SocketData & { activeAt?: number };
 
 /**
- * Registers presence's events once for the process, and returns what each new socket needs: its
- * arrival counted, and its activity and departure followed through listeners shared by every
- * socket (socket.io and EventEmitter call them with the socket as `this`), so an idle socket
- * holds no closure of its own.
+ * Registers presence's events once for the process (activity included), and returns what the
+ * socket's arrival and departure must tell presence: nothing is kept per socket here.
  */
-export function registerPresenceEvents(events: SocketEvents, presence: PresenceService): (socket: Socket) => void {
+export function registerPresenceEvents(
+  events: SocketEvents,
+  presence: PresenceService,
+): { arrived(socket: Socket): void; left(socket: Socket): void } {
   events.ack('presence:set', presenceSetPayloadSchema, async (input, auth) => ({
     presence: await presence.set(auth.user, input),
   }));
@@ -31,20 +32,20 @@ export function registerPresenceEvents(events: SocketEvents, presence: PresenceS
     return {};
   });
 
-  // Any event from the person counts as activity (ends an automatic away). The socket keeps its
-  // last activity, read by other processes (fetchSockets) to tell whether the person is idle on
-  // every connection (PROTOCOL.md IDLE_AWAY_S).
-  function onActivity(this: Socket): void {
-    const data = this.data as PresenceSocketData;
-    data.activeAt = presence.activity(data.auth.user.id);
-  }
-  function onGone(this: Socket): void {
-    presence.disconnected((this.data as PresenceSocketData).auth.user.id, this.id);
-  }
-  return (socket) => {
+  // Any event from the person counts as activity (ends an automatic away), even while the database
+  // is down. The socket keeps its last activity, read by other processes (fetchSockets) to tell
+  // whether the person is idle on every connection (PROTOCOL.md IDLE_AWAY_S).
+  events.onEvery((socket) => {
     const data = socket.data as PresenceSocketData;
-    data.activeAt = presence.connected(data.auth.user.id, socket.id);
-    socket.on('disconnect', onGone);
-    socket.onAny(onActivity);
+    data.activeAt = presence.activity(data.auth.user.id);
+  });
+  return {
+    arrived(socket) {
+      const data = socket.data as PresenceSocketData;
+      data.activeAt = presence.connected(data.auth.user.id, socket.id);
+    },
+    left(socket) {
+      presence.disconnected((socket.data as PresenceSocketData).auth.user.id, socket.id);
+    },
   };
 }

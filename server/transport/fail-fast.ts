@@ -46,6 +46,7 @@ export interface AckObserver {
  */
 export function failFastSocket(socket: Socket, dbHealth: DbHealth, observe?: AckObserver, events?: SocketEvents): void {
   socket.use((packet, next) => {
+    events?.seen(socket);
     const last = packet[packet.length - 1];
     const event = String(packet[0]);
     const shared = events?.has(event) ?? false;

@@ -4,12 +4,13 @@
  * distinct duration, and an unref'd list is never freed once empty — with every socket's duration
  * different to the millisecond, that leaked a list per connection ever made (9 MB over a 10-minute
  * connect/disconnect soak, bench/RESULTS.md). A socket ends at most one sweep after its session.
+ * A socket that goes by itself is handed to `remove` by the socket's one disconnect listener
+ * (server/sockets.ts), so no listener or closure is kept here per socket.
  */
 import type { Clock } from '../clock.js';
 
 interface Endable {
   disconnect(close: boolean): unknown;
-  on(event: 'disconnect', listener: (this: Endable) => void): unknown;
 }
 
 export class SessionExpiry {
@@ -18,18 +19,11 @@ export class SessionExpiry {
   /** Each waiting socket's exact expiry (to find its bucket when it goes). */
   private readonly due = new Map<Endable, number>();
   private timer?: NodeJS.Timeout;
-  /** One listener for every socket (called with the socket as `this`): no closure per connection. */
-  private readonly gone: (this: Endable) => void;
 
   constructor(
     private readonly clock: Clock,
     private readonly everyMs = 10_000,
-  ) {
-    const forget = (socket: Endable) => this.forget(socket);
-    this.gone = function (this: Endable) {
-      forget(this);
-    };
-  }
+  ) {}
 
   /** Ends `socket` once `expiresAt` has passed (or at once, if it already has). */
   add(socket: Endable, expiresAt: Date): void {
@@ -43,7 +37,6 @@ export class SessionExpiry {
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     bucket.set(socket, at);
     this.due.set(socket, at);
-    socket.on('disconnect', this.gone);
     if (!this.timer) {
       this.timer = setInterval(() => this.sweep(), this.everyMs);
       this.timer.unref();
@@ -81,7 +74,8 @@ export class SessionExpiry {
     this.due.clear();
   }
 
-  private forget(socket: Endable): void {
+  /** The socket went away by itself (its disconnect): nothing to end any more. */
+  remove(socket: Endable): void {
     const at = this.due.get(socket);
     if (at === undefined) return;
     this.due.delete(socket);

@@ -57,6 +57,17 @@ interface Registered {
  */
 export class SocketEvents {
   private readonly registered = new Map<string, Registered>();
+  private readonly everyPacket: ((socket: Socket) => void)[] = [];
+
+  /** Called for every packet any socket sends, before anything else (where `socket.onAny` would be). */
+  onEvery(listener: (socket: Socket) => void): void {
+    this.everyPacket.push(listener);
+  }
+
+  /** The socket's middleware calls this first for each packet. */
+  seen(socket: Socket): void {
+    for (const listener of this.everyPacket) listener(socket);
+  }
 
   /** An event with an acknowledgement (as onAck). */
   ack<S extends z.ZodType, R extends object>(event: string, schema: S, handler: EventHandler<S, R>): void {
