@@ -27,6 +27,8 @@ export function attachSockets(io: IoServer, s: Services): void {
   // Every event is registered once for the process; a socket only points at the shared handlers.
   const events = new SocketEvents();
   const presence = registerPresenceEvents(events, s.presence);
+  registerMessagingEvents(events, s.messaging);
+  registerConversationEvents(events, s.conversations, s.realtime, typingThrottle);
   s.presence.onDelivered = (sockets) => s.metrics.presencePushes.inc(sockets);
   // One listener, the same function for every socket (EventEmitter calls it with the socket as
   // `this`): an idle socket holds no closure or listener array of its own for its departure.
@@ -35,9 +37,6 @@ export function attachSockets(io: IoServer, s: Services): void {
     s.metrics.socketClosed();
     presence.left(this);
   }
-
-  registerMessagingEvents(events, s.messaging);
-  registerConversationEvents(events, s.conversations, s.realtime, typingThrottle);
   io.use(async (socket, next) => {
     try {
       const token = tokenFrom(
