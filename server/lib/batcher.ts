@@ -15,6 +15,11 @@
  *
  * A request asks for several keys and gets the batch's whole answer (a map over the union of keys:
  * callers read their own). A failed batch fails every request in it, and nothing else.
+ *
+ * The answer is handed out `RESUME_CHUNK` requests per turn of the event loop: each request goes on
+ * with its own work (a handshake completing, a watch's acknowledgement written), and 3,000 of them
+ * resumed at once would hold the loop for seconds — long enough for the driver's monitor to call a
+ * live database dead (it did, in a reconnect storm of 3,000).
  */
 export class Batcher<K, V> {
   private pending: { keys: Set<K>; waiters: Waiter<Map<K, V>>[] } | undefined;
@@ -73,14 +78,23 @@ export class Batcher<K, V> {
     work.then(
       (result) => {
         release();
-        for (const w of batch.waiters) w.resolve(result);
+        resume(batch.waiters, 0, (w) => w.resolve(result));
       },
       (err: unknown) => {
         release();
-        for (const w of batch.waiters) w.reject(err);
+        resume(batch.waiters, 0, (w) => w.reject(err));
       },
     );
   }
+}
+
+const RESUME_CHUNK = 32;
+
+/** Settles `waiters` from `from` on, a chunk per turn of the event loop (timers and I/O run between). */
+function resume<T>(waiters: Waiter<T>[], from: number, settle: (w: Waiter<T>) => void): void {
+  const to = Math.min(waiters.length, from + RESUME_CHUNK);
+  for (let i = from; i < to; i++) settle(waiters[i]!);
+  if (to < waiters.length) setImmediate(() => resume(waiters, to, settle));
 }
 
 interface Waiter<T> {

@@ -70,4 +70,19 @@ describe('gathering concurrent reads', () => {
     read.pending[1]!.resolve();
     expect((await next).get('b')).toBe('B');
   });
+
+  it('resumes the requests of a big batch a few at a time, so timers and I/O run in between', async () => {
+    const read = controlledRead();
+    const batcher = new Batcher(read.load);
+    const settled: number[] = [];
+    const all = Array.from({ length: 100 }, (_, i) => batcher.get([`k${i}`]).then(() => settled.push(i)));
+    await turn();
+    read.pending[0]!.resolve();
+    // Other work queued when the answer came: it runs before every request has gone on.
+    await turn();
+    expect(settled.length).toBeGreaterThan(0);
+    expect(settled.length).toBeLessThan(100);
+    await Promise.all(all);
+    expect(settled).toHaveLength(100);
+  });
 });
