@@ -18,6 +18,9 @@ import { log } from '../log.js';
 const oid = (id: string) => new Types.ObjectId(id);
 export const overviewRoom = (departmentId: string) => `overview:${departmentId}`;
 
+/** Sockets written per turn of the event loop when a push reaches many (see deliver). */
+const DELIVER_CHUNK = 100;
+
 /** What a presence event compares: a change of lastActiveAt alone is not worth an event. */
 const signature = (p: Presence) => [p.state, p.availability, p.statusText ?? '', p.teleworkSince ?? ''].join('|');
 
@@ -263,9 +266,9 @@ export class PresenceService {
       changes.push({ userId, presence });
     }
     if (changes.length === 0) return;
-    this.deliver(changes);
     // Once per window for the whole batch: every other process delivers it to its own watchers.
     if (this.clustered) this.realtime.io.serverSideEmit('presence:changed', changes);
+    await this.deliver(changes);
     await this.pushOverviews(changes);
   }
 
@@ -279,15 +282,21 @@ export class PresenceService {
       return true;
     });
     if (fresh.length === 0) return;
-    this.deliver(fresh);
-    void this.pushOverviews(fresh).catch((e) => log.error({ err: e }, 'presence overview push failed'));
+    // In the same queue as our own pushes: a socket never gets a person's older presence after a newer one.
+    this.flushing = this.flushing
+      .then(() => this.deliver(fresh))
+      .then(() => this.pushOverviews(fresh))
+      .catch((e) => log.error({ err: e }, 'presence push failed'));
   }
 
   /**
    * One `presence` event per local socket that watches someone in `changes` (or is one of them),
    * carrying just those people. Costs the watchers of the changed people, not the organisation.
+   * Written DELIVER_CHUNK sockets per turn of the event loop: after a restart every person
+   * changes in one window, and 3,000 sockets' arrays written at once held the loop for seconds
+   * (long enough for the driver's monitor to call the database dead, in the reconnect storm).
    */
-  private deliver(changes: PresenceEvent[]): void {
+  private async deliver(changes: PresenceEvent[]): Promise<void> {
     const perSocket = new Map<string, PresenceEvent[]>();
     for (const change of changes) {
       for (const socketId of this.watchers.socketsWatching(change.userId)) {
@@ -298,11 +307,13 @@ export class PresenceService {
     }
     const sockets = this.realtime.io.sockets.sockets;
     let reached = 0;
+    let written = 0;
     for (const [socketId, batch] of perSocket) {
       const socket = sockets.get(socketId);
       if (!socket) continue;
       socket.emit('presence', batch);
       reached += 1;
+      if (++written % DELIVER_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.onDelivered?.(reached);
   }
