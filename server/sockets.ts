@@ -1,3 +1,4 @@
+import type { Socket } from 'socket.io';
 import { AppError } from '../shared/errors.js';
 import { tokenFrom } from './auth/token.js';
 import { registerConversationEvents } from './conversations/conversations.socket.js';
@@ -9,7 +10,7 @@ import type { Services } from './services.js';
 import { failFastSocket } from './transport/fail-fast.js';
 import { capSocketsPerUser } from './transport/socket-cap.js';
 import { SessionExpiry } from './transport/session-expiry.js';
-import { handshakeRefusal } from './transport/socket.js';
+import { handshakeRefusal, SocketEvents } from './transport/socket.js';
 
 /** With the database down, a handshake still gets this long for a cached session check. */
 const HANDSHAKE_GRACE_MS = 250;
@@ -23,6 +24,19 @@ const HANDSHAKE_GRACE_MS = 250;
 export function attachSockets(io: IoServer, s: Services): void {
   const typingThrottle = new TypingThrottle(s.limiters, s.config.TYPING_THROTTLE_S);
   const expiry = new SessionExpiry(s.clock);
+  // Every event is registered once for the process; a socket only points at the shared handlers.
+  const events = new SocketEvents();
+  const presence = registerPresenceEvents(events, s.presence);
+  registerMessagingEvents(events, s.messaging);
+  registerConversationEvents(events, s.conversations, s.realtime, typingThrottle);
+  s.presence.onDelivered = (sockets) => s.metrics.presencePushes.inc(sockets);
+  // One listener, the same function for every socket (EventEmitter calls it with the socket as
+  // `this`): an idle socket holds no closure or listener array of its own for its departure.
+  function left(this: Socket): void {
+    expiry.remove(this);
+    s.metrics.socketClosed();
+    presence.left(this);
+  }
   io.use(async (socket, next) => {
     try {
       const token = tokenFrom(
@@ -44,7 +58,7 @@ export function attachSockets(io: IoServer, s: Services): void {
 
   io.on('connection', (socket) => {
     const { user, sessionId, expiresAt } = socket.data.auth;
-    // Handlers are registered synchronously: the client may emit the moment it is connected.
+    // Everything below is attached synchronously: the client may emit the moment it is connected.
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
     // A logout between the handshake and the join above missed this socket: look again.
     void s.auth.isLive(sessionId).then(
@@ -53,10 +67,9 @@ export function attachSockets(io: IoServer, s: Services): void {
     );
     // The socket ends with its session (one sweep for the process, not a timer per socket).
     expiry.add(socket, expiresAt);
-    s.metrics.watchSocket(socket);
-    failFastSocket(socket, s.dbHealth, s.metrics.observeAck);
-    registerPresenceEvents(socket, s.presence);
-    registerMessagingEvents(socket, s.messaging);
-    registerConversationEvents(socket, s.conversations, s.realtime, typingThrottle);
+    s.metrics.socketOpened();
+    failFastSocket(socket, s.dbHealth, s.metrics.observeAck, events);
+    presence.arrived(socket);
+    socket.on('disconnect', left);
   });
 }

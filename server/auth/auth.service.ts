@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
 import type { Limiters } from '../lib/limiter.js';
 import { sessionRoom, type IoServer } from '../realtime.js';
+import { Batcher } from '../lib/batcher.js';
 import { LoginLimiter } from './login-limiter.js';
 import { configurePasswordHashing, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
@@ -27,6 +28,9 @@ interface Revocation {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A cache miss waits this long for others to share its read (a storm's handshakes come a few ms apart). */
+const GATHER_MS = 5;
+
 /** How long other processes get to confirm they dropped a revoked session from their cache. */
 const FORGET_ACK_TIMEOUT_MS = 2000;
 
@@ -42,6 +46,12 @@ export class AuthService {
   private readonly sessions: Model<SessionDoc>;
   private readonly limiter: LoginLimiter;
   private readonly cache: SessionCache;
+  /**
+   * Session checks the cache cannot answer, gathered across concurrent handshakes and requests:
+   * one `sessions` read and one `users` read per batch (server/lib/batcher.ts), so the 8:30 storm
+   * of sign-ins already made costs O(people / batch) commands, not two per person.
+   */
+  private readonly lookups: Batcher<string, AuthContext | 'no-user'>;
   private io: IoServer | undefined;
 
   constructor(
@@ -58,6 +68,7 @@ export class AuthService {
       max: config.SESSION_CACHE_MAX,
     });
     configurePasswordHashing({ logN: config.PASSWORD_HASH_LOG_N });
+    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS, gatherMs: GATHER_MS });
   }
 
   async init(): Promise<void> {
@@ -203,16 +214,38 @@ export class AuthService {
   }
 
   private async lookup(tokenHash: string): Promise<AuthContext> {
-    const session = await this.sessions.findOne({ tokenHash }).lean<SessionDoc>().exec();
-    if (!session || session.expiresAt.getTime() <= Date.now()) {
-      throw new AppError('unauthenticated', 'session expired or signed out');
+    const found = (await this.lookups.get([tokenHash])).get(tokenHash);
+    if (!found) throw new AppError('unauthenticated', 'session expired or signed out');
+    if (found === 'no-user') throw new AppError('unauthenticated', 'account no longer exists or is disabled');
+    return found;
+  }
+
+  /**
+   * The live sessions behind these token hashes and their people: two reads whatever the number
+   * of tokens, only the fields a check needs (no password hash, no search text), lean (no mongoose
+   * documents). A token with no live session is absent; one whose person is gone or disabled is
+   * `no-user`.
+   */
+  private async lookupMany(tokenHashes: string[]): Promise<Map<string, AuthContext | 'no-user'>> {
+    const now = Date.now();
+    const sessions = (
+      await this.sessions
+        .find({ tokenHash: { $in: tokenHashes } }, { tokenHash: 1, userId: 1, expiresAt: 1 })
+        .lean<Pick<SessionDoc, '_id' | 'tokenHash' | 'userId' | 'expiresAt'>[]>()
+        .exec()
+    ).filter((s) => s.expiresAt.getTime() > now);
+    const out = new Map<string, AuthContext | 'no-user'>();
+    if (sessions.length === 0) return out;
+    const users = await this.directory.getUsers([...new Set(sessions.map((s) => s.userId.toString()))]);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const session of sessions) {
+      const user = byId.get(session.userId.toString());
+      out.set(
+        session.tokenHash,
+        !user || user.disabled ? 'no-user' : { user, sessionId: session._id.toString(), expiresAt: session.expiresAt },
+      );
     }
-    const user = await this.directory.getUser(session.userId.toString()).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'not_found') return null;
-      throw err;
-    });
-    if (!user || user.disabled) throw new AppError('unauthenticated', 'account no longer exists or is disabled');
-    return { user, sessionId: session._id.toString(), expiresAt: session.expiresAt };
+    return out;
   }
 
   /** The password was just proven: store it again at today's cost. A failure here fails no sign-in. */

@@ -26,6 +26,22 @@ export function toUserDto(doc: UserDoc): User {
   };
 }
 
+/**
+ * The fields a User is made of: reads that only build Users leave the password hash and the
+ * search text in the database (the session check reads a person per sign-in batch).
+ */
+const USER_FIELDS = {
+  loginId: 1,
+  staffNo: 1,
+  name: 1,
+  nameKana: 1,
+  departmentId: 1,
+  role: 1,
+  title: 1,
+  disabled: 1,
+  mustChangePassword: 1,
+} as const;
+
 function toDepartmentDto(doc: DepartmentDoc): Department {
   return { id: doc._id.toString(), name: doc.name, parentId: doc.parentId ? doc.parentId.toString() : null };
 }
@@ -43,6 +59,12 @@ export class DirectoryService {
   private listingCache: { version: string; listing: Promise<DirectoryListing> } | null = null;
   /** Told after people enter or change departments (department channels follow them, issue 9). */
   private readonly departmentListeners: ((moves: DepartmentMove[]) => Promise<void>)[] = [];
+  /**
+   * Ids known to be people. Nobody is ever deleted (a departure disables the account), so once
+   * true an id stays true in every process: no invalidation needed. Bounded by the organisation
+   * (3,000 ids); spares the users read of most `presence:watch` batches (issue 7).
+   */
+  private readonly knownPeople = new Set<string>();
 
   constructor(conn: Connection) {
     this.users = userModel(conn);
@@ -169,23 +191,38 @@ export class DirectoryService {
   }
 
   async getUser(id: string): Promise<User> {
-    const doc = Types.ObjectId.isValid(id) ? await this.users.findById(id).lean<UserDoc>() : null;
+    const doc = Types.ObjectId.isValid(id) ? await this.users.findById(id, USER_FIELDS).lean<UserDoc>() : null;
     if (!doc) throw new AppError('not_found', 'user not found');
     return toUserDto(doc);
   }
 
   /** Users by id, in no particular order; unknown ids are simply absent. */
   async getUsers(ids: readonly string[]): Promise<User[]> {
-    const docs = await this.users.find({ _id: { $in: ids } }).lean<UserDoc[]>();
-    return docs.map(toUserDto);
+    const docs = await this.users.find({ _id: { $in: ids } }, USER_FIELDS).lean<UserDoc[]>();
+    const users = docs.map(toUserDto);
+    for (const user of users) this.knownPeople.add(user.id);
+    return users;
   }
 
-  /** Which of these ids are people (an id-only read: no user document is sent or decoded). */
+  /**
+   * Which of these ids are people: ids seen before are answered from memory, the rest with one
+   * id-only read (no user document is sent or decoded).
+   */
   async existingUserIds(ids: readonly string[]): Promise<Set<string>> {
-    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
-    if (valid.length === 0) return new Set();
-    const docs = await this.users.find({ _id: { $in: valid } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-    return new Set(docs.map((d) => d._id.toString()));
+    const found = new Set<string>();
+    const ask: string[] = [];
+    for (const id of ids) {
+      if (this.knownPeople.has(id)) found.add(id);
+      else if (Types.ObjectId.isValid(id)) ask.push(id);
+    }
+    if (ask.length === 0) return found;
+    const docs = await this.users.find({ _id: { $in: ask } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    for (const d of docs) {
+      const id = d._id.toString();
+      this.knownPeople.add(id);
+      found.add(id);
+    }
+    return found;
   }
 
   /** The stored password hash for sign-in; only the auth service calls this. */

@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io';
 import { messageSendPayloadSchema } from '../../shared/schemas/conversations.js';
 import {
   messageDeletePayloadSchema,
@@ -7,28 +6,29 @@ import {
   messagePinPayloadSchema,
   messageReactPayloadSchema,
 } from '../../shared/schemas/message-actions.js';
-import { onAck } from '../transport/socket.js';
+import type { SocketEvents } from '../transport/socket.js';
 import type { MessagingService } from './messaging.service.js';
 
-export function registerMessagingEvents(socket: Socket, messaging: MessagingService): void {
+/** Registered once for the process; every socket shares them (transport/socket.ts SocketEvents). */
+export function registerMessagingEvents(events: SocketEvents, messaging: MessagingService): void {
   // The sender is the session's user; a senderId in the payload is dropped by the schema.
-  onAck(socket, 'message:send', messageSendPayloadSchema, async (input, auth) => {
+  events.ack('message:send', messageSendPayloadSchema, async (input, auth) => {
     const { message } = await messaging.send(auth.user, input);
     return { message };
   });
-  registerMessageActionEvents(socket, messaging);
+  registerMessageActionEvents(events, messaging);
 }
 
 /** Actions on existing messages (actions.service.ts): decode, then the service authorises and acts. */
-export function registerMessageActionEvents(socket: Socket, messaging: MessagingService): void {
+export function registerMessageActionEvents(events: SocketEvents, messaging: MessagingService): void {
   const actions = messaging.actions;
-  onAck(socket, 'message:edit', messageEditPayloadSchema, async (input, auth) => ({ message: await actions.edit(auth.user, input) }));
-  onAck(socket, 'message:delete', messageDeletePayloadSchema, async (input, auth) => ({ message: await actions.takeBack(auth.user, input) }));
-  onAck(socket, 'message:react', messageReactPayloadSchema, async (input, auth) => ({ message: await actions.react(auth.user, input) }));
-  onAck(socket, 'message:pin', messagePinPayloadSchema, async (input, auth) => ({ message: await actions.pin(auth.user, input) }));
-  onAck(socket, 'message:ack', messageIdPayloadSchema, async (input, auth) => {
+  events.ack('message:edit', messageEditPayloadSchema, async (input, auth) => ({ message: await actions.edit(auth.user, input) }));
+  events.ack('message:delete', messageDeletePayloadSchema, async (input, auth) => ({ message: await actions.takeBack(auth.user, input) }));
+  events.ack('message:react', messageReactPayloadSchema, async (input, auth) => ({ message: await actions.react(auth.user, input) }));
+  events.ack('message:pin', messagePinPayloadSchema, async (input, auth) => ({ message: await actions.pin(auth.user, input) }));
+  events.ack('message:ack', messageIdPayloadSchema, async (input, auth) => {
     await actions.ack(auth.user, input);
     return {};
   });
-  onAck(socket, 'message:remind', messageIdPayloadSchema, (input, auth) => actions.remind(auth.user, input));
+  events.ack('message:remind', messageIdPayloadSchema, (input, auth) => actions.remind(auth.user, input));
 }

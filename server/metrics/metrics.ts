@@ -59,13 +59,13 @@ export class Metrics {
     client.on('commandFailed', (e) => this.dbLatency.observe({ command: e.commandName, ok: 'false' }, e.duration / 1000));
   }
 
-  /** Counts a connection while it lasts, and the presence events sent to it. */
-  watchSocket(socket: Socket): void {
+  /** A connection opened / closed (the socket's one shared disconnect listener calls `socketClosed`). */
+  socketOpened(): void {
     this.connections.inc();
-    socket.once('disconnect', () => this.connections.dec());
-    socket.onAnyOutgoing((event: string) => {
-      if (event === 'presence') this.presencePushes.inc();
-    });
+  }
+
+  socketClosed(): void {
+    this.connections.dec();
   }
 
   /** For failFastSocket's observer: every acknowledged event's latency, and ok sends. */

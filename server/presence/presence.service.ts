@@ -6,6 +6,7 @@ import type { Overview } from '../../shared/schemas/telework.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import { Batcher } from '../lib/batcher.js';
 import { userRoom, type Realtime } from '../realtime.js';
 import type { TeleworkService } from '../telework/telework.service.js';
 import { Connections } from './connections.js';
@@ -16,6 +17,9 @@ import { log } from '../log.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 export const overviewRoom = (departmentId: string) => `overview:${departmentId}`;
+
+/** Sockets written per turn of the event loop when a push reaches many (see deliver). */
+const DELIVER_CHUNK = 100;
 
 /** What a presence event compares: a change of lastActiveAt alone is not worth an event. */
 const signature = (p: Presence) => [p.state, p.availability, p.statusText ?? '', p.teleworkSince ?? ''].join('|');
@@ -37,10 +41,19 @@ export class PresenceService {
   /** The supervisor boards watched from this process, kept up to date change by change. */
   private readonly boards = new OverviewBoards();
   private readonly dirty = new Set<string>();
+  /**
+   * The reads behind `presence:watch`, gathered across sockets (server/lib/batcher.ts): when
+   * everyone connects at 8:30, each socket's first watch joins the batch under way, and a batch
+   * reads each collection once for the union of its ids (people in one department watch mostly the
+   * same people). Answers the current presence of each id that is a person; others are absent.
+   */
+  private readonly watchReads = new Batcher<string, Presence>((ids) => this.readForWatch(ids), { gatherMs: 5 });
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Told how many sockets each delivery reached (the presence pushes metric). */
+  onDelivered?: (sockets: number) => void;
   /** Several processes behind the Redis adapter: connections and pushes must be shared. */
   private readonly clustered: boolean;
 
@@ -106,22 +119,28 @@ export class PresenceService {
     // Watch at once, so that no change pushed while the answer is read is missed.
     this.watchers.replace(socketId, unique, ticket);
     const since = this.pushes;
-    let found: [Set<string>, Map<string, Presence>];
+    let found: Map<string, Presence>;
     try {
-      // Only whether each id is someone: the ids alone, not whole user documents.
-      found = await Promise.all([this.directory.existingUserIds(unique), this.getMany(unique)]);
+      found = await this.watchReads.get(unique);
     } catch (err) {
       this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
       throw err;
     }
-    const known = found[0];
-    const ids = unique.filter((id) => known.has(id));
-    this.watchers.replace(socketId, ids, ticket);
+    const ids = unique.filter((id) => found.has(id));
+    if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
     // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
     return ids.map((userId) => {
       const pushed = this.lastPushed.get(userId);
-      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found[1].get(userId)! };
+      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found.get(userId)! };
     });
+  }
+
+  /** One batch of watches: which ids are people (an id-only read) and their presences, one read per collection. */
+  private async readForWatch(ids: string[]): Promise<Map<string, Presence>> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+    const [known, presences] = await Promise.all([this.directory.existingUserIds(valid), this.getMany(valid)]);
+    for (const id of presences.keys()) if (!known.has(id)) presences.delete(id);
+    return presences;
   }
 
   /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */
@@ -276,9 +295,9 @@ export class PresenceService {
       changes.push({ userId, presence });
     }
     if (changes.length === 0) return;
-    this.deliver(changes);
     // Once per window for the whole batch: every other process delivers it to its own watchers.
     if (this.clustered) this.realtime.io.serverSideEmit('presence:changed', changes);
+    await this.deliver(changes);
     await this.pushOverviews(changes);
   }
 
@@ -292,15 +311,21 @@ export class PresenceService {
       return true;
     });
     if (fresh.length === 0) return;
-    this.deliver(fresh);
-    void this.pushOverviews(fresh).catch((e) => log.error({ err: e }, 'presence overview push failed'));
+    // In the same queue as our own pushes: a socket never gets a person's older presence after a newer one.
+    this.flushing = this.flushing
+      .then(() => this.deliver(fresh))
+      .then(() => this.pushOverviews(fresh))
+      .catch((e) => log.error({ err: e }, 'presence push failed'));
   }
 
   /**
    * One `presence` event per local socket that watches someone in `changes` (or is one of them),
    * carrying just those people. Costs the watchers of the changed people, not the organisation.
+   * Written DELIVER_CHUNK sockets per turn of the event loop: after a restart every person
+   * changes in one window, and 3,000 sockets' arrays written at once held the loop for seconds
+   * (long enough for the driver's monitor to call the database dead, in the reconnect storm).
    */
-  private deliver(changes: PresenceEvent[]): void {
+  private async deliver(changes: PresenceEvent[]): Promise<void> {
     const perSocket = new Map<string, PresenceEvent[]>();
     for (const change of changes) {
       for (const socketId of this.watchers.socketsWatching(change.userId)) {
@@ -310,7 +335,16 @@ export class PresenceService {
       }
     }
     const sockets = this.realtime.io.sockets.sockets;
-    for (const [socketId, batch] of perSocket) sockets.get(socketId)?.emit('presence', batch);
+    let reached = 0;
+    let written = 0;
+    for (const [socketId, batch] of perSocket) {
+      const socket = sockets.get(socketId);
+      if (!socket) continue;
+      socket.emit('presence', batch);
+      reached += 1;
+      if (++written % DELIVER_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.onDelivered?.(reached);
   }
 
   /**

@@ -4,26 +4,32 @@
  * it watches (to replace or drop its set). Every socket also watches its own person, whatever
  * set it sends. All operations cost what they touch: a change costs its watchers, a watch its ids.
  *
- * Memory is what 3,000 idle sockets cost, so the layout is compact: each person watched here gets
- * a small number once (`slots`), a socket's watched set is a sorted Uint32Array of those numbers
- * (4 bytes a person, no per-socket copy of 24-character id strings), and a person's watchers are a
- * plain array of socket ids (the strings socket.io already holds). A hash set per socket and per
- * person cost about five times as much.
+ * Memory is what 3,000 idle sockets cost, so the layout is compact: each person watched here and
+ * each socket get a small number once (`slots`, `socketSlots`); a socket's watched set is a sorted
+ * Uint32Array of person numbers, and a person's watchers a Uint32Array of socket numbers with room
+ * to grow (4 bytes a watcher: a plain array of socket id strings cost 8 bytes a watcher plus its
+ * growth, about 1 KB per person watched by 100 sockets). A hash set per socket and per person cost
+ * about five times as much again.
  */
 export class Watchers {
-  private readonly bySocket = new Map<string, { self: number; watched: Uint32Array; tickets: number }>();
+  private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number }>();
   /** Person → slot, and slot → person / the sockets watching them. Slots are reused when freed. */
   private readonly slots = new Map<string, number>();
   private readonly ids: string[] = [];
-  private readonly watching: string[][] = [];
+  private readonly watching: Watching[] = [];
   private readonly free: number[] = [];
+  /** Socket slot → socket id (slots reused when freed). */
+  private readonly socketIds: string[] = [];
+  private readonly freeSockets: number[] = [];
 
   /** A new socket of `selfId`: it watches its own person until it goes. */
   attach(socketId: string, selfId: string): void {
     if (this.bySocket.has(socketId)) return;
+    const socket = this.freeSockets.pop() ?? this.socketIds.length;
+    this.socketIds[socket] = socketId;
     const self = this.slotFor(selfId);
-    this.bySocket.set(socketId, { self, watched: Uint32Array.of(self), tickets: 0 });
-    this.watching[self].push(socketId);
+    this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0 });
+    link(this.watching[self]!, socket);
   }
 
   /**
@@ -48,11 +54,11 @@ export class Watchers {
       if (known !== undefined && has(before, known)) wanted.add(known);
       else {
         const slot = this.slotFor(id);
-        if (!wanted.has(slot)) this.watching[slot].push(socketId);
+        if (!wanted.has(slot)) link(this.watching[slot]!, entry.socket);
         wanted.add(slot);
       }
     }
-    for (const slot of before) if (!wanted.has(slot)) this.unlink(slot, socketId);
+    for (const slot of before) if (!wanted.has(slot)) this.unlink(slot, entry.socket);
     entry.watched = Uint32Array.from(wanted).sort();
   }
 
@@ -60,14 +66,20 @@ export class Watchers {
   detach(socketId: string): void {
     const entry = this.bySocket.get(socketId);
     if (!entry) return;
-    for (const slot of entry.watched) this.unlink(slot, socketId);
+    for (const slot of entry.watched) this.unlink(slot, entry.socket);
     this.bySocket.delete(socketId);
+    this.socketIds[entry.socket] = '';
+    this.freeSockets.push(entry.socket);
   }
 
   /** Sockets of this process that must hear of `userId`'s presence. */
-  socketsWatching(userId: string): readonly string[] {
+  socketsWatching(userId: string): string[] {
     const slot = this.slots.get(userId);
-    return slot === undefined ? EMPTY : this.watching[slot];
+    if (slot === undefined) return [];
+    const { list, size } = this.watching[slot]!;
+    const out = new Array<string>(size);
+    for (let i = 0; i < size; i++) out[i] = this.socketIds[list[i]!]!;
+    return out;
   }
 
   watchedBy(socketId: string): string[] {
@@ -86,22 +98,48 @@ export class Watchers {
     slot = this.free.pop() ?? this.ids.length;
     this.slots.set(userId, slot);
     this.ids[slot] = userId;
-    this.watching[slot] = [];
+    this.watching[slot] = { list: EMPTY_LIST, size: 0 };
     return slot;
   }
 
   /** Removing from a person's watchers costs that person's watchers (swap with the last). */
-  private unlink(slot: number, socketId: string): void {
-    const list = this.watching[slot];
-    const at = list.lastIndexOf(socketId);
+  private unlink(slot: number, socket: number): void {
+    const w = this.watching[slot]!;
+    let at = w.size - 1;
+    while (at >= 0 && w.list[at] !== socket) at -= 1;
     if (at < 0) return;
-    list[at] = list[list.length - 1];
-    list.pop();
-    if (list.length > 0) return;
-    this.slots.delete(this.ids[slot]);
+    w.size -= 1;
+    w.list[at] = w.list[w.size]!;
+    if (w.size > 0) {
+      // Give memory back when a crowd has left (a quarter full: half the room).
+      if (w.size * 4 <= w.list.length && w.list.length > MIN_ROOM) w.list = w.list.slice(0, w.list.length >> 1);
+      return;
+    }
+    this.slots.delete(this.ids[slot]!);
     this.ids[slot] = '';
+    this.watching[slot] = { list: EMPTY_LIST, size: 0 };
     this.free.push(slot);
   }
+}
+
+/** A person's watchers: socket slots in `list[0, size)`, with room to grow. */
+interface Watching {
+  list: Uint32Array;
+  size: number;
+}
+
+const MIN_ROOM = 4;
+const EMPTY_LIST = new Uint32Array(0);
+
+/** Adds a watcher, growing the room by half (a person watched by 100 sockets: at most ~50 % spare). */
+function link(w: Watching, socket: number): void {
+  if (w.size === w.list.length) {
+    const grown = new Uint32Array(Math.max(MIN_ROOM, w.size + (w.size >> 1)));
+    grown.set(w.list);
+    w.list = grown;
+  }
+  w.list[w.size] = socket;
+  w.size += 1;
 }
 
 /** Binary search in a sorted slot list. */
@@ -117,4 +155,3 @@ function has(sorted: Uint32Array, slot: number): boolean {
   return false;
 }
 
-const EMPTY: readonly string[] = [];

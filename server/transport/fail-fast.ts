@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Socket } from 'socket.io';
 import type { DbHealth } from '../db/db-health.js';
+import type { SocketEvents } from './socket.js';
 
 /**
  * While the database is known to be down, API requests are answered `unavailable` at once, without
@@ -39,18 +40,25 @@ export interface AckObserver {
  * The same for socket events with an acknowledgement: answered `unavailable` at once while the
  * database is down, or as soon as it goes down while the event is being handled; the handler's
  * own late answer is then dropped (one acknowledgement per event). Events without an
- * acknowledgement (typing) are dropped while it is down.
+ * acknowledgement (typing) are dropped while it is down. This is the socket's one middleware: it
+ * then hands the packet to the process's shared handlers (`events`), or on to `socket.on`
+ * listeners for events registered there.
  */
-export function failFastSocket(socket: Socket, dbHealth: DbHealth, observe?: AckObserver): void {
+export function failFastSocket(socket: Socket, dbHealth: DbHealth, observe?: AckObserver, events?: SocketEvents): void {
   socket.use((packet, next) => {
+    events?.seen(socket);
     const last = packet[packet.length - 1];
+    const event = String(packet[0]);
+    const shared = events?.has(event) ?? false;
+    const pass = () => {
+      if (!shared || !events!.dispatch(socket, packet)) next();
+    };
     if (typeof last !== 'function') {
-      if (dbHealth.up) next();
+      if (dbHealth.up) pass();
       return;
     }
-    const event = String(packet[0]);
     // An event nobody handles never answers: wrapping it would keep its listener until the next outage.
-    if (socket.listeners(event).length === 0) {
+    if (!shared && socket.listeners(event).length === 0) {
       next();
       return;
     }
@@ -71,6 +79,6 @@ export function failFastSocket(socket: Socket, dbHealth: DbHealth, observe?: Ack
     }
     off = dbHealth.onDown(unavailable);
     packet[packet.length - 1] = ack;
-    next();
+    pass();
   });
 }

@@ -4,17 +4,20 @@
  * distinct duration, and an unref'd list is never freed once empty — with every socket's duration
  * different to the millisecond, that leaked a list per connection ever made (9 MB over a 10-minute
  * connect/disconnect soak, bench/RESULTS.md). A socket ends at most one sweep after its session.
+ * A socket that goes by itself is handed to `remove` by the socket's one disconnect listener
+ * (server/sockets.ts), so no listener or closure is kept here per socket.
  */
 import type { Clock } from '../clock.js';
 
 interface Endable {
   disconnect(close: boolean): unknown;
-  once(event: 'disconnect', listener: () => void): unknown;
 }
 
 export class SessionExpiry {
   /** Bucket (the sweep period its session ends in) → sockets, with their exact expiry. */
   private readonly buckets = new Map<number, Map<Endable, number>>();
+  /** Each waiting socket's exact expiry (to find its bucket when it goes). */
+  private readonly due = new Map<Endable, number>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -33,7 +36,7 @@ export class SessionExpiry {
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new Map()));
     bucket.set(socket, at);
-    socket.once('disconnect', () => this.forget(key, socket));
+    this.due.set(socket, at);
     if (!this.timer) {
       this.timer = setInterval(() => this.sweep(), this.everyMs);
       this.timer.unref();
@@ -49,6 +52,7 @@ export class SessionExpiry {
       for (const [socket, at] of bucket) {
         if (at > now) continue;
         bucket.delete(socket);
+        this.due.delete(socket);
         socket.disconnect(true);
       }
       if (bucket.size === 0) this.buckets.delete(key);
@@ -67,9 +71,15 @@ export class SessionExpiry {
     clearInterval(this.timer);
     this.timer = undefined;
     this.buckets.clear();
+    this.due.clear();
   }
 
-  private forget(key: number, socket: Endable): void {
+  /** The socket went away by itself (its disconnect): nothing to end any more. */
+  remove(socket: Endable): void {
+    const at = this.due.get(socket);
+    if (at === undefined) return;
+    this.due.delete(socket);
+    const key = Math.floor(at / this.everyMs);
     const bucket = this.buckets.get(key);
     if (!bucket?.delete(socket)) return;
     if (bucket.size === 0) this.buckets.delete(key);

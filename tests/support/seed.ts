@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { TestServer } from './server.js';
 
@@ -26,6 +26,26 @@ export async function seedPeople(t: TestServer, departmentId: string, count: num
   }));
   await t.server.services.conn.collection('users').insertMany(docs);
   return docs.map((d) => d._id.toString());
+}
+
+/**
+ * A live sign-in session for each of `userIds`, written straight into the database in the shape
+ * server/auth stores (`sha256(token)`, as bench/suite/database.ts seeds them): a storm of hundreds
+ * of sockets needs hundreds of signed-in people, and hundreds of sign-ins would mostly measure
+ * password hashing. Returns the tokens, in the order of `userIds`.
+ */
+export async function seedSessions(t: TestServer, userIds: readonly string[]): Promise<string[]> {
+  const now = new Date();
+  const tokens = userIds.map(() => randomBytes(32).toString('base64url'));
+  await t.server.services.conn.collection('sessions').insertMany(
+    userIds.map((userId, i) => ({
+      tokenHash: createHash('sha256').update(tokens[i]!).digest('hex'),
+      userId: new Types.ObjectId(userId),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3600_000),
+    })),
+  );
+  return tokens;
 }
 
 /** Work other capabilities do on their own schedule (idle checks, telework timeouts, presence pushes). */
