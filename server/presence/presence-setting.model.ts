@@ -13,6 +13,8 @@ const presenceSettingSchema = new Schema(
      * `in_meeting` while it is set and nothing else was set by hand. Not a hand setting.
      */
     meetingId: { type: Schema.Types.ObjectId },
+    /** When the person's last connection closed (issue 11: the board shows it for those offline). Not a hand setting. */
+    lastSeenAt: { type: Date },
   },
   { collection: 'presence_settings' },
 );

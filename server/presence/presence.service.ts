@@ -32,6 +32,8 @@ export class PresenceService {
   private readonly settings: Model<PresenceSettingDoc>;
   private readonly connections: Connections;
   private readonly lastActive = new Map<string, Date>();
+  /** People whose last connection here closed, and when: written as `lastSeenAt` once they are offline. */
+  private readonly lastSeen = new Map<string, Date>();
   private readonly idle = new Set<string>();
   /** The last presence pushed per person, and in which push (`pushes` counts them). */
   private readonly lastPushed = new Map<string, { sig: string; presence: Presence; push: number }>();
@@ -105,6 +107,7 @@ export class PresenceService {
   disconnected(userId: string, socketId: string): void {
     this.watchers.detach(socketId);
     this.connections.remove(userId, socketId);
+    this.lastSeen.set(userId, this.clock());
   }
 
   /**
@@ -261,7 +264,30 @@ export class PresenceService {
       ...(setting?.statusText ? { statusText: setting.statusText } : {}),
       ...(teleworkSince ? { teleworkSince: teleworkSince.toISOString() } : {}),
       ...(lastActiveAt ? { lastActiveAt: lastActiveAt.toISOString() } : {}),
+      ...(!teleworkSince && !connected && setting?.lastSeenAt ? { lastSeenAt: setting.lastSeenAt.toISOString() } : {}),
     };
+  }
+
+  /**
+   * Those of `ids` whose connections here have all closed (grace over): when they were last
+   * connected, for the board (one bulk write for the whole window, none when nobody left).
+   */
+  private async recordLastSeen(ids: readonly string[]): Promise<void> {
+    const gone = ids.filter((id) => this.lastSeen.has(id) && !this.connections.isConnected(id));
+    if (gone.length === 0) return;
+    const writes = gone.map((id) => ({
+      updateOne: {
+        filter: { userId: oid(id) },
+        update: { $set: { lastSeenAt: this.lastSeen.get(id)! }, $setOnInsert: { availability: 'available', statusText: '', updatedAt: this.clock() } },
+        upsert: true,
+      },
+    }));
+    for (const id of gone) this.lastSeen.delete(id);
+    try {
+      await this.settings.bulkWrite(writes, { ordered: false });
+    } catch (err) {
+      log.warn({ err, count: gone.length }, 'presence: last-seen times could not be written (the board shows them at the next disconnect)');
+    }
   }
 
   // ── push (coalesced) ────────────────────────────────────────
@@ -285,6 +311,7 @@ export class PresenceService {
     const ids = [...this.dirty];
     this.dirty.clear();
     if (ids.length === 0) return;
+    await this.recordLastSeen(ids);
     const presences = await this.getMany(ids);
     const push = ++this.pushes;
     const changes: PresenceEvent[] = [];

@@ -22,6 +22,8 @@ export const presenceSchema = z.object({
   statusText: z.string().optional(),
   teleworkSince: isoTimeSchema.optional(),
   lastActiveAt: isoTimeSchema.optional(),
+  /** Offline only: when the person was last connected (issue 11, the supervisor board). */
+  lastSeenAt: isoTimeSchema.optional(),
 });
 export type Presence = z.infer<typeof presenceSchema>;
 

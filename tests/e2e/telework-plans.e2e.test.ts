@@ -53,6 +53,12 @@ describe('テレワーク予定: telling the supervisor, and the board beside th
     // The sub-department's node counts him as teleworking.
     const node = tanaka.page.locator(`[data-testid="board-tree-row"][data-department-id="${office.section.id}"]`);
     await node.locator('[data-testid="tree-teleworking"]', { hasText: /^1$/ }).waitFor();
-    expect([...yamada.errors, ...tanaka.errors]).toEqual([]);
+    // Once 山田 ends telework and closes his window (the grace period over), his row says when he
+    // was last connected.
+    await yamada.page.getByTestId('telework-end').click();
+    await row.and(tanaka.page.locator('[data-state="in_office"]')).waitFor();
+    await yamada.page.close();
+    await row.locator('[data-testid="overview-last-seen"]', { hasText: /最終接続 \d{1,2}\/\d{1,2} \d{2}:\d{2}/ }).waitFor({ timeout: 60_000 });
+    expect(tanaka.errors).toEqual([]);
   });
 });

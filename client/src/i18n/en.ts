@@ -127,6 +127,7 @@ export const en: Record<MessageKey, string> = {
   'plans.remove': 'Withdraw',
   'plans.removeLabel': 'Withdraw the plan for {date}',
   'dash.plan': 'Plan',
+  'dash.lastSeen': 'Last connected {time}',
   'dash.tree': 'People per department',
   'dash.licences': 'Licences in use {active} / {capacity}',
   'dash.planned': 'Planned',

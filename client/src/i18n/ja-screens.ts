@@ -193,6 +193,7 @@ export const jaScreens = {
   'plans.remove': '取消',
   'plans.removeLabel': '{date} の予定を取り消す',
   'dash.plan': '予定',
+  'dash.lastSeen': '最終接続 {time}',
   'dash.tree': '部署ごとの人数',
   'dash.licences': 'ライセンス使用中 {active} / {capacity}',
   'dash.planned': '予定あり',

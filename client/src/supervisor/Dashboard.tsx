@@ -4,7 +4,7 @@ import type { PresenceState } from '../../../shared/schemas/presence.js';
 import type { Overview } from '../../../shared/schemas/telework.js';
 import { appStore, useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
-import { formatTime } from '../i18n/format';
+import { formatDateTime, formatTime } from '../i18n/format';
 import { api, ApiError } from '../net/api';
 import { onOverviewMember, onTeleworkPlan, unwatchOverview, watchOverview } from '../net/socket';
 import type { DepartmentPlans } from '../../../shared/schemas/telework-plans.js';
@@ -221,7 +221,17 @@ export function Dashboard() {
                     <td>{departmentName.get(m.user.departmentId) ?? ''}</td>
                     <td data-testid="overview-state">{t(`presence.${m.live.state}`)}</td>
                     <td>{m.live.state === 'offline' ? '—' : t(`avail.${m.live.availability}`)}</td>
-                    <td data-testid="overview-since">{m.live.state === 'teleworking' && m.live.teleworkSince ? formatTime(m.live.teleworkSince, lang) : '—'}</td>
+                    <td data-testid="overview-since">
+                      {m.live.state === 'teleworking' && m.live.teleworkSince ? (
+                        formatTime(m.live.teleworkSince, lang)
+                      ) : m.live.state === 'offline' && m.live.lastSeenAt ? (
+                        <span className="muted small" data-testid="overview-last-seen">
+                          {t('dash.lastSeen', { time: formatDateTime(m.live.lastSeenAt, lang) })}
+                        </span>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                     <td data-testid="overview-minutes">
                       {minutes >= 60 ? t('dash.hoursMinutes', { h: Math.floor(minutes / 60), m: minutes % 60 }) : t('dash.minutesOnly', { m: minutes })}
                     </td>
