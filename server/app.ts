@@ -24,6 +24,7 @@ import { requestId } from './transport/request-id.js';
 import { clientRoutes } from './transport/static.js';
 import { setupRoutes } from './setup/setup.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -68,6 +69,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(adminRoutes(s.directory, s.audit, s.staffImport));
   api.use(adminAccountRoutes(s.accounts, s.directory, s.audit));
   api.use(auditRoutes(s.audit));
+  api.use(reportsRoutes(s.reports, s.audit));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));

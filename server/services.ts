@@ -20,6 +20,7 @@ import { NotificationsService } from './notifications/notifications.service.js';
 import { SetupService } from './setup/setup.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { StaffImportService } from './admin/staff-import.service.js';
+import { ReportsService } from './reports/reports.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -49,6 +50,8 @@ export interface Services {
   audit: AuditService;
   /** The personnel system's staff file, in and out (server/admin). */
   staffImport: StaffImportService;
+  /** Licence utilisation and telework by person (server/reports). */
+  reports: ReportsService;
 }
 
 export async function createServices(
@@ -75,6 +78,7 @@ export async function createServices(
   const setup = new SetupService(conn, directory, auth, limiters);
   const audit = new AuditService(conn);
   const staffImport = new StaffImportService(directory, accounts, realtime);
+  const reports = new ReportsService(config, telework, directory, messageQueries, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([directory.init(), auth.init(), conversations.init(), messaging.init(), telework.init(), presence.init(), notifications.init(), audit.init()]);
   return {
@@ -103,5 +107,6 @@ export async function createServices(
     setup,
     audit,
     staffImport,
+    reports,
   };
 }

@@ -30,4 +30,5 @@ export const AUDIT_ACTIONS = [
   'staff.import',
   'staff.export',
   'audit.export',
+  'report.export',
 ] as const;

@@ -92,6 +92,26 @@ export class MessageQueries {
   }
 
   /**
+   * When each of these people sent messages in [from, to) (system messages excluded), for the
+   * licence report's "sessions without chat": one read, only the two fields.
+   */
+  async sendTimes(userIds: readonly string[], from: Date, to: Date): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (userIds.length === 0) return out;
+    const docs = await this.messages
+      .find({ senderId: { $in: userIds.map((id) => new Types.ObjectId(id)) }, createdAt: { $gte: from, $lt: to }, system: { $exists: false } }, { senderId: 1, createdAt: 1, _id: 0 })
+      .lean<{ senderId: Types.ObjectId; createdAt: Date }[]>();
+    for (const d of docs) {
+      const key = d.senderId.toHexString();
+      const list = out.get(key);
+      if (list) list.push(d.createdAt.getTime());
+      else out.set(key, [d.createdAt.getTime()]);
+    }
+    for (const list of out.values()) list.sort((a, b) => a - b);
+    return out;
+  }
+
+  /**
    * Each conversation's change counter (how many changes its existing messages have had; 0 when
    * none), in one read of `messagechanges` by `_id`.
    */

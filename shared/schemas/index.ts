@@ -12,3 +12,4 @@ export * from './meetings.js';
 export * from './setup.js';
 export * from './audit.js';
 export * from './staff-import.js';
+export * from './reports.js';
