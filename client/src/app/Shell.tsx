@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
@@ -13,6 +13,7 @@ import { startActivityReporting } from '../presence/activity';
 import { startPresenceWatch } from '../presence/watch';
 import { PersonName } from '../directory/PersonName';
 import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
+import { api } from '../net/api';
 
 // Screens besides the conversations load on first use, so everyone's first page stays small:
 // the board is for supervisors only, and the directory is opened now and then.
@@ -20,6 +21,8 @@ const Dashboard = lazy(() => import('../supervisor/Dashboard').then((m) => ({ de
 const Directory = lazy(() => import('../directory/Directory').then((m) => ({ default: m.Directory })));
 // Administration is for a handful of admins.
 const AdminScreen = lazy(() => import('../admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
+// Reports (and their charting library) are for admins and two divisions.
+const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -29,6 +32,7 @@ export function Shell() {
   const unread = useApp((s) => Object.values(s.conversations).reduce((n, c) => n + c.unreadCount, 0));
   const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
   const collapsed = useSidebarCollapsed();
+  const mayReport = useReportsAccess(me?.role);
   const main = useRef<HTMLElement>(null);
 
   useEffect(() => startActivityReporting(), []);
@@ -114,6 +118,7 @@ export function Shell() {
           {link({ name: 'directory' }, t('nav.directory'), 'nav-directory')}
           {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
           {me?.role === 'admin' && link({ name: 'admin' }, t('nav.admin'), 'nav-admin')}
+          {mayReport && link({ name: 'reports' }, t('nav.reports'), 'nav-reports')}
         </nav>
         <div className="topbar__end">
           <MyPresence />
@@ -154,8 +159,29 @@ export function Shell() {
           {route.name === 'directory' && <Directory />}
           {route.name === 'dashboard' && <Dashboard />}
           {route.name === 'admin' && <AdminScreen />}
+          {route.name === 'reports' && <ReportsScreen />}
         </Suspense>
       </main>
     </div>
   );
+}
+
+/**
+ * Whether to offer 「レポート」: admins always; a supervisor if the server says their department
+ * is one of REPORTS_DEPARTMENT_IDS (one small request, supervisors only); staff never.
+ */
+function useReportsAccess(role: string | undefined): boolean {
+  const [supervisorAllowed, setSupervisorAllowed] = useState(false);
+  useEffect(() => {
+    if (role !== 'supervisor') return;
+    let live = true;
+    void api.get<{ allowed: boolean }>('/api/reports/access').then(
+      (r) => live && setSupervisorAllowed(r.allowed),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [role]);
+  return role === 'admin' || (role === 'supervisor' && supervisorAllowed);
 }

@@ -7,12 +7,14 @@ import { useSyncExternalStore } from 'react';
  *   /directory          the staff directory
  *   /dashboard          the supervisor's presence board
  *   /admin              administration (admins)
+ *   /reports            reports (admins; supervisors of REPORTS_DEPARTMENT_IDS)
  */
 export type Route =
   | { name: 'messages'; conversationId?: string }
   | { name: 'directory' }
   | { name: 'dashboard' }
-  | { name: 'admin' };
+  | { name: 'admin' }
+  | { name: 'reports' };
 
 export function parseRoute(pathname: string): Route {
   const conversation = /^\/c\/([0-9a-f]{24})\/?$/.exec(pathname);
@@ -20,6 +22,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/directory\/?$/.test(pathname)) return { name: 'directory' };
   if (/^\/dashboard\/?$/.test(pathname)) return { name: 'dashboard' };
   if (/^\/admin\/?$/.test(pathname)) return { name: 'admin' };
+  if (/^\/reports\/?$/.test(pathname)) return { name: 'reports' };
   return { name: 'messages' };
 }
 
@@ -33,6 +36,8 @@ export function pathOf(route: Route): string {
       return '/dashboard';
     case 'admin':
       return '/admin';
+    case 'reports':
+      return '/reports';
   }
 }
 

@@ -13,6 +13,7 @@ export const ja = {
   'nav.directory': '職員名簿',
   'nav.dashboard': '在席状況',
   'nav.admin': '管理',
+  'nav.reports': 'レポート',
   'nav.settings': '設定',
 
   'auth.heading': 'サインイン',
