@@ -143,7 +143,8 @@ function hash(...parts: number[]): number {
 /**
  * The month before today of ended telework sessions, so the reports have something to show: on
  * weekdays about half the people telework, from 8:00–10:00 for 7–9½ hours, some with a lunch
- * break between two sessions, now and then an evening session past midnight. One insert.
+ * break between two sessions, now and then an evening session past midnight. As the licence pool
+ * would: a start that finds every licence in use (TELEWORK_CAPACITY) is refused and recorded.
  */
 async function seedTeleworkMonth(services: Services, people: readonly User[]): Promise<void> {
   const MIN = 60_000;
@@ -174,5 +175,19 @@ async function seedTeleworkMonth(services: Services, people: readonly User[]): P
       }
     });
   }
-  await services.telework.seedEndedSessions(rows);
+  rows.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  const held: number[] = []; // end times of the sessions holding a licence
+  const kept: typeof rows = [];
+  const refused: { userId: string; at: Date }[] = [];
+  for (const row of rows) {
+    const at = row.startedAt.getTime();
+    for (let i = held.length - 1; i >= 0; i--) if (held[i]! <= at) held.splice(i, 1);
+    if (held.length >= services.config.TELEWORK_CAPACITY) {
+      refused.push({ userId: row.userId, at: row.startedAt });
+      continue;
+    }
+    held.push(row.endedAt.getTime());
+    kept.push(row);
+  }
+  await services.telework.seedHistory(kept, refused);
 }

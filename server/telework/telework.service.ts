@@ -286,10 +286,11 @@ export class TeleworkService {
   }
 
   /**
-   * The demo's month of history: ended sessions inserted in one write. Each holds an `ended:` key,
-   * so no licence or person is taken.
+   * The demo's month of history: ended sessions and refused starts, one write each. Each session
+   * holds an `ended:` key, so no licence or person is taken.
    */
-  async seedEndedSessions(rows: readonly { userId: string; startedAt: Date; endedAt: Date }[]): Promise<void> {
+  async seedHistory(rows: readonly { userId: string; startedAt: Date; endedAt: Date }[], refusals: readonly { userId: string; at: Date }[] = []): Promise<void> {
+    if (refusals.length > 0) await this.refusals.insertMany(refusals.map((r) => ({ userId: oid(r.userId), at: r.at, source: 'gateway' })));
     if (rows.length === 0) return;
     await this.sessions.insertMany(
       rows.map((r) => {

@@ -26,5 +26,16 @@ export function Chart({ options, data, label, testId }: { options: Omit<Options,
 
 /** Axis labels in Tokyo time, whatever the terminal's zone. */
 export const tokyo = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Tokyo');
+const hourMinute = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const monthDay = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', month: 'numeric', day: 'numeric' });
+/** Time ticks as the office reads them: 24-hour clock, the date (M/D) at midnight. */
+export const timeTicks = (_u: uPlot, splits: number[]) =>
+  splits.map((ts) => {
+    const at = new Date(ts * 1000);
+    const hm = hourMinute.format(at);
+    return hm === '00:00' ? monthDay.format(at) : hm;
+  });
+/** The legend's time: date and time in Tokyo. */
+export const legendTime = (_u: uPlot, ts: number | null) => (ts == null ? '--' : `${monthDay.format(new Date(ts * 1000))} ${hourMinute.format(new Date(ts * 1000))}`);
 export const stepped = uPlot.paths.stepped?.({ align: 1 });
 export const bars = uPlot.paths.bars?.({ size: [0.9, 40] });

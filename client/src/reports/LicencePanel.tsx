@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AlignedData } from 'uplot';
 import type { LicenceReport } from '../../../shared/schemas/reports.js';
-import { bars, Chart, stepped, tokyo } from './Chart';
+import { bars, Chart, legendTime, stepped, timeTicks, tokyo } from './Chart';
 import { csvHref, hours, licenceReport, rangeOf, tokyoDateTime, tokyoTime, tokyoToday } from './reports';
 import { useWords } from './words';
 
@@ -38,8 +38,9 @@ export function LicencePanel() {
       tzDate: tokyo,
       legend: { show: true },
       scales: { y: { range: (_u: unknown, _min: number, max: number) => [0, Math.max(max, report.capacity) * 1.05] as [number, number] } },
+      axes: [{ values: timeTicks }, {}],
       series: [
-        {},
+        { label: say('date'), value: legendTime },
         { label: say('chartConcurrent', { n: report.resolutionMinutes }), stroke: '#1f6feb', fill: 'rgba(31,111,235,0.15)', width: 1.5, paths: stepped },
         { label: say('chartCapacity'), stroke: '#cf222e', dash: [6, 4], width: 1.5, points: { show: false } },
       ],
