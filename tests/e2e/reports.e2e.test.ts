@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../../server/demo/organisation.js';
 import { seedDemo } from '../../server/demo/seed.js';
 import { testDbUri, uniqueDbName } from '../support/database.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
+import { seriousViolations } from './support/axe.js';
 import { launchBrowser, openSignedIn, screenshot, type Person } from './support/browser.js';
 
 let server: TestServer;
@@ -34,7 +35,12 @@ describe('reports', () => {
     await page.getByTestId('reports-screen').waitFor();
     // A whole week inside the demo's month (the current week may have just begun).
     await page.getByTestId('licence-period').selectOption('week');
-    await page.getByTestId('licence-date').fill(tokyoDay(-7));
+    const date = tokyoDay(-7);
+    await page.getByTestId('licence-date').fill(date);
+    const monday = new Date(Date.parse(`${date}T00:00:00Z`) - ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    const sunday = new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
+    // The screen says which range it shows once that week's report has arrived.
+    await page.locator(`[data-testid="reports-licences"][data-shown="${monday}_${sunday}"]`).waitFor();
 
     const canvas = page.locator('[data-testid="licence-chart"] canvas').first();
     await canvas.waitFor();
@@ -45,6 +51,7 @@ describe('reports', () => {
     expect(await page.getByTestId('licence-figures').textContent()).toMatch(/\/ 20/);
     expect(await page.getByTestId('licence-days').locator('tbody tr').count()).toBe(7);
     await screenshot(page, 'reports-licences');
+    expect(await seriousViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('licence-csv').click()]);
     const bytes = await readFile((await download.path())!);
@@ -57,7 +64,9 @@ describe('reports', () => {
   test('the telework tab lists people by month and shows one person\'s days', async () => {
     const { page } = admin;
     await page.getByTestId('reports-tab-telework').click();
-    await page.getByTestId('telework-month').fill(tokyoDay(-15).slice(0, 7));
+    const month = tokyoDay(-15).slice(0, 7);
+    await page.getByTestId('telework-month').fill(month);
+    await page.locator(`[data-testid="reports-telework"][data-shown="${month}"]`).waitFor();
     const rows = page.getByTestId('telework-people').locator('tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(10);

@@ -62,7 +62,7 @@ export function LicencePanel() {
   }, [report, say]);
 
   return (
-    <div data-testid="reports-licences">
+    <div data-testid="reports-licences" data-shown={report ? `${report.from}_${report.to}` : undefined}>
       <div className="reports__toolbar">
         <label>
           {say('period')}{' '}

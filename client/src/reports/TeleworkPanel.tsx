@@ -30,7 +30,7 @@ export function TeleworkPanel() {
 
   if (person) return <PersonDays userId={person} month={month} onBack={() => setPerson(null)} />;
   return (
-    <div data-testid="reports-telework">
+    <div data-testid="reports-telework" data-shown={report?.month}>
       <div className="reports__toolbar">
         <label>
           {say('month')}{' '}
