@@ -8,7 +8,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import { toCsv, tokyoDateTime, tokyoMidnight } from '../lib/csv.js';
 import type { MessageQueries } from '../messaging/message.queries.js';
 import type { TeleworkService } from '../telework/telework.service.js';
-import { anyIn, DAY, maxPerBlock, MINUTE, peakConcurrency, perMinuteConcurrency, splitByTokyoDay, tokyoDate, type Interval } from './timeline.js';
+import { activeWithin, DAY, maxPerBlock, MINUTE, peakConcurrency, perMinuteConcurrency, splitByTokyoDay, tokyoDate, type Interval } from './timeline.js';
 
 /** How many silent sessions the report lists by name (the count covers them all). */
 const SILENT_LISTED = 50;
@@ -74,9 +74,9 @@ export class ReportsService {
     const capacity = this.config.TELEWORK_CAPACITY;
     const [intervals, refusals] = await Promise.all([this.clipped(start, end), this.teleworkSessions.refusalsBetween(new Date(start), new Date(end))]);
     const userIds = [...new Set([...intervals.map((i) => i.userId), ...refusals.map((r) => r.userId)])];
-    const [{ users, departmentName }, sendTimes] = await Promise.all([
+    const [{ users, departmentName }, sendHours] = await Promise.all([
       this.peopleOf(userIds),
-      this.messages.sendTimes([...new Set(intervals.map((i) => i.userId))], new Date(start), new Date(end)),
+      this.messages.sendHours([...new Set(intervals.map((i) => i.userId))], new Date(start), new Date(end)),
     ]);
 
     const minutes = perMinuteConcurrency(intervals, start, dayCount * 1440);
@@ -105,7 +105,7 @@ export class ReportsService {
     }
 
     // Silent: the person sent no message while the session was open (within the range).
-    const silent = intervals.filter((iv) => !anyIn(sendTimes.get(iv.userId) ?? [], iv.start, iv.end));
+    const silent = intervals.filter((iv) => !activeWithin(sendHours.get(iv.userId) ?? [], iv.start, iv.end));
     const deptOf = (userId: string) => users.get(userId)?.departmentId ?? '';
     const byDept = new Map<string, { intervals: Interval[]; people: Set<string>; ms: number; silent: number; refusals: number }>();
     const dept = (id: string) => {

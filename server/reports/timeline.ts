@@ -91,14 +91,19 @@ export function maxPerBlock(values: Int32Array, size: number): number[] {
   return out;
 }
 
-/** Whether a sorted list has a value in [start, end). */
-export function anyIn(sorted: readonly number[], start: number, end: number): boolean {
+/**
+ * Whether any of these hours (sorted, disjoint: the first and last message of each) had a message
+ * within [start, end). Exact when the hour lies inside the interval or its messages lie on one side;
+ * an hour whose first message is before the interval and last after it counts as active (the benefit
+ * of the doubt: a "silent" session is a prompt to ask, so it should not be claimed wrongly).
+ */
+export function activeWithin(hours: readonly { first: number; last: number }[], start: number, end: number): boolean {
   let lo = 0;
-  let hi = sorted.length;
+  let hi = hours.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < start) lo = mid + 1;
+    if (hours[mid]!.last < start) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length && sorted[lo]! < end;
+  return lo < hours.length && hours[lo]!.first < end;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anyIn, maxPerBlock, nextTokyoMidnight, peakConcurrency, perMinuteConcurrency, splitByTokyoDay } from '../../server/reports/timeline.js';
+import { activeWithin, maxPerBlock, nextTokyoMidnight, peakConcurrency, perMinuteConcurrency, splitByTokyoDay } from '../../server/reports/timeline.js';
 
 const at = (jst: string) => Date.parse(`${jst}+09:00`);
 const MIN = 60_000;
@@ -35,9 +35,14 @@ describe('report timeline arithmetic', () => {
     expect(maxPerBlock(Int32Array.from([0, 3, 0, 1, 1, 0, 2]), 3)).toEqual([3, 1, 2]);
   });
 
-  it('finds whether a sorted list has a time inside a half-open interval', () => {
-    expect(anyIn([10, 20, 30], 20, 21)).toBe(true);
-    expect(anyIn([10, 20, 30], 21, 30)).toBe(false);
-    expect(anyIn([], 0, 100)).toBe(false);
+  it('finds a message hour within a session, giving the benefit of the doubt only to an hour that straddles it', () => {
+    const h = (first: number, last: number) => ({ first, last });
+    const hours = [h(10, 20), h(100, 150), h(200, 260)];
+    expect(activeWithin(hours, 15, 30)).toBe(true); // last inside
+    expect(activeWithin(hours, 5, 12)).toBe(true); // first inside
+    expect(activeWithin(hours, 21, 99)).toBe(false); // between hours
+    expect(activeWithin(hours, 110, 140)).toBe(true); // straddled: counted as active
+    expect(activeWithin(hours, 261, 400)).toBe(false);
+    expect(activeWithin([], 0, 100)).toBe(false);
   });
 });
