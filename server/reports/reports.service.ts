@@ -44,14 +44,15 @@ export class ReportsService {
     return user.role === 'admin' || (user.role === 'supervisor' && this.config.REPORTS_DEPARTMENT_IDS.includes(user.departmentId));
   }
 
-  /** Sessions overlapping [start, end), cut to it; an open session runs until now. */
+  /** Sessions overlapping [start, end), cut to it; an open session runs until now (one reading of the clock). */
   private async clipped(start: number, end: number, userIds?: string[]): Promise<(Interval & { userId: string; open: boolean })[]> {
     const now = this.clock().getTime();
     const sessions = await this.teleworkSessions.sessionsOverlapping(new Date(start), new Date(end), userIds);
     const out: (Interval & { userId: string; open: boolean })[] = [];
     for (const s of sessions) {
       const iv = { start: Math.max(start, s.startedAt.getTime()), end: Math.min(end, s.endedAt?.getTime() ?? now) };
-      if (iv.end > iv.start) out.push({ ...iv, userId: s.userId, open: !s.endedAt });
+      // `open`: still running at the report's end (not merely cut by the range's end).
+      if (iv.end > iv.start) out.push({ ...iv, userId: s.userId, open: !s.endedAt && iv.end === now });
     }
     return out;
   }
@@ -159,7 +160,7 @@ export class ReportsService {
             name: users.get(iv.userId)?.name ?? '',
             departmentName: departmentName(deptOf(iv.userId)),
             startedAt: new Date(iv.start).toISOString(),
-            endedAt: iv.open && iv.end === this.clock().getTime() ? null : new Date(iv.end).toISOString(),
+            endedAt: iv.open ? null : new Date(iv.end).toISOString(),
             minutes: minutesOf(iv),
           })),
       },
