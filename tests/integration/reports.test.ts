@@ -95,6 +95,9 @@ beforeAll(async () => {
   await end(b, b2);
   await end(c, c2);
   now = new Date(realNow + 20 * 60_000);
+  // Still open when the reports are read, half an hour later.
+  await start(hrStaff);
+  now = new Date(realNow + 50 * 60_000);
 });
 const realNow = Date.now();
 afterAll(() => t?.stop());
@@ -143,8 +146,11 @@ describe('licence utilisation', () => {
     const day = (offset: number) => new Date(realNow + 9 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
     const report: LicenceReport = (await admin.api.get(`/api/reports/licences?from=${day(-1)}&to=${day(1)}`)).body;
     expect(report.peak).toBe(2);
-    expect(report.silentSessions.count).toBe(1);
-    expect(report.silentSessions.sessions.map((s) => [s.name, s.minutes])).toEqual([['千葉', 20]]);
+    // b wrote while connected; c did not, nor has the person whose session is still open.
+    expect(report.silentSessions.sessions.map((s) => [s.userId, s.minutes, s.endedAt === null])).toEqual([
+      [hrStaff.user.id, 30, true],
+      [c.user.id, 20, false],
+    ]);
   });
 
   it('exports the series as CSV (UTF-8 with a byte-order mark) when asked for text/csv', async () => {
@@ -188,6 +194,13 @@ describe('telework by person', () => {
       { date: '2026-11-11', sessions: 2, minutes: 150, firstStart: '2026-11-10T15:00:00.000Z', lastEnd: '2026-11-11T05:00:00.000Z', open: false },
     ]);
     expect(report.totalMinutes).toBe(270);
+  });
+
+  it('counts a session still open up to now, and says it is open', async () => {
+    const month = new Date(realNow + 9 * 3_600_000).toISOString().slice(0, 7);
+    const report: PersonReport = (await admin.api.get(`/api/reports/telework/person?userId=${hrStaff.user.id}&month=${month}`)).body;
+    expect(report.totalMinutes).toBe(30);
+    expect(report.days.at(-1)).toMatchObject({ open: true, lastEnd: new Date(realNow + 50 * 60_000).toISOString() });
   });
 
   it('exports the month and one person\'s days as Excel-friendly CSV, and records the export in the audit log', async () => {
