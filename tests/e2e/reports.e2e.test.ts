@@ -6,6 +6,7 @@ import { seedDemo } from '../../server/demo/seed.js';
 import { testDbUri, uniqueDbName } from '../support/database.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 import { seriousViolations } from './support/axe.js';
+import { overflowingElements } from './support/layout.js';
 import { launchBrowser, openSignedIn, screenshot, type Person } from './support/browser.js';
 
 let server: TestServer;
@@ -74,6 +75,17 @@ describe('reports', () => {
     await page.getByTestId('reports-person').locator('tbody tr').first().waitFor();
     await screenshot(page, 'reports-person');
     expect(admin.errors).toEqual([]);
+  });
+
+  test('in a small remote-desktop window (800×600) the licence screen and the top bar fit', async () => {
+    const { page } = admin;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByTestId('reports-tab-licences').click();
+    await page.locator('[data-testid="licence-chart"] canvas').first().waitFor();
+    // The chart follows the window: redrawn narrower, not cut off.
+    await page.waitForFunction(() => ((document.querySelector('[data-testid="licence-chart"] canvas') as HTMLCanvasElement | null)?.getBoundingClientRect().right ?? 9999) <= 800);
+    expect(await overflowingElements(page)).toEqual([]);
+    await screenshot(page, 'reports-small');
   });
 
   test('a staff member is not offered レポート', async () => {
