@@ -27,6 +27,7 @@ import { setupRoutes } from './setup/setup.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { transfersRoutes } from './transfers/transfers.routes.js';
 import { teleworkPlansRoutes } from './telework/telework-plans.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -73,6 +74,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(auditRoutes(s.audit));
   api.use(transfersRoutes(s.transfers, s.audit));
   api.use(teleworkPlansRoutes(s.teleworkPlans));
+  api.use(reportsRoutes(s.reports, s.audit));
   api.use(directoryRoutes(s.directory, s.presence));
   api.use(conversationsRoutes(s.conversations, s.messaging));
   api.use(messagingRoutes(s.messaging));

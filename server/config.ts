@@ -95,6 +95,15 @@ export const configSchema = z.object({
   MESSAGE_TAKE_BACK_WINDOW_S: int(86_400, 0, 10 * 365 * 86_400),
   /** A 確認依頼's sender may remind those who have not confirmed at most once per this many seconds. */
   ACK_REMIND_INTERVAL_S: int(3600, 1, 7 * 86_400),
+  /**
+   * Departments (comma-separated ids, e.g. 情報政策課 and 人事課) whose supervisors may view the
+   * reports; admins always may. Empty: admins only.
+   */
+  REPORTS_DEPARTMENT_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-f]{24}$/, 'each must be a 24-character hex department id')).max(100)),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -24,6 +24,7 @@ import { TransfersService } from './transfers/transfers.service.js';
 import { TeleworkPlansService } from './telework/telework-plans.service.js';
 import { MeetingsService } from './meetings/meetings.service.js';
 import { MeetingScheduler } from './meetings/scheduler.js';
+import { ReportsService } from './reports/reports.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -59,6 +60,8 @@ export interface Services {
   teleworkPlans: TeleworkPlansService;
   /** Quick text meetings (server/meetings). */
   meetings: MeetingsService;
+  /** Licence utilisation and telework by person (server/reports). */
+  reports: ReportsService;
 }
 
 export async function createServices(
@@ -89,6 +92,7 @@ export async function createServices(
   const teleworkPlans = new TeleworkPlansService(conn, directory, realtime, clock);
   const meetings = new MeetingsService(conn, config, conversations, messaging, messageQueries, directory, presence, realtime, clock, limiters);
   const meetingScheduler = new MeetingScheduler(meetings, clock);
+  const reports = new ReportsService(config, telework, directory, messageQueries, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([
     directory.init(),
@@ -136,5 +140,6 @@ export async function createServices(
     transfers,
     teleworkPlans,
     meetings,
+    reports,
   };
 }

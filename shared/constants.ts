@@ -32,4 +32,5 @@ export const AUDIT_ACTIONS = [
   'transfer.schedule',
   'transfer.cancel',
   'audit.export',
+  'report.export',
 ] as const;

@@ -28,7 +28,7 @@ export interface AuditEntryDoc {
   actorName: string;
   ip: string;
   action: (typeof AUDIT_ACTIONS)[number];
-  targetType: 'user' | 'department' | 'telework_session' | 'audit' | 'staff';
+  targetType: 'user' | 'department' | 'telework_session' | 'audit' | 'staff' | 'report';
   targetId?: Types.ObjectId;
   summary: string;
 }

@@ -103,6 +103,8 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
     });
   }
 
+  await seedTeleworkMonth(services, [...usersByLogin.values()].filter((u) => u.role !== 'admin'));
+
   const departmentNames = new Map([root, ...departmentsByKey.values()].map((d) => [d.id, d.name]));
   const signIns: DemoSignIn[] = FEATURED_SIGN_INS.flatMap((loginId) => {
     const user = usersByLogin.get(loginId);
@@ -128,4 +130,64 @@ export async function seedDemo(services: Services): Promise<DemoSummary> {
     conversations: seededConversations,
     signIns,
   };
+}
+
+/** A deterministic stand-in for chance: the same demo every time (a 32-bit integer hash). */
+function hash(...parts: number[]): number {
+  let h = 2166136261;
+  for (const p of parts) h = Math.imul(h ^ p, 16777619) >>> 0;
+  h ^= h >>> 15;
+  return Math.imul(h, 2246822507) >>> 0;
+}
+
+/**
+ * The month before today of ended telework sessions, so the reports have something to show: on
+ * weekdays about half the people telework, from 8:00–10:00 for 7–9½ hours, some with a lunch
+ * break between two sessions, now and then an evening session past midnight. As the licence pool
+ * would: a start that finds every licence in use (TELEWORK_CAPACITY) is refused and recorded.
+ */
+async function seedTeleworkMonth(services: Services, people: readonly User[]): Promise<void> {
+  const MIN = 60_000;
+  const DAY = 86_400_000;
+  const now = services.clock().getTime();
+  // 00:00 Asia/Tokyo today (UTC+9, no daylight saving).
+  const today = Math.floor((now + 9 * 3_600_000) / DAY) * DAY - 9 * 3_600_000;
+  const rows: { userId: string; startedAt: Date; endedAt: Date }[] = [];
+  for (let d = 30; d >= 1; d--) {
+    const midnight = today - d * DAY;
+    const weekday = new Date(midnight + 9 * 3_600_000).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    people.forEach((person, i) => {
+      const r = hash(i, d);
+      if (r % 100 >= 50) return;
+      const start = midnight + 8 * 60 * MIN + ((r >>> 8) % 120) * MIN;
+      const end = start + 7 * 60 * MIN + ((r >>> 16) % 150) * MIN;
+      if ((r >>> 4) % 4 === 0) {
+        const noon = midnight + 12 * 60 * MIN;
+        rows.push({ userId: person.id, startedAt: new Date(start), endedAt: new Date(noon) });
+        rows.push({ userId: person.id, startedAt: new Date(noon + 60 * MIN), endedAt: new Date(end) });
+      } else {
+        rows.push({ userId: person.id, startedAt: new Date(start), endedAt: new Date(end) });
+      }
+      if ((r >>> 12) % 15 === 0) {
+        const evening = midnight + 21 * 60 * MIN + ((r >>> 20) % 60) * MIN;
+        rows.push({ userId: person.id, startedAt: new Date(evening), endedAt: new Date(evening + 3 * 60 * MIN) });
+      }
+    });
+  }
+  rows.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  const held: number[] = []; // end times of the sessions holding a licence
+  const kept: typeof rows = [];
+  const refused: { userId: string; at: Date }[] = [];
+  for (const row of rows) {
+    const at = row.startedAt.getTime();
+    for (let i = held.length - 1; i >= 0; i--) if (held[i]! <= at) held.splice(i, 1);
+    if (held.length >= services.config.TELEWORK_CAPACITY) {
+      refused.push({ userId: row.userId, at: row.startedAt });
+      continue;
+    }
+    held.push(row.endedAt.getTime());
+    kept.push(row);
+  }
+  await services.telework.seedHistory(kept, refused);
 }

@@ -24,6 +24,8 @@ const teleworkSessionSchema = new Schema(
   },
   { collection: 'telework_sessions' },
 );
+// Reports read the sessions overlapping a range: those started before its end (and not ended before its start).
+teleworkSessionSchema.index({ startedAt: 1 });
 
 export type TeleworkSessionDoc = InferSchemaType<typeof teleworkSessionSchema> & { _id: Types.ObjectId };
 

@@ -9,6 +9,7 @@ import type { DirectoryService } from '../directory/directory.service.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import { startOfTokyoDay, teleworkMinutesToday } from './minutes-today.js';
 import { teleworkSessionModel, type TeleworkSessionDoc } from './telework-session.model.js';
+import { licenceRefusalModel, type LicenceRefusalDoc } from './licence-refusal.model.js';
 import { log } from '../log.js';
 
 /** Who is calling: the remote-desktop gateway (by its token) or a signed-in person. */
@@ -34,6 +35,7 @@ function toDto(doc: TeleworkSessionDoc): TeleworkSession {
  */
 export class TeleworkService {
   private readonly sessions: Model<TeleworkSessionDoc>;
+  private readonly refusals: Model<LicenceRefusalDoc>;
   private readonly queue = new KeyedQueue();
   private sweeper?: NodeJS.Timeout;
   /** Per active session: the heartbeat count last seen, and when (monotonic) it was first seen. */
@@ -49,10 +51,11 @@ export class TeleworkService {
     private readonly monotonic: Monotonic,
   ) {
     this.sessions = teleworkSessionModel(conn);
+    this.refusals = licenceRefusalModel(conn);
   }
 
   async init(): Promise<void> {
-    await this.sessions.createIndexes();
+    await Promise.all([this.sessions.createIndexes(), this.refusals.createIndexes()]);
     // Timeouts resume from the database: whatever process runs the sweep sees every session.
     const everyMs = Math.min(5_000, Math.max(200, (this.config.TELEWORK_HEARTBEAT_TIMEOUT_S * 1000) / 4));
     this.sweeper = setInterval(() => void this.sweepTimeouts().catch((err) => log.error({ err }, 'telework timeout sweep failed')), everyMs);
@@ -100,7 +103,11 @@ export class TeleworkService {
       );
       const free: number[] = [];
       for (let n = 0; n < capacity; n++) if (!taken.has(`slot:${n}`)) free.push(n);
-      if (free.length === 0) throw new AppError('license_exhausted', `all ${capacity} telework licences are in use`);
+      if (free.length === 0) {
+        // Kept for the licence report: how often the pool turned someone away.
+        await this.refusals.create({ userId: oid(userId), at: this.clock(), source });
+        throw new AppError('license_exhausted', `all ${capacity} telework licences are in use`);
+      }
       // A random free slot: several processes starting at once rarely pick the same one.
       const slot = free[Math.floor(Math.random() * free.length)]!;
       const now = this.clock();
@@ -252,6 +259,57 @@ export class TeleworkService {
       .find({ active: true, userId: { $in: userIds.map(oid) } }, { userId: 1, startedAt: 1 })
       .lean<{ userId: Types.ObjectId; startedAt: Date }[]>();
     return new Map(docs.map((d) => [d.userId.toString(), d.startedAt]));
+  }
+
+  /**
+   * Every session overlapping [from, to) — started before `to`, and still open or ended after
+   * `from` — for reports: one query, through the `startedAt` index.
+   */
+  async sessionsOverlapping(from: Date, to: Date, userIds?: readonly string[]): Promise<{ userId: string; startedAt: Date; endedAt: Date | null }[]> {
+    const docs = await this.sessions
+      .find(
+        {
+          startedAt: { $lt: to },
+          $or: [{ active: true }, { endedAt: { $gt: from } }],
+          ...(userIds ? { userId: { $in: userIds.map(oid) } } : {}),
+        },
+        { userId: 1, startedAt: 1, endedAt: 1 },
+      )
+      .lean<{ userId: Types.ObjectId; startedAt: Date; endedAt?: Date }[]>();
+    return docs.map((d) => ({ userId: d.userId.toString(), startedAt: d.startedAt, endedAt: d.endedAt ?? null }));
+  }
+
+  /** Starts refused `license_exhausted` in [from, to): who and when. */
+  async refusalsBetween(from: Date, to: Date): Promise<{ userId: string; at: Date }[]> {
+    const docs = await this.refusals.find({ at: { $gte: from, $lt: to } }, { userId: 1, at: 1 }).lean<{ userId: Types.ObjectId; at: Date }[]>();
+    return docs.map((d) => ({ userId: d.userId.toString(), at: d.at }));
+  }
+
+  /**
+   * The demo's month of history: ended sessions and refused starts, one write each. Each session
+   * holds an `ended:` key, so no licence or person is taken.
+   */
+  async seedHistory(rows: readonly { userId: string; startedAt: Date; endedAt: Date }[], refusals: readonly { userId: string; at: Date }[] = []): Promise<void> {
+    if (refusals.length > 0) await this.refusals.insertMany(refusals.map((r) => ({ userId: oid(r.userId), at: r.at, source: 'gateway' })));
+    if (rows.length === 0) return;
+    await this.sessions.insertMany(
+      rows.map((r) => {
+        const _id = new Types.ObjectId();
+        return {
+          _id,
+          userId: oid(r.userId),
+          startedAt: r.startedAt,
+          lastHeartbeatAt: r.endedAt,
+          beats: 0,
+          endedAt: r.endedAt,
+          endReason: 'ended',
+          source: 'gateway',
+          active: false,
+          activeKey: `ended:${_id}`,
+          slotKey: `ended:${_id}`,
+        };
+      }),
+    );
   }
 
   /** Minutes of telework today (Asia/Tokyo) per person. */

@@ -15,7 +15,7 @@ export const auditEntrySchema = z.object({
   ip: z.string(),
   action: auditActionSchema,
   /** What was acted on: a person, a department, a telework session. */
-  targetType: z.enum(['user', 'department', 'telework_session', 'audit', 'staff']),
+  targetType: z.enum(['user', 'department', 'telework_session', 'audit', 'staff', 'report']),
   targetId: idSchema.optional(),
   /** A short description in words (never a password, token or message text). */
   summary: z.string(),

@@ -14,3 +14,4 @@ export * from './audit.js';
 export * from './staff-import.js';
 export * from './transfers.js';
 export * from './telework-plans.js';
+export * from './reports.js';

@@ -119,4 +119,15 @@ describe('demo seed', () => {
       expect(supervisors, d.name).toHaveLength(1);
     }
   });
+
+  it('has a month of telework behind it, so the reports show something', async () => {
+    const admin = await loginAdmin(t.url);
+    const day = (offset: number) => new Date(Date.now() + 9 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const licences = await admin.api.get(`/api/reports/licences?from=${day(-30)}&to=${day(-1)}`);
+    expect(licences.status).toBe(200);
+    expect(licences.body.peak).toBeGreaterThan(5);
+    expect(licences.body.days.filter((d: { peak: number }) => d.peak > 0).length).toBeGreaterThanOrEqual(18);
+    const month = (await admin.api.get(`/api/reports/telework?month=${day(-15).slice(0, 7)}`)).body;
+    expect(month.people.length).toBeGreaterThan(10);
+  });
 });

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
@@ -13,6 +13,7 @@ import { startActivityReporting } from '../presence/activity';
 import { startPresenceWatch } from '../presence/watch';
 import { PersonName } from '../directory/PersonName';
 import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
+import { api } from '../net/api';
 
 // Screens besides the conversations load on first use, so everyone's first page stays small:
 // the board is for supervisors only, and the directory is opened now and then.
@@ -23,6 +24,8 @@ const AdminScreen = lazy(() => import('../admin/AdminScreen').then((m) => ({ def
 // Quick meetings (issue 10): the invitation listener comes right after sign-in, the screens on first use.
 const MeetingAlerts = lazy(() => import('../meetings/MeetingAlerts').then((m) => ({ default: m.MeetingAlerts })));
 const MeetingScreens = lazy(() => import('../meetings/screens'));
+// Reports (and their charting library) are for admins and two divisions.
+const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -32,6 +35,7 @@ export function Shell() {
   const unread = useApp((s) => Object.values(s.conversations).reduce((n, c) => n + c.unreadCount, 0));
   const mayWatch = me?.role === 'supervisor' || me?.role === 'admin';
   const collapsed = useSidebarCollapsed();
+  const mayReport = useReportsAccess(me?.role);
   const main = useRef<HTMLElement>(null);
 
   useEffect(() => startActivityReporting(), []);
@@ -119,6 +123,7 @@ export function Shell() {
           {link({ name: 'meetings' }, t('nav.meetings'), 'nav-meetings')}
           {mayWatch && link({ name: 'dashboard' }, t('nav.dashboard'), 'nav-dashboard')}
           {me?.role === 'admin' && link({ name: 'admin' }, t('nav.admin'), 'nav-admin')}
+          {mayReport && link({ name: 'reports' }, t('nav.reports'), 'nav-reports')}
         </nav>
         <div className="topbar__end">
           <MyPresence />
@@ -165,8 +170,29 @@ export function Shell() {
           {(route.name === 'meetings' || route.name === 'meeting' || route.name === 'todos') && (
             <MeetingScreens route={route} Conversation={ConversationView} />
           )}
+          {route.name === 'reports' && <ReportsScreen />}
         </Suspense>
       </main>
     </div>
   );
+}
+
+/**
+ * Whether to offer 「レポート」: admins always; a supervisor if the server says their department
+ * is one of REPORTS_DEPARTMENT_IDS (one small request, supervisors only); staff never.
+ */
+function useReportsAccess(role: string | undefined): boolean {
+  const [supervisorAllowed, setSupervisorAllowed] = useState(false);
+  useEffect(() => {
+    if (role !== 'supervisor') return;
+    let live = true;
+    void api.get<{ allowed: boolean }>('/api/reports/access').then(
+      (r) => live && setSupervisorAllowed(r.allowed),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [role]);
+  return role === 'admin' || (role === 'supervisor' && supervisorAllowed);
 }

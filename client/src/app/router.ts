@@ -10,6 +10,7 @@ import { useSyncExternalStore } from 'react';
  *   /meetings           my meetings (?new=1&from=<conversationId>|&with=<userId>: the start dialog open)
  *   /meetings/:id       one meeting; /meetings/:id/minutes its minutes (議事録)
  *   /todos              my ToDos (自分のToDo)
+ *   /reports            reports (admins; supervisors of REPORTS_DEPARTMENT_IDS)
  */
 export type Route =
   | { name: 'messages'; conversationId?: string }
@@ -18,7 +19,8 @@ export type Route =
   | { name: 'admin' }
   | { name: 'meetings'; start?: { from?: string; with?: string } }
   | { name: 'meeting'; meetingId: string; minutes: boolean }
-  | { name: 'todos' };
+  | { name: 'todos' }
+  | { name: 'reports' };
 
 const ID = /^[0-9a-f]{24}$/;
 
@@ -38,6 +40,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   }
   const meeting = /^\/meetings\/([0-9a-f]{24})(\/minutes)?\/?$/.exec(pathname);
   if (meeting) return { name: 'meeting', meetingId: meeting[1]!, minutes: Boolean(meeting[2]) };
+  if (/^\/reports\/?$/.test(pathname)) return { name: 'reports' };
   return { name: 'messages' };
 }
 
@@ -60,6 +63,8 @@ export function pathOf(route: Route): string {
     }
     case 'meeting':
       return `/meetings/${route.meetingId}${route.minutes ? '/minutes' : ''}`;
+    case 'reports':
+      return '/reports';
   }
 }
 

@@ -9,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   'nav.directory': 'Directory',
   'nav.dashboard': 'Presence board',
   'nav.admin': 'Admin',
+  'nav.reports': 'Reports',
   'nav.settings': 'Settings',
   'nav.meetings': 'Meetings',
 

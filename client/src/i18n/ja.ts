@@ -14,6 +14,7 @@ export const ja = {
   'nav.directory': '職員名簿',
   'nav.dashboard': '在席状況',
   'nav.admin': '管理',
+  'nav.reports': 'レポート',
   'nav.settings': '設定',
   'nav.meetings': '打ち合わせ',
 
