@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useApp } from './state';
 import { navigate, useRoute, type Route } from './router';
 import { useI18n } from '../i18n/i18n';
@@ -13,7 +13,7 @@ import { startActivityReporting } from '../presence/activity';
 import { startPresenceWatch } from '../presence/watch';
 import { PersonName } from '../directory/PersonName';
 import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
-import { api } from '../net/api';
+import { useReportsAccess } from './reports-access';
 
 // Screens besides the conversations load on first use, so everyone's first page stays small:
 // the board is for supervisors only, and the directory is opened now and then.
@@ -175,24 +175,4 @@ export function Shell() {
       </main>
     </div>
   );
-}
-
-/**
- * Whether to offer 「レポート」: admins always; a supervisor if the server says their department
- * is one of REPORTS_DEPARTMENT_IDS (one small request, supervisors only); staff never.
- */
-function useReportsAccess(role: string | undefined): boolean {
-  const [supervisorAllowed, setSupervisorAllowed] = useState(false);
-  useEffect(() => {
-    if (role !== 'supervisor') return;
-    let live = true;
-    void api.get<{ allowed: boolean }>('/api/reports/access').then(
-      (r) => live && setSupervisorAllowed(r.allowed),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [role]);
-  return role === 'admin' || (role === 'supervisor' && supervisorAllowed);
 }

@@ -16,6 +16,7 @@ import { sortByKana } from '../directory/people';
 import { PresenceDot } from '../presence/PresenceDot';
 import { countStates, countsByDepartment, fromOverview, minutesToday, upsertMember, type BoardMember } from './overview';
 import { BoardTree } from './BoardTree';
+import { useReportsAccess } from '../app/reports-access';
 import type { TeleworkStatus } from '../../../shared/schemas/telework.js';
 import '../i18n/ja-screens'; // this screen's strings (kept out of the first load)
 
@@ -36,7 +37,7 @@ export function Dashboard() {
   // テレワーク予定 for today and tomorrow, and the latest same-day notice.
   const [plans, setPlans] = useState<{ departmentId: string; value: DepartmentPlans } | null>(null);
   const [notice, setNotice] = useState('');
-  // Licence use for admins (the IT division's concern): in use / capacity.
+  // Licence use (the IT division's concern): in use / capacity.
   const [licences, setLicences] = useState<TeleworkStatus | null>(null);
 
   const options = useMemo(() => {
@@ -103,8 +104,10 @@ export function Dashboard() {
     };
   }, [departmentId, t]);
 
+  // Licence use: admins and those who see the reports (the IT division's supervisors).
+  const mayReport = useReportsAccess(me?.role);
   useEffect(() => {
-    if (me?.role !== 'admin') return;
+    if (!mayReport) return;
     let live = true;
     const load = () => api.get<TeleworkStatus>('/api/telework/status').then((s) => live && setLicences(s), () => {});
     void load();
@@ -113,7 +116,7 @@ export function Dashboard() {
       live = false;
       clearInterval(timer);
     };
-  }, [me?.role]);
+  }, [mayReport]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
