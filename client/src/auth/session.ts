@@ -6,7 +6,7 @@ import { createStore, useStore } from '../app/store';
 import { api, ApiError, setUnauthenticatedHandler } from '../net/api';
 import { connectSocket, disconnectSocket, setSessionEndedHandler } from '../net/socket';
 import { backoffMs } from '../net/server-trouble';
-import { loadConversations, loadDirectory } from '../net/sync';
+import { loadAfterSignIn } from '../net/sync';
 import { clearDrafts } from '../composer/Composer';
 import { stopHeartbeat } from '../presence/telework';
 
@@ -88,9 +88,7 @@ function start(user: User): void {
   setSessionEndedHandler(expired);
   connectSocket();
   // The directory comes without presence: presence arrives for the people on screen (presence:watch).
-  void Promise.all([loadConversations(), loadDirectory()]).catch((error: unknown) => {
-    if (!(error instanceof ApiError)) throw error;
-  });
+  loadAfterSignIn();
 }
 
 function end(notice?: 'expired'): void {

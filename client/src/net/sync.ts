@@ -6,6 +6,7 @@ import { appStore, type AppState } from '../app/state';
 import { conversationsLoaded, olderLoading, pageLoaded, syncApplied } from '../conversations/apply';
 import { lastSeqOf } from '../conversations/thread';
 import { api, ApiError } from './api';
+import { backoffMs } from './server-trouble';
 
 /**
  * Fetching state over REST: the first load, history pages, and catching up after a reconnect.
@@ -22,6 +23,27 @@ const CATCH_UP_PAGE = 200;
 export async function loadConversations(): Promise<void> {
   const list = await api.get<Conversation[]>('/api/conversations');
   appStore.set((s) => conversationsLoaded(s, list));
+}
+
+/**
+ * What the signed-in screen needs first: the conversation list and the directory. A load the server
+ * cannot serve now (503 while its database is busy or down, a network error) is tried again with
+ * backoff until it succeeds — or the person is no longer the one signed in — instead of leaving an
+ * empty sidebar until the next reconnect.
+ */
+export function loadAfterSignIn(): void {
+  const me = appStore.get().me?.id;
+  const keepTrying = (load: () => Promise<void>, attempt = 0): void => {
+    load().catch((error: unknown) => {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code !== 'unavailable' && error.code !== 'internal') return;
+      setTimeout(() => {
+        if (me && appStore.get().me?.id === me) keepTrying(load, attempt + 1);
+      }, backoffMs(attempt));
+    });
+  };
+  keepTrying(loadConversations);
+  keepTrying(loadDirectory);
 }
 
 /**
