@@ -80,6 +80,7 @@ describe(`a conversation with ${TOTAL.toLocaleString()} messages`, () => {
       await scroller(page).evaluate(async (el) => {
         // A reader's gesture (the wheel), then the position it leads to.
         el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, deltaY: -100 }));
+        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
         el.scrollTop = 2;
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       });
@@ -110,6 +111,7 @@ describe(`a conversation with ${TOTAL.toLocaleString()} messages`, () => {
       const min = Math.min(...(await seqsInDom(page)));
       await scroller(page).evaluate((el) => {
         el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, deltaY: -100 }));
+        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
         el.scrollTop = 0;
       });
       await page.waitForFunction(
@@ -122,6 +124,7 @@ describe(`a conversation with ${TOTAL.toLocaleString()} messages`, () => {
     console.log(`[long history] ${TOTAL} messages loaded by scrolling up in ${Date.now() - started} ms`);
     await scroller(page).evaluate((el) => {
       el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, deltaY: -100 }));
+      el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
       el.scrollTop = 0;
     });
     await page.getByText('会話の始まりです。').waitFor();
@@ -132,6 +135,7 @@ describe(`a conversation with ${TOTAL.toLocaleString()} messages`, () => {
     const firstSeqs: number[] = [];
     for (let tenth = 0; tenth <= 10; tenth++) {
       await scroller(page).evaluate((el, t) => {
+        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
         el.scrollTop = (Math.max(0, el.scrollHeight - el.clientHeight) * t) / 10;
       }, tenth);
       await page.waitForFunction(() => {

@@ -107,10 +107,9 @@ describe('honest 既読: read only when on screen in a focused window', () => {
     await page.setViewportSize({ width: 1024, height: 420 });
     await eventually(() => fullyVisible(page, 41), Boolean, 10_000, 'message 41 on screen after shrinking again');
 
-    // The reader scrolls up: a new message arrives below the fold and is not read.
-    await page.getByTestId('message-list').evaluate((el) => {
-      el.scrollTop = el.scrollTop - 240;
-    });
+    // The reader scrolls up with the mouse wheel: a new message arrives below the fold and is not read.
+    await page.getByTestId('message-list').hover();
+    await page.mouse.wheel(0, -240);
     await eventually(() => fullyVisible(page, 41), (v) => !v, 10_000, 'message 41 to leave the screen');
     await satoSends(dm, '連絡 42');
     const item = page.getByTestId('conversation-item').filter({ hasText: NAMES.sato.name });

@@ -14,6 +14,8 @@ import { useJump } from './actions/useJump';
 const ReadersDialog = lazy(() => import('./ReadersDialog').then((m) => ({ default: m.ReadersDialog })));
 
 const NEAR_END_PX = 48;
+/** How long after the reader's own input (wheel, touch, keys, pointer) a scroll counts as theirs. */
+const READER_INTENT_MS = 1000;
 /** Room above the first message for "the beginning" or "load earlier messages". */
 const HEADER_PX = 56;
 
@@ -51,6 +53,18 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
   const wasAtEnd = useRef(true);
   /** The scroller's height when wasAtEnd was last measured: a change means a resize, not a scroll. */
   const measuredHeight = useRef(0);
+  /**
+   * When the reader last moved the list themselves (wheel, touch, keys, pointer, a jump they asked
+   * for). Only they take it away from the end: the list's own adjustments (rows appended or measured
+   * again, the virtualiser settling after a resize) fire scroll events too, and one of those caught
+   * mid-way must not leave a reader who was at the end unpinned.
+   */
+  const readerAt = useRef(0);
+  const readerMoved = () => performance.now() - readerAt.current < READER_INTENT_MS;
+  const takeOver = () => {
+    readerAt.current = performance.now();
+    virtualizer.cancelScroll();
+  };
   const meId = me?.id ?? '';
 
   const outgoing = useMemo(
@@ -88,7 +102,13 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
   }, [sentCount, virtualizer]);
 
   // A quote's original or a pinned message asked for: load back to it if needed, then show it.
-  const scrollToIndex = useCallback((index: number) => virtualizer.scrollToIndex(index, { align: 'center' }), [virtualizer]);
+  const scrollToIndex = useCallback(
+    (index: number) => {
+      readerAt.current = performance.now(); // a jump the reader asked for
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    },
+    [virtualizer],
+  );
   const highlightSeq = useJump(conversation.id, thread, rows, scrollToIndex);
 
   const items = virtualizer.getVirtualItems();
@@ -124,6 +144,11 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
     // Within a screen of the top: fetch the previous page before the reader gets there.
     if (el.scrollTop < el.clientHeight && thread.hasMoreBefore && !thread.loadingOlder) void loadOlder(conversation.id);
     const end = el.scrollHeight - el.scrollTop - el.clientHeight <= NEAR_END_PX;
+    if (!end && wasAtEnd.current && !readerMoved()) {
+      el.scrollTop = el.scrollHeight;
+      reportSeen();
+      return;
+    }
     wasAtEnd.current = end;
     if (end !== atEnd) {
       setAtEnd(end);
@@ -189,10 +214,11 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
         onScroll={onScroll}
         // The reader takes over: drop any scroll the list was still settling (e.g. the initial jump
         // to the end), so that loading older messages above keeps the reader's place.
-        onWheel={() => virtualizer.cancelScroll()}
-        onTouchStart={() => virtualizer.cancelScroll()}
-        onPointerDown={() => virtualizer.cancelScroll()}
-        onKeyDown={() => virtualizer.cancelScroll()}
+        onWheel={takeOver}
+        onTouchStart={takeOver}
+        onTouchMove={takeOver}
+        onPointerDown={takeOver}
+        onKeyDown={takeOver}
         tabIndex={0}
         role="region"
         aria-label={t('conv.messages')}
