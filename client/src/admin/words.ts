@@ -1,4 +1,4 @@
-import { useI18n } from '../i18n/i18n';
+import { useScreenWords } from '../i18n/i18n';
 
 // The administration screens are opened by a few people: their words load with them, not in
 // everyone's first-load dictionary.
@@ -217,10 +217,5 @@ export type Say = (key: WordKey, params?: Record<string, string | number>) => st
 
 /** The administration screens' words in the person's language. */
 export function useWords(): Say {
-  const { lang } = useI18n();
-  const words = lang === 'en' ? en : ja;
-  return (key, params) => {
-    const text = words[key];
-    return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
-  };
+  return useScreenWords(ja, en);
 }

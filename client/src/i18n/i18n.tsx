@@ -23,9 +23,26 @@ export async function loadDictionary(lang: Lang): Promise<void> {
 const STORAGE_KEY = 'lang';
 
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[lang]?.[key] ?? dictionaries.ja?.[key] ?? key;
+  return fillParams(dictionaries[lang]?.[key] ?? dictionaries.ja?.[key] ?? key, params);
+}
+
+/** `{name}` placeholders filled from `params`; unknown ones stay as they are. */
+export function fillParams(text: string, params?: Record<string, string | number>): string {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * The words of a lazily loaded screen (administration, reports), which carries its own Japanese and
+ * English dictionaries instead of adding them to everyone's first load. The same function while the
+ * language stays (charts depend on it).
+ */
+export function useScreenWords<K extends string>(jaWords: Record<K, string>, enWords: Record<K, string>): (key: K, params?: Record<string, string | number>) => string {
+  const { lang } = useI18n();
+  return useMemo(() => {
+    const words = lang === 'en' ? enWords : jaWords;
+    return (key: K, params?: Record<string, string | number>) => fillParams(words[key], params);
+  }, [lang, jaWords, enWords]);
 }
 
 export function initialLang(): Lang {

@@ -1,5 +1,4 @@
-import { useMemo } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { useScreenWords } from '../i18n/i18n';
 
 // The reports are opened by a few people (情報政策課, 人事課, admins): their words load with them,
 // not in everyone's first-load dictionary.
@@ -146,12 +145,5 @@ export type Say = (key: WordKey, params?: Record<string, string | number>) => st
 
 /** The report screens' words in the person's language (the same function while the language stays: charts depend on it). */
 export function useWords(): Say {
-  const { lang } = useI18n();
-  return useMemo(() => {
-    const words = lang === 'en' ? en : ja;
-    return (key: WordKey, params?: Record<string, string | number>) => {
-      const text = words[key];
-      return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
-    };
-  }, [lang]);
+  return useScreenWords(ja, en);
 }
