@@ -100,8 +100,15 @@ describe('mentions: the @ picker, kana search, highlight', () => {
     await page.keyboard.type('@ぜんいん');
     const all = page.getByTestId('mention-picker').locator('[data-kind="all"]');
     await all.waitFor();
-    await all.click();
-    await page.keyboard.type('本日17時に閉庁します');
+    // Keys typed right after the choice follow the mention in order, even those that arrive
+    // before the next frame is drawn (the first characters go in as the very next task).
+    await all.evaluate(async (option) => {
+      (option as HTMLElement).click();
+      await Promise.resolve(); // after the choice is on screen, before the next frame
+      document.execCommand('insertText', false, '本日');
+    });
+    await page.keyboard.type('17時に閉庁します');
+    expect(await input.inputValue()).toBe('@全員 本日17時に閉庁します');
     await page.keyboard.press('Enter');
     await page.getByTestId('message').filter({ hasText: '本日17時に閉庁します' }).getByTestId('mention').waitFor();
     const messages = await eventually(() => stored(group), (ms) => ms.some((m) => m.body.includes('閉庁')), 10_000, 'the @全員 message');

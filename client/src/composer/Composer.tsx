@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_BODY_CHARS } from '../../../shared/constants.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import { useApp } from '../app/state';
@@ -55,6 +55,8 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
   /** People added from the offer here, before the conversation's new member list arrives. */
   const [added, setAdded] = useState<ReadonlySet<string>>(() => new Set());
   const [composerError, setComposerError] = useState('');
+  /** Where the caret goes once an inserted mention is on screen (set in the same commit, before the next key). */
+  const pendingCaret = useRef<number | null>(null);
 
   const memberIds = useMemo(() => new Set([...(conversation?.memberIds ?? []), ...added]), [conversation?.memberIds, added]);
   const mayMentionAll =
@@ -76,6 +78,15 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
   useEffect(() => {
     input.current?.focus();
   }, [conversationId]);
+  // After a mention is inserted, the caret goes after it in the same commit: keys typed right
+  // after the choice land after the mention, never at a caret moved back a frame later.
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null || !input.current) return;
+    pendingCaret.current = null;
+    input.current.focus();
+    input.current.setSelectionRange(caret, caret);
+  });
 
   const trimmed = text.trim();
   const length = [...trimmed].length;
@@ -113,11 +124,7 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
     const next = value.slice(0, start) + inserted + value.slice(end);
     update(next);
     setPicker(null);
-    const caret = start + inserted.length;
-    requestAnimationFrame(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(caret, caret);
-    });
+    pendingCaret.current = start + inserted.length;
   }
 
   function choose(choice: MentionChoice) {
