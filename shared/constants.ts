@@ -34,3 +34,11 @@ export const AUDIT_ACTIONS = [
   'audit.export',
   'report.export',
 ] as const;
+
+/** Files (issue 12, server/files): at most this many attached to one message. */
+export const MAX_FILES_PER_MESSAGE = 10;
+/** How a file is shown: an image (thumbnail, viewer) or an icon by kind. */
+export const FILE_KINDS = ['image', 'pdf', 'document', 'spreadsheet', 'presentation', 'text', 'archive', 'other'] as const;
+/** Search (issue 12, server/search): the longest query, in characters, and the largest page. */
+export const MAX_SEARCH_QUERY_CHARS = 100;
+export const MAX_SEARCH_PAGE = 50;

@@ -68,6 +68,8 @@ export class MessagingService {
   async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     // check: membership, rate (a retry of a stored message is answered even when over the rate)
     const conv = await this.conversations.requireMember(input.conversationId, sender.id);
+    // Attachments arrive with server/files (issue 12); until then a file list is refused.
+    if (input.fileIds?.length) throw new AppError('bad_request', 'files cannot be attached yet');
     // An ended meeting is read-only (server/meetings); known from the cached membership, no read.
     if (conv.closed) throw new AppError('forbidden', '終了した打ち合わせには送信できません');
     // Chosen mentions and @全員 are checked before the rate point is taken: a refusal costs nothing.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONVERSATION_KINDS, MAX_BODY_CHARS } from '../constants.js';
 import { idSchema, intFromQuery, isoTimeSchema, clientMsgIdSchema } from './common.js';
 import { mentionSendFields } from './mentions.js';
+import { fileInfoSchema, fileSendFields } from './files.js';
 
 export { CONVERSATION_KINDS, MAX_BODY_CHARS };
 
@@ -85,6 +86,8 @@ export const messageSchema = z.object({
   ackCount: z.number().int().nonnegative().optional(),
   /** The conversation's change counter at this message's latest change (edit, take-back, reaction, pin, ack). */
   changeSeq: z.number().int().positive().optional(),
+  /** Files (issue 12, server/files): attached at send; absent when none, and once taken back. */
+  files: z.array(fileInfoSchema).optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -198,14 +201,20 @@ export const messageSendPayloadSchema = z
   .object({
     conversationId: idSchema,
     clientMsgId: clientMsgIdSchema,
-    body: messageBodySchema,
+    /** May be empty only when files are attached (`fileIds`). */
+    body: z
+      .string()
+      .trim()
+      .refine((s) => [...s].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`),
     /** Answer this message (of the same conversation, else `bad_request`). */
     replyToId: idSchema.optional(),
     /** 確認依頼: ask every recipient to confirm. */
     ackRequested: z.boolean().optional(),
     ...mentionSendFields,
+    ...fileSendFields,
   })
-  .strip();
+  .strip()
+  .refine((p) => p.body.length > 0 || (p.fileIds?.length ?? 0) > 0, { message: 'the message is empty', path: ['body'] });
 export type MessageSendPayload = z.infer<typeof messageSendPayloadSchema>;
 
 export const conversationReadPayloadSchema = z

@@ -15,3 +15,5 @@ export * from './staff-import.js';
 export * from './transfers.js';
 export * from './telework-plans.js';
 export * from './reports.js';
+export * from './files.js';
+export * from './search.js';
