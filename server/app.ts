@@ -28,6 +28,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { transfersRoutes } from './transfers/transfers.routes.js';
 import { teleworkPlansRoutes } from './telework/telework-plans.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { filesRoutes } from './files/files.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -82,6 +83,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(syncRoutes(s.sync));
   api.use(notificationsRoutes(s.notifications));
   api.use(meetingsRoutes(s.meetings));
+  api.use(filesRoutes(s.files));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

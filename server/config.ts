@@ -1,9 +1,29 @@
 import { z } from 'zod';
+import { FILE_KINDS } from '../shared/constants.js';
 
 /**
  * Configuration from the environment (PROTOCOL.md "Configuration"), validated strictly at start:
  * a bad value stops the server with a message naming the variable.
  */
+/** What FILE_ALLOWED_TYPES allows when unset: images, PDF, office documents (new and old), text and CSV, zip. */
+export const DEFAULT_FILE_ALLOWED_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+].join(',');
+const MEDIA_TYPE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/([a-z0-9][a-z0-9!#$&^_.+-]*|\*)$/;
+
 const int = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
@@ -104,6 +124,35 @@ export const configSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[0-9a-f]{24}$/, 'each must be a 24-character hex department id')).max(100)),
+  // Files (issue 12, server/files/README.md).
+  /** Largest file one upload may carry, in bytes (default 20 MB); more is refused while it streams in. */
+  FILE_MAX_BYTES: int(20 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  /**
+   * What may be uploaded: media types (`application/pdf`, `image/*`) or kinds (`image`, `pdf`,
+   * `document`, `spreadsheet`, `presentation`, `text`, `archive`), comma-separated; the type is the
+   * one recognised from the content (server/files/file-types.ts), never the name or the browser's word.
+   */
+  FILE_ALLOWED_TYPES: z
+    .string()
+    .default(DEFAULT_FILE_ALLOWED_TYPES)
+    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.union([z.enum(FILE_KINDS), z.string().regex(MEDIA_TYPE_PATTERN, 'each must be a media type (type/subtype or type/*) or a kind')]))
+        .min(1)
+        .max(200),
+    ),
+  /**
+   * A scanner run on every upload before it is stored (e.g. `clamdscan --no-summary`): split on
+   * spaces into a program and its arguments (no shell), the file's path appended. Exit 0 accepts;
+   * anything else refuses the file. Unset: no scan.
+   */
+  ATTACHMENT_SCAN_COMMAND: z.string().trim().min(1).max(1000).optional(),
+  /** The scan is killed after this long, and the file refused as `unavailable` (try again). */
+  ATTACHMENT_SCAN_TIMEOUT_S: int(60, 1, 3600),
+  /** Uploads one person may make per window (each file counts one). */
+  FILE_UPLOAD_RATE_LIMIT: int(60, 1, 100_000),
+  FILE_UPLOAD_RATE_WINDOW_S: int(600, 1, 86_400),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { ConversationsService } from './conversations/conversations.service.js';
 import { followDepartmentChannels } from './conversations/department-channels.js';
 import { DirectoryService } from './directory/directory.service.js';
+import { FilesService } from './files/files.service.js';
 import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
@@ -62,6 +63,8 @@ export interface Services {
   meetings: MeetingsService;
   /** Licence utilisation and telework by person (server/reports). */
   reports: ReportsService;
+  /** Files attached to messages, in GridFS (server/files). */
+  files: FilesService;
 }
 
 export async function createServices(
@@ -79,7 +82,8 @@ export async function createServices(
   const accounts = new AccountsService(directory, auth, realtime);
   const messageQueries = new MessageQueries(conn);
   const conversations = new ConversationsService(conn, directory, messageQueries, realtime, config, limiters);
-  const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters, clock);
+  const files = new FilesService(conn, config, conversations, limiters);
+  const messaging = new MessagingService(conn, config, conversations, directory, realtime, limiters, files, clock);
   const telework = new TeleworkService(conn, config, directory, clock, clocks.monotonic);
   const presence = new PresenceService(conn, config, directory, telework, realtime, clock);
   const sync = new SyncService(conversations, messageQueries, directory, clock);
@@ -106,6 +110,7 @@ export async function createServices(
     audit.init(),
     transfers.init(),
     teleworkPlans.init(),
+    files.init(),
   ]);
   meetingScheduler.start();
   transfers.start();
@@ -141,5 +146,6 @@ export async function createServices(
     teleworkPlans,
     meetings,
     reports,
+    files,
   };
 }

@@ -18,6 +18,7 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import type { Membership } from '../conversations/membership-cache.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import type { FilesService } from '../files/files.service.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Realtime } from '../realtime.js';
 import { findMentions } from './mentions.js';
@@ -68,6 +69,7 @@ export class MessageActionsService {
     private readonly conversations: ConversationsService,
     private readonly directory: DirectoryService,
     private readonly realtime: Realtime,
+    private readonly files: FilesService,
     private readonly clock: Clock,
   ) {
     this.messages = messageModel(conn);
@@ -201,8 +203,9 @@ export class MessageActionsService {
 
   /**
    * `message:delete` (送信取消): `body` becomes '' for everyone and the text moves to `takenBackBody`
-   * (kept for the record, never sent); reactions and pin leave the view; `seq` stays. Taking back
-   * twice answers the taken-back message again.
+   * (kept for the record, never sent); its files move to `takenBackFiles` and stop being listed and
+   * served (server/files); reactions and pin leave the view; `seq` stays. Taking back twice answers
+   * the taken-back message again.
    */
   async takeBack(actor: User, input: MessageDeletePayload): Promise<Message> {
     const { facts, membership } = await this.asMember(actor.id, input.messageId);
@@ -214,10 +217,17 @@ export class MessageActionsService {
       membership.memberIds,
       (changeSeq, now) => ({
         filter: { senderId: oid(actor.id), deletedAt: { $exists: false } },
-        update: [{ $set: { takenBackBody: '$body', body: '', deletedAt: now, changeSeq } }, { $unset: ['pinnedAt', 'pinnedBy'] }],
+        update: [
+          { $set: { takenBackBody: '$body', takenBackFiles: '$files', body: '', deletedAt: now, changeSeq } },
+          { $unset: ['pinnedAt', 'pinnedBy', 'files'] },
+        ],
       }),
-      (changeSeq, now) =>
-        this.updateQuotes(facts.conversationId, input.messageId, { 'replyTo.body': '', 'replyTo.deletedAt': now, changeSeq }),
+      async (changeSeq, now, doc) => {
+        await Promise.all([
+          this.updateQuotes(facts.conversationId, input.messageId, { 'replyTo.body': '', 'replyTo.deletedAt': now, changeSeq }),
+          doc.takenBackFiles?.length ? this.files.takeBack(input.messageId, now) : undefined,
+        ]);
+      },
     );
     return changed ?? toMessageDto(await this.current(input.messageId));
   }

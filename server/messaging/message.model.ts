@@ -1,5 +1,6 @@
 import { SYSTEM_EVENT_TYPES } from '../../shared/schemas/conversations.js';
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import type { StoredFileInfo } from '../files/file.model.js';
 
 /** What a system message records (someone left …); absent on people's messages. */
 const systemEventSchema = new Schema(
@@ -68,6 +69,10 @@ export interface MessageActionFields {
   remindedAt?: Date;
   /** The conversation's change counter at this message's latest change (`messagechanges`). */
   changeSeq?: number;
+  /** Attached files (server/files), a snapshot taken at send. */
+  files?: StoredFileInfo[];
+  /** The files of a taken-back message, for the record; never sent to clients. */
+  takenBackFiles?: StoredFileInfo[];
 }
 
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId } & MessageActionFields;

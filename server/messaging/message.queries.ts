@@ -1,5 +1,6 @@
 import { Types, type Connection, type Model } from 'mongoose';
 import type { Message, Reaction, ReplyTo, SystemEvent } from '../../shared/schemas/conversations.js';
+import { fileInfoFromStored } from '../files/file.model.js';
 import { changeCounterModel, type ChangeCounterDoc } from './message-extras.model.js';
 import { messageModel, type MessageDoc } from './message.model.js';
 
@@ -31,6 +32,7 @@ export function toMessageDto(doc: MessageDoc): Message {
     delete message.mentionsAll;
     return message;
   }
+  if (doc.files?.length) message.files = doc.files.map(fileInfoFromStored);
   if (doc.reactions?.length) message.reactions = reactionsOf(doc.reactions);
   if (doc.pinnedAt) {
     message.pinnedAt = doc.pinnedAt.toISOString();

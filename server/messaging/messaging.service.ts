@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import { isDuplicateKey } from '../db/errors.js';
 import type { DirectoryService } from '../directory/directory.service.js';
+import type { FilesService } from '../files/files.service.js';
 import type { Realtime } from '../realtime.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Limiters } from '../lib/limiter.js';
@@ -44,11 +45,12 @@ export class MessagingService {
     private readonly directory: DirectoryService,
     private readonly realtime: Realtime,
     limiters: Limiters,
+    private readonly files: FilesService,
     clock: Clock = systemClock,
   ) {
     this.config = config;
     this.messages = messageModel(conn);
-    this.actions = new MessageActionsService(conn, config, conversations, directory, realtime, clock);
+    this.actions = new MessageActionsService(conn, config, conversations, directory, realtime, files, clock);
     this.rate = limiters.create({ name: 'send', points: config.MESSAGE_RATE_LIMIT, durationS: config.MESSAGE_RATE_WINDOW_S });
   }
 
@@ -68,8 +70,6 @@ export class MessagingService {
   async send(sender: User, input: MessageSendPayload): Promise<{ message: Message; created: boolean }> {
     // check: membership, rate (a retry of a stored message is answered even when over the rate)
     const conv = await this.conversations.requireMember(input.conversationId, sender.id);
-    // Attachments arrive with server/files (issue 12); until then a file list is refused.
-    if (input.fileIds?.length) throw new AppError('bad_request', 'files cannot be attached yet');
     // An ended meeting is read-only (server/meetings); known from the cached membership, no read.
     if (conv.closed) throw new AppError('forbidden', '終了した打ち合わせには送信できません');
     // Chosen mentions and @全員 are checked before the rate point is taken: a refusal costs nothing.
@@ -92,6 +92,9 @@ export class MessagingService {
     ).map(oid);
     // A reply stores a snippet of its original (of the same conversation): one read, replies only.
     const replyTo = input.replyToId ? await this.actions.replyToFor(input.conversationId, input.replyToId) : undefined;
+    // Files (server/files): one read for all of them — the sender's own uploads to this
+    // conversation, not sent with another message; a send without files reads nothing more.
+    const files = input.fileIds?.length ? await this.files.forSend(sender.id, input.conversationId, input.fileIds, input.clientMsgId) : undefined;
 
     // do: store with the next seq, then tell the members
     let stored: MessageDoc;
@@ -108,7 +111,10 @@ export class MessagingService {
           ...(input.mentionsAll ? { mentionsAll: true } : {}),
           ...(replyTo ? { replyTo } : {}),
           ...(input.ackRequested ? { ackRequested: true, ackCount: 0 } : {}),
+          ...(files ? { files } : {}),
         } as Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>);
+        // The files become the message's before anyone hears of it: members fetch thumbnails at once.
+        if (files) await this.files.markAttached(files.map((f) => f.id), doc);
         this.actions.facts.remember(doc._id.toHexString(), factsOf(doc));
         const dto = toMessageDto(doc);
         this.realtime.toUsers(conv.memberIds).emit('message:new', { message: dto });
@@ -132,9 +138,12 @@ export class MessagingService {
   private async findRetry(senderId: string, input: MessageSendPayload): Promise<Message | null> {
     const doc = await this.messages.collection.findOne<MessageDoc>({ senderId: oid(senderId), clientMsgId: input.clientMsgId });
     if (!doc) return null;
-    if (doc.conversationId.toString() !== input.conversationId || doc.body !== input.body) {
+    const sameFiles = (doc.files ?? []).map((f) => String(f.id)).join() === (input.fileIds ?? []).join();
+    if (doc.conversationId.toString() !== input.conversationId || doc.body !== input.body || !sameFiles) {
       throw new AppError('conflict', 'this clientMsgId was already used for a different message');
     }
+    // An earlier attempt may have stored the message and stopped before its files were marked.
+    if (doc.files?.length && !doc.deletedAt) await this.files.markAttached(doc.files.map((f) => f.id), doc);
     return toMessageDto(doc);
   }
 

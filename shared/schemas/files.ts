@@ -50,3 +50,6 @@ export const conversationFileSchema = fileInfoSchema.extend({
 export type ConversationFile = z.infer<typeof conversationFileSchema>;
 export const filesPageSchema = z.object({ files: z.array(conversationFileSchema), hasMore: z.boolean() });
 export type FilesPage = z.infer<typeof filesPageSchema>;
+
+/** `GET /api/files/:id` and `GET /api/files/:id/thumbnail`. */
+export const fileParamsSchema = z.object({ id: idSchema }).strict();
