@@ -53,7 +53,8 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Rec
       let bb: busboy.Busboy;
       try {
         // Browsers send the name's UTF-8 bytes in `filename="…"`; busboy would read them as Latin-1.
-        bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 30 } });
+        // Busboy calls a file that reaches `fileSize` truncated: one byte more tells "exactly the limit" from "over".
+        bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes + 1, fields: 20, parts: 30 } });
       } catch {
         reject(new AppError('bad_request', 'malformed multipart request'));
         return;
