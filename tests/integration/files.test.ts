@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageNewEventSchema, messageSchema, type Message } from '../../shared/schemas/conversations.js';
 import { fileInfoSchema, filesPageSchema, type FileInfo } from '../../shared/schemas/files.js';
 import { messageUpdatedEventSchema } from '../../shared/schemas/message-actions.js';
+import { syncAnswerSchema } from '../../shared/schemas/sync.js';
 import { CommandLog } from '../support/command-log.js';
 import { createConversation, createTeam, type SignedIn } from '../support/factories.js';
 import { download, pdf, png, rotatedJpeg, savedName, upload, uploaded, xlsx, XLSX_TYPE } from '../support/file-fixtures.js';
@@ -324,6 +325,28 @@ describe('taking back a message with files', () => {
     expect(stored!.files).toBeUndefined();
     expect(stored!.takenBackFiles.map((f: { id: unknown }) => String(f.id))).toEqual([image.id]);
     expect(await storedFile(image.id)).not.toBeNull();
+  });
+});
+
+describe('catching up after a reconnect', () => {
+  it('a sync brings new messages with their files, and a take-back without them', async () => {
+    const conv = await createConversation(alice, 'group', [bob], '同期');
+    const early = await uploaded(t.url, alice, conv.id, '先の資料.pdf', pdf());
+    const held = await send(aliceS, { conversationId: conv.id, fileIds: [early.id] });
+    const sync = (cursor?: string) =>
+      bob.api.post('/api/sync', { ...(cursor ? { cursor } : {}), seqs: { [conv.id]: held.seq }, froms: { [conv.id]: held.seq } });
+    const { cursor } = syncAnswerSchema.parse((await sync()).body);
+
+    // While bob is away: a new message with a file, and the one he holds is taken back.
+    const later = await uploaded(t.url, alice, conv.id, '後の資料.png', await png(40, 40));
+    const fresh = await send(aliceS, { conversationId: conv.id, body: '新着', fileIds: [later.id] });
+    expect((await emitAck(aliceS, 'message:delete', { messageId: held.id })).ok).toBe(true);
+
+    const answer = syncAnswerSchema.parse((await sync(cursor)).body);
+    expect(answer.messages[conv.id]!.messages.find((m) => m.id === fresh.id)!.files).toEqual([later]);
+    const change = answer.changes[conv.id]!.find((m) => m.id === held.id)!;
+    expect(change.deletedAt).toBeDefined();
+    expect(change.files).toBeUndefined();
   });
 });
 

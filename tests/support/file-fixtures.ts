@@ -103,7 +103,7 @@ export interface UploadAnswer {
 /** `POST /api/conversations/:id/files` as a browser's FormData sends it (field `file`, the name in UTF-8). */
 export async function upload(baseUrl: string, who: SignedIn, conversationId: string, name: string, bytes: Uint8Array, type = 'application/octet-stream'): Promise<UploadAnswer> {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), name);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
   const res = await fetch(`${baseUrl}/api/conversations/${conversationId}/files`, {
     method: 'POST',
     headers: { authorization: `Bearer ${who.token}` },
