@@ -150,6 +150,8 @@ export const configSchema = z.object({
   ATTACHMENT_SCAN_COMMAND: z.string().trim().min(1).max(1000).optional(),
   /** The scan is killed after this long, and the file refused as `unavailable` (try again). */
   ATTACHMENT_SCAN_TIMEOUT_S: int(60, 1, 3600),
+  /** An upload not sent with a message within this many hours is deleted (checked hourly). */
+  FILE_UNSENT_TTL_H: int(24, 1, 24 * 30),
   /** Uploads one person may make per window (each file counts one). */
   FILE_UPLOAD_RATE_LIMIT: int(60, 1, 100_000),
   FILE_UPLOAD_RATE_WINDOW_S: int(600, 1, 86_400),

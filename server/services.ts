@@ -11,6 +11,7 @@ import { MessageQueries } from './messaging/message.queries.js';
 import { MessagingService } from './messaging/messaging.service.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { Realtime } from './realtime.js';
+import { log } from './log.js';
 import type { Clock, Monotonic } from './clock.js';
 import type { Limiters } from './lib/limiter.js';
 import type { DbHealth } from './db/db-health.js';
@@ -114,6 +115,7 @@ export async function createServices(
   ]);
   meetingScheduler.start();
   transfers.start();
+  files.start(log);
   return {
     config,
     conn,
@@ -133,6 +135,7 @@ export async function createServices(
       await meetingScheduler.stop();
       telework.stop();
       await transfers.stop();
+      await files.stop();
       await presence.stop();
       await conversations.stop();
     },

@@ -24,6 +24,8 @@ export interface FileMeta {
   /** Images: the thumbnail's own GridFS file, and its length (served without reading its record). */
   thumbnailId?: Types.ObjectId;
   thumbnailSize?: number;
+  /** Not sent yet: removed by the send that attaches it; the sweep deletes those left too long. */
+  unsent?: true;
   // Set once, by the send that attaches it (FilesService.markAttached).
   messageId?: Types.ObjectId;
   seq?: number;
@@ -80,10 +82,12 @@ export function fileInfoFromStored(stored: StoredFileInfo): FileInfo {
 /**
  * Ours, beside GridFS's own (`filename, uploadDate` and the chunks' `files_id, n`, which the driver
  * makes): a conversation's files list, newest first, with or without a kind; a message's files
- * (take-back).
+ * (take-back); unsent uploads by age (the sweep).
  */
 export const FILE_INDEXES: mongo.IndexDescription[] = [
   { key: { 'metadata.conversationId': 1, _id: -1 }, name: 'conversation_newest' },
   { key: { 'metadata.conversationId': 1, 'metadata.kind': 1, _id: -1 }, name: 'conversation_kind_newest' },
   { key: { 'metadata.messageId': 1 }, name: 'message', sparse: true },
+  // Only unsent uploads are in it: the sweep reads what it deletes, never the files of messages.
+  { key: { uploadDate: 1 }, name: 'unsent_by_age', partialFilterExpression: { 'metadata.unsent': true } },
 ];

@@ -28,6 +28,9 @@ import { describeImage, THUMBNAIL_TYPE } from './thumbnails.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
 const DEFAULT_PAGE = 50;
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/** Unsent uploads deleted per command; a sweep repeats until none is left. */
+const SWEEP_BATCH = 500;
 
 /** What a download serves: the route sets the headers from it and streams `open()`. */
 export interface Download {
@@ -53,6 +56,8 @@ export interface Download {
 export class FilesService {
   private readonly rate: RateLimiterAbstract;
   private readonly scan: string[] | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly conn: Connection,
@@ -79,6 +84,52 @@ export class FilesService {
 
   async init(): Promise<void> {
     await this.files.createIndexes(FILE_INDEXES);
+  }
+
+  /** The hourly sweep of unsent uploads (every process runs it; deleting twice is harmless). */
+  start(logger: Logger): void {
+    const run = () => {
+      this.sweeping = this.sweepUnsent().catch((err: unknown) => {
+        logger.warn({ err }, 'the sweep of unsent uploads failed; it runs again within the hour');
+        return 0;
+      });
+    };
+    this.timer = setInterval(run, SWEEP_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /**
+   * Deletes uploads that no message took within FILE_UNSENT_TTL_H of their upload (with their
+   * thumbnails): a picked file the person never sent, a cancelled message. Read through the
+   * partial index of unsent uploads; per batch of 500 a handful of commands, none per file. Returns
+   * how many uploads went.
+   */
+  async sweepUnsent(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.FILE_UNSENT_TTL_H * 3600 * 1000);
+    let deleted = 0;
+    for (;;) {
+      const docs = await this.files
+        .find({ uploadDate: { $lt: cutoff }, 'metadata.unsent': true }, { projection: { 'metadata.thumbnailId': 1 } })
+        .limit(SWEEP_BATCH)
+        .toArray();
+      if (docs.length === 0) return deleted;
+      const found = docs.map((d) => d._id);
+      // The records first, still only unsent ones (a send may have taken one since the read); what
+      // is left of them was taken, and keeps its chunks and thumbnail. Then the rest's thumbnails and chunks.
+      await this.files.deleteMany({ _id: { $in: found }, 'metadata.unsent': true });
+      const taken = new Set((await this.files.find({ _id: { $in: found } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id.toHexString()));
+      const gone = docs.filter((d) => !taken.has(d._id.toHexString()));
+      const thumbnails = gone.flatMap((d) => (d.metadata?.thumbnailId ? [d.metadata.thumbnailId] : []));
+      if (thumbnails.length) await this.files.deleteMany({ _id: { $in: thumbnails } });
+      await this.db.collection(`${BUCKET}.chunks`).deleteMany({ files_id: { $in: [...gone.map((d) => d._id), ...thumbnails] } });
+      deleted += gone.length;
+      if (docs.length < SWEEP_BATCH) return deleted;
+    }
   }
 
   get maxBytes(): number {
@@ -126,6 +177,7 @@ export class FilesService {
       type,
       kind,
       size: upload.size,
+      unsent: true,
     };
     if (image) {
       meta.width = image.width;
@@ -186,6 +238,7 @@ export class FilesService {
           'metadata.clientMsgId': message.clientMsgId,
           'metadata.attachedAt': message.createdAt,
         },
+        $unset: { 'metadata.unsent': '' },
       },
     );
   }

@@ -401,3 +401,22 @@ describe('database commands of a send with files', () => {
     expect(await log.during(() => send(aliceS, { conversationId: conv.id, body: 'ふつうの送信' }))).toEqual(['insert messages']);
   });
 });
+
+describe('uploads never sent', () => {
+  it('are deleted with their thumbnails once FILE_UNSENT_TTL_H has passed; files of messages stay', async () => {
+    const conv = await createConversation(alice, 'group', [bob], '片付け');
+    const sentImage = await uploaded(t.url, alice, conv.id, '送った.png', await png(50, 50));
+    await send(aliceS, { conversationId: conv.id, fileIds: [sentImage.id] });
+    const leftOver = await uploaded(t.url, alice, conv.id, '送らなかった.png', await png(50, 50));
+    const thumbnailId = (await storedFile(leftOver.id))!.metadata.thumbnailId;
+
+    // The hourly sweep, run as it would run a day later.
+    expect(await t.server.services.files.sweepUnsent(new Date(Date.now() + 25 * 3600 * 1000))).toBeGreaterThanOrEqual(1);
+
+    expect(await storedFile(leftOver.id)).toBeNull();
+    expect(await db().collection('files.files').findOne({ _id: thumbnailId })).toBeNull();
+    expect(await db().collection('files.chunks').countDocuments({ files_id: { $in: [new Types.ObjectId(leftOver.id), thumbnailId] } })).toBe(0);
+    expect((await download(t.url, alice, leftOver.id)).status).toBe(404);
+    for (const part of ['', '/thumbnail'] as const) expect((await download(t.url, bob, sentImage.id, part)).status).toBe(200);
+  });
+});
