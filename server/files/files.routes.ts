@@ -72,9 +72,9 @@ async function serve(files: FilesService, req: Request, res: Response, part: 'fi
   res.setHeader('Content-Length', String(file.length));
   try {
     await pipeline(file.open(), res);
-  } catch (err) {
-    if (!res.headersSent) throw err;
-    // Cut off mid-way (the client went away, or a chunk could not be read): the connection ends short.
+  } catch {
+    // The client went away, or a chunk could not be read: pipeline has already ended the response
+    // (the connection closes short of Content-Length, which a browser reports as a failed download).
     res.destroy();
   }
 }
