@@ -25,8 +25,8 @@ export const FILE_FIELD = 'file';
 /** "20 MB", "512 KB", "100 bytes": the limit as people read it. */
 export function sizeLabel(bytes: number): string {
   const mb = 1024 * 1024;
-  if (bytes >= mb && bytes % (mb / 10) === 0) return `${bytes / mb} MB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  if (bytes >= mb) return `${Number((bytes / mb).toFixed(1))} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
   return `${bytes} bytes`;
 }
 

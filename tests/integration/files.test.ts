@@ -381,7 +381,7 @@ describe("a conversation's files list", () => {
   });
 });
 
-describe('database commands of a send with files', () => {
+describe('database commands of files', () => {
   it('one read of all the files, the insert, one update marking them sent — and a plain send is still the insert alone', async () => {
     const log = new CommandLog(t.server.services.conn.getClient(), ['messages', 'conversations', 'users', 'readmarks', 'files.files', 'files.chunks']);
     const conv = await createConversation(alice, 'group', [bob], '計数');
@@ -399,6 +399,10 @@ describe('database commands of a send with files', () => {
     ]);
     expect(message!.files).toHaveLength(3);
     expect(await log.during(() => send(aliceS, { conversationId: conv.id, body: 'ふつうの送信' }))).toEqual(['insert messages']);
+
+    // Reading: the list is one query; a download is our read of the record, the driver's, then the chunks.
+    expect(await log.during(() => bob.api.get(`/api/conversations/${conv.id}/files?kind=pdf`))).toEqual(['find files.files']);
+    expect(await log.during(() => download(t.url, bob, files[0]!.id))).toEqual(['find files.files', 'find files.files', 'find files.chunks']);
   });
 });
 
