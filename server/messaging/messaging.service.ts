@@ -114,10 +114,14 @@ export class MessagingService {
           ...(files ? { files } : {}),
         } as Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>);
         // The files become the message's before anyone hears of it: members fetch thumbnails at once.
-        if (files) await this.files.markAttached(files.map((f) => f.id), doc);
+        // Should that write fail, the message (stored) is still announced, and the sender is told to
+        // retry: the retry marks the files (findRetry).
+        let unmarked: unknown;
+        if (files) await this.files.markAttached(files.map((f) => f.id), doc).catch((err: unknown) => (unmarked = err ?? new Error('marking failed')));
         this.actions.facts.remember(doc._id.toHexString(), factsOf(doc));
         const dto = toMessageDto(doc);
         this.realtime.toUsers(conv.memberIds).emit('message:new', { message: dto });
+        if (unmarked) throw unmarked;
         return { stored: doc, message: dto };
       }));
     } catch (err) {
