@@ -61,7 +61,11 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Rec
       }
       let writing: Promise<{ name: string; size: number; file: string; truncated: boolean }> | undefined;
       let received = 0;
+      let failed = false;
+      // Stop parsing and let the rest of the request drain (unread) while the answer goes out.
       const fail = (err: AppError) => {
+        if (failed) return;
+        failed = true;
         req.unpipe(bb);
         req.resume();
         reject(err);
