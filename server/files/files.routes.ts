@@ -49,9 +49,9 @@ export function filesRoutes(files: FilesService): Router {
 /**
  * A download, streamed from GridFS. The headers keep a file from acting as a page of this site:
  * only raster images are `inline`, everything else an `attachment`; the stored type with `nosniff`;
- * a sandboxing CSP that lets nothing run or load. `private, no-cache` with an ETag: a browser may
- * keep the bytes but asks every time, so membership is checked on every request (a 304 costs the
- * check, not the transfer).
+ * a sandboxing CSP that lets nothing run or load. `private, no-store`, like every API answer: a
+ * file is message content and is not left in the browser's cache on the remote terminal, and every
+ * showing is a request whose membership is checked.
  */
 async function serve(files: FilesService, req: Request, res: Response, part: 'file' | 'thumbnail'): Promise<void> {
   const { id } = parse(fileParamsSchema, req.params);
@@ -62,13 +62,8 @@ async function serve(files: FilesService, req: Request, res: Response, part: 'fi
     'Content-Disposition': contentDisposition(file.inline ? 'inline' : 'attachment', file.name),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': 'private, no-cache',
-    ETag: `"${file.tag}"`,
+    'Cache-Control': 'private, no-store',
   });
-  if (req.fresh) {
-    res.status(304).end();
-    return;
-  }
   res.setHeader('Content-Length', String(file.length));
   try {
     await pipeline(file.open(), res);

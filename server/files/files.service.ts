@@ -34,8 +34,6 @@ const SWEEP_BATCH = 500;
 
 /** What a download serves: the route sets the headers from it and streams `open()`. */
 export interface Download {
-  /** ETag material: the stored bytes under an id never change. */
-  tag: string;
   name: string;
   type: string;
   length: number;
@@ -273,7 +271,6 @@ export class FilesService {
       const thumbnailId = meta.thumbnailId;
       if (!thumbnailId) throw notFound;
       return {
-        tag: `${fileId}-t`,
         name: `${meta.name.replace(/\.[^.]*$/, '')}.webp`,
         type: THUMBNAIL_TYPE,
         length: meta.thumbnailSize ?? 0,
@@ -282,7 +279,6 @@ export class FilesService {
       };
     }
     return {
-      tag: fileId,
       name: meta.name,
       type: meta.type,
       length: doc.length,
