@@ -114,6 +114,8 @@ describe('sending a document instead of e-mailing it', () => {
     const info = await uploaded(t.url, alice, group.id, 'C:\\Users\\yamada\\か\u3099いき\u202Etxt.log', Buffer.from('memo\n'));
     expect(info.name).toBe('がいきtxt.log');
     expect(info.type).toBe('text/plain');
+    const long = await uploaded(t.url, alice, group.id, `${'長'.repeat(300)}.pdf`, pdf());
+    expect([[...long.name].length, long.name.endsWith('長.pdf')]).toEqual([255, true]);
   });
 });
 
