@@ -8,6 +8,9 @@ import { formatDateTime, formatTime } from '../i18n/format';
 import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
+import { AttachmentChips } from '../composer/attachments/AttachmentChips';
+import { useUploads } from '../composer/attachments/uploads';
+import { MessageFiles } from '../files/MessageFiles';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
 import { editMessage } from './actions/actions';
@@ -92,8 +95,13 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
           ) : deleted ? (
             t('msg.takenBack')
           ) : (
-            <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />
+            <>
+              {body && <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />}
+              {/* A message taken back shows no files (they are kept for the record, like the text). */}
+              {message?.files && message.files.length > 0 && <MessageFiles files={message.files} />}
+            </>
           )}
+          {outgoing?.uploadIds && <OutgoingFiles ids={outgoing.uploadIds} />}
         </div>
         <div className="msg__meta">
           {status === 'pending' && <span className="msg__pending">{t('conv.pending')}</span>}
@@ -159,3 +167,16 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
     </div>
   );
 });
+
+/** A pending message's files, still uploading or failed: their chips (progress, retry, ×). */
+function OutgoingFiles({ ids }: { ids: string[] }) {
+  const { t } = useI18n();
+  const uploads = useUploads(ids);
+  const waiting = uploads.some((u) => u.status !== 'stored');
+  return (
+    <>
+      <AttachmentChips uploads={uploads} label={t('attach.list')} />
+      {waiting && <span className="muted small" data-testid="waiting-for-files">{t('attach.waiting')}</span>}
+    </>
+  );
+}

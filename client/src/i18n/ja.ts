@@ -158,6 +158,23 @@ export const ja = {
   'msg.takeBackTooLate': '送信取消できる期間を過ぎています',
   'msg.editTooLate': '編集できる期間を過ぎています',
   'msg.alreadyTakenBack': 'このメッセージは取り消されています',
+  'attach.button': 'ファイルを添付',
+  'attach.hint': 'ファイルを添付(1 件 {max} まで。貼り付けやドラッグ&ドロップでも添付できます)',
+  'attach.list': '添付ファイル',
+  'attach.progress': '{name} を送信中 {n}%',
+  'attach.stored': '送信済み',
+  'attach.failed': 'ファイルを送れませんでした: {reason}',
+  'attach.retry': '再試行',
+  'attach.cancel': '{name} の送信を中止',
+  'attach.remove': '{name} を外す',
+  'attach.tooLarge': '「{name}」({size})は大きすぎるため添付できません。1 ファイル {max} までです。',
+  'attach.tooMany': '「{name}」は添付できません。1 つのメッセージに添付できるのは {max} 件までです。',
+  'attach.drop': 'ここにドロップしてファイルを添付',
+  'attach.waiting': 'ファイルの送信が終わるのを待っています',
+  'files.open': 'ファイル',
+  'search.label': 'メッセージを検索',
+  'search.placeholder': 'メッセージを検索',
+  'search.inConversation': 'この会話を検索',
 } as const;
 
 // Every key: the first screen's (above) and those only the lazily loaded screens use (./ja-screens, ./ja-meetings).
