@@ -312,17 +312,18 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
         }}
         data-testid="file-input"
       />
-      <button
-        type="button"
-        className="button button--quiet composer__attach"
-        aria-label={t('attach.button')}
-        title={t('attach.hint', { max: formatFileSize(maxFileBytes, lang) })}
-        onClick={() => fileInput.current?.click()}
-        data-testid="attach-button"
-      >
-        <span aria-hidden="true">📎</span>
-      </button>
-      {tools}
+      <div className="composer__row">
+        <button
+          type="button"
+          className="button button--quiet button--small composer__attach"
+          title={t('attach.hint', { max: formatFileSize(maxFileBytes, lang) })}
+          onClick={() => fileInput.current?.click()}
+          data-testid="attach-button"
+        >
+          <span aria-hidden="true">📎</span> {t('attach.button')}
+        </button>
+        {tools}
+      </div>
       <button
         type="submit"
         className="button button--primary composer__send"
