@@ -10,7 +10,7 @@ import { matchesPerson, sortByKana } from '../directory/people';
 import { formatDateTime } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
-import { highlightParts } from './highlight';
+import { Snippet } from './Snippet';
 import { useSearchWords } from './words';
 import './search.css';
 
@@ -263,7 +263,7 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
                   </span>
                   <span className="search__snippet" data-testid="search-snippet">
                     {r.fileId && <span className="search__in-file muted small">📎 {w('inFile')}: </span>}
-                    {highlightParts(r.snippet, r.highlights).map((part, i) => (part.mark ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                    <Snippet text={r.snippet} highlights={r.highlights} />
                   </span>
                 </a>
               </li>

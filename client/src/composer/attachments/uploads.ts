@@ -47,11 +47,6 @@ export const uploadStore = createStore<UploadsState>({ uploads: {}, composing: {
 /** The upload under way for each uploading file, and its Blob (kept for a retry) until stored. */
 const handles = new Map<string, UploadHandle>();
 const blobs = new Map<string, Blob>();
-/** Replaces the network upload (component tests). */
-let startUpload = uploadFile;
-export function setUploaderForTests(uploader: typeof uploadFile): void {
-  startUpload = uploader;
-}
 
 let counter = 0;
 const localId = () => `u${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -110,7 +105,7 @@ function begin(id: string): void {
   const blob = blobs.get(id);
   if (!upload || !blob) return;
   patch(id, (u) => ({ ...u, status: 'uploading', loaded: 0, error: undefined }));
-  const handle = startUpload(
+  const handle = uploadFile(
     upload.conversationId,
     blob,
     upload.name,
