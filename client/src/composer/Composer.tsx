@@ -320,7 +320,10 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
           onClick={() => fileInput.current?.click()}
           data-testid="attach-button"
         >
-          <span aria-hidden="true">📎</span> {t('attach.button')}
+          <svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+            <path d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3L6.6 11a1.2 1.2 0 0 1-1.7-1.7L10 4.2" />
+          </svg>{' '}
+          {t('attach.button')}
         </button>
         {tools}
       </div>

@@ -240,7 +240,7 @@ export function ConversationView({ conversationId, embedded, at }: { conversatio
             }}
             data-testid="search-conversation"
           >
-            <span aria-hidden="true">🔍</span>
+            {t('search.short')}
           </a>
           <ConversationActions conversation={conversation} title={title} onError={setError} />
         </header>

@@ -28,11 +28,8 @@ export function FileViewer() {
       ref={dialog}
       className="dialog file-viewer"
       aria-labelledby={`${id}-name`}
+      // Escape closes the dialog itself; once closed (the page no longer inert) the focus can go back.
       onClose={closeFileViewer}
-      onCancel={(e) => {
-        e.preventDefault();
-        closeFileViewer();
-      }}
       onKeyDown={keepOpenWhileConverting}
       data-testid="file-viewer"
     >
@@ -48,7 +45,7 @@ export function FileViewer() {
         <a className="button" href={fileUrl(file.id)} download={file.name} data-testid="file-viewer-download">
           {w('download')}
         </a>
-        <button type="button" className="button button--primary" onClick={closeFileViewer} autoFocus data-testid="file-viewer-close">
+        <button type="button" className="button button--primary" onClick={() => dialog.current?.close()} autoFocus data-testid="file-viewer-close">
           {w('close')}
         </button>
         </div>

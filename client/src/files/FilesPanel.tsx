@@ -7,7 +7,7 @@ import { keepOpenWhileConverting } from '../composer/keys';
 import { formatDateTime } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
-import { fileUrl, formatFileSize, kindIcon, thumbnailBox, thumbnailUrl } from './format';
+import { fileUrl, formatFileSize, kindBadge, thumbnailBox, thumbnailUrl } from './format';
 import { openFileViewer } from './viewer-store';
 import { useFileWords } from './words';
 import './files.css';
@@ -39,7 +39,8 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
     if (d && !d.open) d.showModal?.();
   }, []);
 
-  function close() {
+  /** The dialog has closed (Escape, 閉じる): the page is no longer inert, the focus can go back. */
+  function closed() {
     onClose();
     if (opener.current?.isConnected) opener.current.focus();
   }
@@ -68,19 +69,15 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
       ref={dialog}
       className="dialog files-panel"
       aria-labelledby={`${id}-h`}
-      onClose={close}
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
+      onClose={closed}
       onKeyDown={keepOpenWhileConverting}
       data-testid="files-panel"
     >
       <div className="dialog__body">
         <h2 id={`${id}-h`}>{w('panelOf', { title })}</h2>
-        <label className="field files-panel__filter">
-          <span>{w('kind')}</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as FileKind | '')} data-testid="files-kind">
+        <div className="field files-panel__filter">
+          <label htmlFor={`${id}-kind`}>{w('kind')}</label>
+          <select id={`${id}-kind`} className="input" value={kind} onChange={(e) => setKind(e.target.value as FileKind | '')} data-testid="files-kind">
             <option value="">{w('kindAll')}</option>
             {FILE_KINDS.map((k) => (
               <option key={k} value={k}>
@@ -88,7 +85,7 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
               </option>
             ))}
           </select>
-        </label>
+        </div>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -106,8 +103,8 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
                     <img src={thumbnailUrl(f.id)} alt="" {...thumbnailBox(f.width, f.height, { w: 64, h: 48 })} loading="lazy" />
                   </button>
                 ) : (
-                  <span className="files-panel__icon" aria-hidden="true">
-                    {kindIcon(f.kind)}
+                  <span className={`files-panel__icon file-badge file-badge--${f.kind}`} aria-hidden="true">
+                    {kindBadge(f.kind)}
                   </span>
                 )}
                 <span className="files-panel__text">
@@ -140,7 +137,7 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
               {w('more')}
             </button>
           )}
-          <button type="button" className="button button--primary" onClick={close} data-testid="files-close">
+          <button type="button" className="button button--primary" onClick={() => dialog.current?.close()} data-testid="files-close">
             {w('close')}
           </button>
         </div>

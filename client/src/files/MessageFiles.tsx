@@ -1,6 +1,6 @@
 import type { FileInfo } from '../../../shared/schemas/files.js';
 import { useI18n } from '../i18n/i18n';
-import { fileUrl, formatFileSize, kindIcon, thumbnailBox, thumbnailUrl } from './format';
+import { fileUrl, formatFileSize, kindBadge, thumbnailBox, thumbnailUrl } from './format';
 import { openFileViewer } from './viewer-store';
 import { useFileWords } from './words';
 
@@ -37,8 +37,8 @@ export function MessageFiles({ files }: { files: readonly FileInfo[] }) {
         return (
           <li key={f.id} className="msg-file">
             <a href={fileUrl(f.id)} download={f.name} className="msg-file__link" data-testid="file-link" data-file-id={f.id} aria-label={w('downloadName', { name: f.name, size })}>
-              <span className="msg-file__icon" aria-hidden="true">
-                {kindIcon(f.kind)}
+              <span className={`file-badge file-badge--${f.kind}`} aria-hidden="true">
+                {kindBadge(f.kind)}
               </span>
               <span className="msg-file__name">{f.name}</span>
               <span className="msg-file__size muted small">{size}</span>

@@ -34,25 +34,29 @@ export function formatFileSize(bytes: number, lang: Lang): string {
   return `${numberFormat(lang, digits).format(rounded)} ${units[unit]}`;
 }
 
-/** The icon shown for a file that is not drawn as a picture (decorative: the name says the rest). */
-export function kindIcon(kind: FileKind): string {
+/**
+ * The badge shown for a file that is not drawn as a picture: short letters by kind, in a coloured
+ * box (decorative: the name says the rest). Letters rather than emoji: terminals without an emoji
+ * font would show empty boxes.
+ */
+export function kindBadge(kind: FileKind): string {
   switch (kind) {
     case 'image':
-      return '🖼';
+      return 'IMG';
     case 'pdf':
-      return '📕';
+      return 'PDF';
     case 'document':
-      return '📝';
+      return 'DOC';
     case 'spreadsheet':
-      return '📊';
+      return 'XLS';
     case 'presentation':
-      return '📽';
+      return 'PPT';
     case 'text':
-      return '📄';
+      return 'TXT';
     case 'archive':
-      return '🗜';
+      return 'ZIP';
     default:
-      return '📎';
+      return 'FILE';
   }
 }
 

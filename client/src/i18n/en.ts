@@ -476,5 +476,6 @@ export const en: Record<MessageKey, string> = {
   'files.open': 'Files',
   'search.label': 'Search messages',
   'search.placeholder': 'Search messages',
+  'search.short': 'Search',
   'search.inConversation': 'Search this conversation',
 };

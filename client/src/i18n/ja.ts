@@ -174,6 +174,7 @@ export const ja = {
   'files.open': 'ファイル',
   'search.label': 'メッセージを検索',
   'search.placeholder': 'メッセージを検索',
+  'search.short': '検索',
   'search.inConversation': 'この会話を検索',
 } as const;
 

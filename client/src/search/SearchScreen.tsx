@@ -126,8 +126,8 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
   };
 
   return (
-    <section className="screen search" aria-labelledby={`${ids}-h`} data-testid="search-screen">
-      <h1 id={`${ids}-h`} className="screen__title">
+    <section className="search" aria-labelledby={`${ids}-h`} data-testid="search-screen">
+      <h1 id={`${ids}-h`} className="screen-title">
         {w('heading')}
       </h1>
       <form className="search__form" role="search" onSubmit={submit}>
@@ -164,9 +164,9 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
         </p>
         <fieldset className="search__filters">
           <legend className="visually-hidden">{w('filters')}</legend>
-          <label className="field">
-            <span>{w('conversation')}</span>
-            <select value={filters.conversationId} onChange={(e) => setFilter('conversationId', e.target.value)} data-testid="search-conversation-filter">
+          <div className="field">
+            <label htmlFor={`${ids}-conv`}>{w('conversation')}</label>
+            <select id={`${ids}-conv`} className="input" value={filters.conversationId} onChange={(e) => setFilter('conversationId', e.target.value)} data-testid="search-conversation-filter">
               <option value="">{w('allConversations')}</option>
               {conversationId && <option value={conversationId}>{w('thisConversation', { title: hereTitle })}</option>}
               {conversationOptions.map((c) => (
@@ -175,7 +175,7 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           <div className="field search__sender">
             <label htmlFor={`${ids}-sender`}>{w('sender')}</label>
             {sender ? (
@@ -214,15 +214,15 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
               </ul>
             )}
           </div>
-          <label className="field">
-            <span>{w('from')}</span>
-            <input type="date" className="input" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilter('from', e.target.value)} data-testid="search-from" />
-          </label>
-          <label className="field">
-            <span>{w('to')}</span>
-            <input type="date" className="input" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilter('to', e.target.value)} data-testid="search-to" />
-          </label>
-          <label className="search__check">
+          <div className="field">
+            <label htmlFor={`${ids}-from`}>{w('from')}</label>
+            <input id={`${ids}-from`} type="date" className="input" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilter('from', e.target.value)} data-testid="search-from" />
+          </div>
+          <div className="field">
+            <label htmlFor={`${ids}-to`}>{w('to')}</label>
+            <input id={`${ids}-to`} type="date" className="input" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilter('to', e.target.value)} data-testid="search-to" />
+          </div>
+          <label className="check search__check">
             <input type="checkbox" checked={filters.hasFile} onChange={(e) => setFilter('hasFile', e.target.checked)} data-testid="search-has-file" />
             {w('hasFile')}
           </label>
@@ -262,7 +262,7 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
                     <time dateTime={r.message.createdAt}>{when}</time>
                   </span>
                   <span className="search__snippet" data-testid="search-snippet">
-                    {r.fileId && <span className="search__in-file muted small">📎 {w('inFile')}: </span>}
+                    {r.fileId && <span className="search__in-file muted small">{w('inFile')}: </span>}
                     <Snippet text={r.snippet} highlights={r.highlights} />
                   </span>
                 </a>

@@ -1,4 +1,4 @@
-import { formatFileSize, kindIcon, kindOfName } from '../../files/format';
+import { formatFileSize, kindBadge, kindOfName } from '../../files/format';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { removeUpload, retryUpload, type Upload } from './uploads';
 
@@ -16,8 +16,8 @@ export function AttachmentChips({ uploads, label }: { uploads: readonly Upload[]
         const percent = u.size > 0 ? Math.min(100, Math.round((u.loaded / u.size) * 100)) : 100;
         return (
           <li key={u.id} className={`attachment attachment--${u.status}`} data-testid="attachment" data-status={u.status}>
-            <span className="attachment__icon" aria-hidden="true">
-              {kindIcon(u.file?.kind ?? kindOfName(u.name, u.type))}
+            <span className={`file-badge file-badge--${u.file?.kind ?? kindOfName(u.name, u.type)}`} aria-hidden="true">
+              {kindBadge(u.file?.kind ?? kindOfName(u.name, u.type))}
             </span>
             <span className="attachment__name" title={u.name}>
               {u.name}
