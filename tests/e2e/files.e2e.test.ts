@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { testDbUri, uniqueDbName } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { seriousViolations } from './support/axe.js';
 import { messagesWithBody, screenshot } from './support/browser.js';
 import { openDirectChat, type DirectChat } from './support/direct-chat.js';
 
@@ -76,6 +77,20 @@ async function dropFile(page: Page, name: string, content: string, type: string)
   await page.getByTestId('drop-zone').waitFor({ state: 'detached' });
 }
 
+/**
+ * axe-core's serious findings once no message toolbar is fading in or out (it appears on hover
+ * and focus with a short transition; half-way its contrast is that of a half-drawn control).
+ */
+async function axeFindings(page: Page) {
+  await page.mouse.move(1, 1);
+  await expect
+    .poll(() =>
+      page.evaluate(() => [...document.querySelectorAll('.msg-actions')].some((e) => !['0', '1'].includes(getComputedStyle(e).opacity))),
+    )
+    .toBe(false);
+  return seriousViolations(page);
+}
+
 describe('files', () => {
   test('a screenshot pasted into the composer is sent and the other person sees its thumbnail, then the picture in the viewer', async () => {
     const { yamada, sato } = chat;
@@ -100,6 +115,7 @@ describe('files', () => {
     await expect.poll(() => viewer.getByTestId('file-viewer-image').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
     expect(await viewer.getByRole('heading').textContent()).toMatch(/^スクリーンショット/);
     await screenshot(sato.page, 'files-viewer');
+    expect(await axeFindings(sato.page)).toEqual([]);
     await sato.page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
     // The focus is back on the thumbnail that opened it.
@@ -123,6 +139,8 @@ describe('files', () => {
     expect(download.suggestedFilename()).toBe(PDF_NAME);
     const saved = await download.path();
     expect(await readFile(saved!, 'utf8')).toBe(PDF);
+    // The conversation with its thumbnail and file link passes axe-core.
+    expect(await axeFindings(sato.page)).toEqual([]);
   });
 
   test('a file over the size limit is refused in the composer before anything is sent, saying why', async () => {
@@ -152,6 +170,7 @@ describe('files', () => {
     await panel.getByTestId('files-kind').selectOption('image');
     await expect.poll(() => panel.locator('.files-panel__name').allTextContents()).toEqual([names[1]]);
     await screenshot(sato.page, 'files-list');
+    expect(await axeFindings(sato.page)).toEqual([]);
 
     await panel.getByTestId('files-jump').click();
     await panel.waitFor({ state: 'detached' });

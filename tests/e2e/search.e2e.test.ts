@@ -3,6 +3,7 @@ import type { Browser, CDPSession } from 'playwright-core';
 import { createConversation } from '../support/factories.js';
 import { testDbUri, uniqueDbName } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { seriousViolations } from './support/axe.js';
 import { launchBrowser, messagesWithBody, openSignedIn, screenshot, type Person } from './support/browser.js';
 import { createOffice, type Office } from './support/people.js';
 
@@ -76,6 +77,7 @@ describe('searching messages', () => {
     expect(await results().nth(1).textContent()).toContain('佐藤 花子');
     expect(await marks()).toEqual(['かいぎ資料', 'カイギ資料']);
     await screenshot(page, 'search-results');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   test('half-width katakana finds it too, and the sender filter (picked by kana reading) narrows the results', async () => {

@@ -108,8 +108,9 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
                   </span>
                 )}
                 <span className="files-panel__text">
-                  <a href={fileUrl(f.id)} download={f.name} className="files-panel__name" aria-label={w('downloadName', { name: f.name, size })}>
+                  <a href={fileUrl(f.id)} download={f.name} className="files-panel__name">
                     {f.name}
+                    <span className="visually-hidden"> {w('download')}</span>
                   </a>
                   <span className="muted small">
                     {size}・{w('sentBy', { name: sender, when: formatDateTime(f.createdAt, lang) })}

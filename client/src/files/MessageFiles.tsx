@@ -36,12 +36,14 @@ export function MessageFiles({ files }: { files: readonly FileInfo[] }) {
         }
         return (
           <li key={f.id} className="msg-file">
-            <a href={fileUrl(f.id)} download={f.name} className="msg-file__link" data-testid="file-link" data-file-id={f.id} aria-label={w('downloadName', { name: f.name, size })}>
+            <a href={fileUrl(f.id)} download={f.name} className="msg-file__link" data-testid="file-link" data-file-id={f.id}>
               <span className={`file-badge file-badge--${f.kind}`} aria-hidden="true">
                 {kindBadge(f.kind)}
               </span>
               <span className="msg-file__name">{f.name}</span>
               <span className="msg-file__size muted small">{size}</span>
+              {/* Said, not shown: the visible name and size stay the start of the link's name. */}
+              <span className="visually-hidden">{w('download')}</span>
             </a>
           </li>
         );

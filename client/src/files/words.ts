@@ -4,7 +4,6 @@ import { useScreenWords } from '../i18n/i18n';
 // history's chunk and lazy screens), not in everyone's first-load dictionary.
 const ja = {
   download: 'ダウンロード',
-  downloadName: '{name} をダウンロード({size})',
   open: '{name} を開く',
   viewer: 'ファイルの表示',
   close: '閉じる',
@@ -32,7 +31,6 @@ const ja = {
 type Word = keyof typeof ja;
 const en: Record<Word, string> = {
   download: 'Download',
-  downloadName: 'Download {name} ({size})',
   open: 'Open {name}',
   viewer: 'File viewer',
   close: 'Close',

@@ -198,7 +198,7 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
                   e.preventDefault();
                   if (!isImeKey({ isComposing: e.nativeEvent.isComposing, keyCode: e.keyCode }) && senderChoices[0]) chooseSender(senderChoices[0]);
                 }}
-                aria-controls={`${ids}-senders`}
+                aria-controls={senderChoices.length > 0 ? `${ids}-senders` : undefined}
                 data-testid="search-sender"
               />
             )}
