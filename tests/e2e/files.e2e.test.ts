@@ -163,12 +163,12 @@ describe('files', () => {
     await sato.page.getByTestId('open-files').click();
     const panel = sato.page.getByTestId('files-panel');
     await panel.getByTestId('files-item').nth(1).waitFor();
-    const names = await panel.locator('.files-panel__name').allTextContents();
+    const names = await panel.getByTestId('files-name').allTextContents();
     expect(names[0]).toBe(PDF_NAME);
     expect(names[1]).toMatch(/^スクリーンショット/);
 
     await panel.getByTestId('files-kind').selectOption('image');
-    await expect.poll(() => panel.locator('.files-panel__name').allTextContents()).toEqual([names[1]]);
+    await expect.poll(() => panel.getByTestId('files-name').allTextContents()).toEqual([names[1]]);
     await screenshot(sato.page, 'files-list');
     expect(await axeFindings(sato.page)).toEqual([]);
 

@@ -109,7 +109,7 @@ export function FilesPanel({ conversationId, title, onClose }: { conversationId:
                 )}
                 <span className="files-panel__text">
                   <a href={fileUrl(f.id)} download={f.name} className="files-panel__name">
-                    {f.name}
+                    <span data-testid="files-name">{f.name}</span>
                     <span className="visually-hidden"> {w('download')}</span>
                   </a>
                   <span className="muted small">
