@@ -49,7 +49,18 @@ vi.mock('../../client/src/composer/attachments/upload', () => {
   };
 });
 
+// Drafts are stored on the server (tests/client/drafts.test.ts).
+vi.mock('../../client/src/composer/drafts', () => ({
+  peekDraft: () => undefined,
+  loadDraft: () => Promise.resolve(''),
+  saveDraft: () => {},
+  clearDraft: () => {},
+  flushDraft: () => Promise.resolve(),
+  clearDrafts: () => {},
+}));
+
 const { appStore, initialState } = await import('../../client/src/app/state');
+const { Composer } = await import('../../client/src/composer/Composer');
 const { sendMessage } = await import('../../client/src/composer/outbox');
 const uploads = await import('../../client/src/composer/attachments/uploads');
 const { AttachmentChips } = await import('../../client/src/composer/attachments/AttachmentChips');
@@ -206,5 +217,47 @@ describe('attaching files', () => {
     expect(screen.getByTestId('attachment-error').textContent).toBe('ファイルを送れませんでした: ファイルが大きすぎます(上限 20 MB)');
     fireEvent.click(screen.getByTestId('attachment-retry'));
     expect(net.uploads).toHaveLength(2);
+  });
+});
+
+describe('the composer with files', () => {
+  test('a pasted screenshot is attached under a dated name, and files alone may be sent', async () => {
+    const send = vi.fn();
+    render(<Composer conversationId={CONV} send={send} />);
+    const input = screen.getByTestId('composer-input');
+    const button = screen.getByTestId('composer-send') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+
+    const shot = new File([new Uint8Array(300)], 'image.png', { type: 'image/png' });
+    fireEvent.paste(input, { clipboardData: { types: ['Files'], files: [shot], items: [] } });
+    const chip = await screen.findByTestId('attachment');
+    expect(chip.textContent).toMatch(/スクリーンショット \d{4}-\d{2}-\d{2} \d{2}\.\d{2}\.png/);
+    expect(net.uploads.map((u) => u.name)).toEqual([expect.stringMatching(/^スクリーンショット /)]);
+
+    // No text, one file: 送信 is offered, and the message goes with the file (it waits for the upload).
+    expect(button.disabled).toBe(false);
+    fireEvent.click(button);
+    const [id] = Object.keys(uploads.uploadStore.get().uploads);
+    expect(send).toHaveBeenCalledWith(CONV, '', { uploadIds: [id] });
+    // The composer is empty again: its file went with the message.
+    expect(screen.queryByTestId('attachment')).toBeNull();
+  });
+
+  test('a paste of text that also carries a picture (cells from Excel) pastes the text only', () => {
+    render(<Composer conversationId={CONV} send={vi.fn()} />);
+    const picture = new File([new Uint8Array(300)], 'image.png', { type: 'image/png' });
+    fireEvent.paste(screen.getByTestId('composer-input'), { clipboardData: { types: ['text/plain', 'Files'], files: [picture], items: [] } });
+    expect(net.uploads).toEqual([]);
+    expect(screen.queryByTestId('attachment')).toBeNull();
+  });
+
+  test('a file over the limit chosen with the file button is refused with its name, size and the limit', async () => {
+    render(<Composer conversationId={CONV} send={vi.fn()} />);
+    const big = new File([new Uint8Array(21 * 1024 * 1024)], '説明会の録画.mp4', { type: 'video/mp4' });
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [big] } });
+    expect((await screen.findByTestId('attachment-refused')).textContent).toBe(
+      '「説明会の録画.mp4」(21 MB)は大きすぎるため添付できません。1 ファイル 20 MB までです。',
+    );
+    expect(net.uploads).toEqual([]);
   });
 });
