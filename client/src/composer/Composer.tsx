@@ -10,11 +10,15 @@ import { isImeKey, isSendKey } from './keys';
 import type { MentionChoice } from './MentionPicker';
 import { sendMessage, type SendExtras } from './outbox';
 
+/**
+ * The chips of attached files come with the history's chunk (pending messages show them too),
+ * which is fetched at start-up: not in the first load (the first-load budget).
+ */
+const AttachmentChips = lazy(() => import('./attachments/AttachmentChips').then((m) => ({ default: m.AttachmentChips })));
 /** The @ picker's list loads the first time someone types @ (most messages mention no one). */
 const MentionPicker = lazy(() => import('./MentionPicker').then((m) => ({ default: m.MentionPicker })));
 import { TypingNotifier } from './typing';
 import { clearDraft, clearDrafts as clearTextDrafts, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
-import { AttachmentChips } from './attachments/AttachmentChips';
 import { filesOf, pastedName, pasteIsFiles } from './attachments/pick';
 import { attachFiles, clearUploads, takeComposerUploads, useComposingIds, useMaxFileBytes, useRefusals, useUploads } from './attachments/uploads';
 import { formatFileSize } from '../files/format';
@@ -370,7 +374,11 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
           </div>
         </div>
       )}
-      <AttachmentChips uploads={attached} label={t('attach.list')} />
+      {attached.length > 0 && (
+        <Suspense fallback={null}>
+          <AttachmentChips uploads={attached} label={t('attach.list')} />
+        </Suspense>
+      )}
       {refusals.length > 0 && (
         <p className="error composer__error" role="alert" data-testid="attachment-refused">
           {refusals
