@@ -209,14 +209,19 @@ describe('attaching files', () => {
     expect(composing()).toEqual([]);
   });
 
-  test('a failed upload’s chip says why and offers to try again', async () => {
-    attach('議事録.pdf');
+  test('a refused file’s chip gives the server’s reason; an upload cut off by the network offers to try again', async () => {
+    attach('議事録.pdf', '報告書.pdf');
     net.uploads[0]!.fail(new ApiError('payload_too_large', 413, 'ファイルが大きすぎます(上限 20 MB)'));
+    net.uploads[1]!.fail(new ApiError('unavailable', 0, 'network error'));
     await tick();
     render(<AttachmentChips uploads={Object.values(uploads.uploadStore.get().uploads)} label="添付ファイル" />);
-    expect(screen.getByTestId('attachment-error').textContent).toBe('ファイルを送れませんでした: ファイルが大きすぎます(上限 20 MB)');
-    fireEvent.click(screen.getByTestId('attachment-retry'));
-    expect(net.uploads).toHaveLength(2);
+    const [refused, cut] = screen.getAllByTestId('attachment');
+    expect(refused!.querySelector('[data-testid="attachment-error"]')!.textContent).toBe('ファイルを送れませんでした: ファイルが大きすぎます(上限 20 MB)');
+    // The same file would be refused again: only × is offered.
+    expect(refused!.querySelector('[data-testid="attachment-retry"]')).toBeNull();
+    expect(cut!.querySelector('[data-testid="attachment-error"]')!.textContent).toBe('ファイルを送れませんでした: サーバーに接続できません。');
+    fireEvent.click(cut!.querySelector('[data-testid="attachment-retry"]')!);
+    expect(net.uploads).toHaveLength(3);
   });
 });
 

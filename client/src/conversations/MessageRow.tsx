@@ -183,9 +183,13 @@ function OutgoingFiles({ ids }: { ids: string[] }) {
   const uploads = useUploads(ids);
   const waiting = uploads.some((u) => u.status !== 'stored');
   return (
-    <>
+    <div className="msg__uploads">
       <AttachmentChips uploads={uploads} label={t('attach.list')} />
-      {waiting && <span className="muted small" data-testid="waiting-for-files">{t('attach.waiting')}</span>}
-    </>
+      {waiting && (
+        <span className="muted small" data-testid="waiting-for-files">
+          {t('attach.waiting')}
+        </span>
+      )}
+    </div>
   );
 }

@@ -32,9 +32,12 @@ export function AttachmentChips({ uploads, label }: { uploads: readonly Upload[]
                 <span className="attachment__error error small" role="alert" data-testid="attachment-error">
                   {t('attach.failed', { reason: u.error?.code === 'payload_too_large' || u.error?.code === 'bad_request' ? u.error.message : t(`err.${u.error?.code ?? 'internal'}` as MessageKey) })}
                 </span>
-                <button type="button" className="button button--small" onClick={() => retryUpload(u.id)} data-testid="attachment-retry">
-                  {t('attach.retry')}
-                </button>
+                {/* Trying again helps only when the server could not take it then, not when it refused the file. */}
+                {!refusedForGood(u.error?.code) && (
+                  <button type="button" className="button button--small" onClick={() => retryUpload(u.id)} data-testid="attachment-retry">
+                    {t('attach.retry')}
+                  </button>
+                )}
               </>
             )}
             <button
@@ -52,4 +55,9 @@ export function AttachmentChips({ uploads, label }: { uploads: readonly Upload[]
       })}
     </ul>
   );
+}
+
+/** The server refused the file itself (its type, size, or the scan): the same upload would be refused again. */
+function refusedForGood(code: string | undefined): boolean {
+  return code === 'bad_request' || code === 'payload_too_large' || code === 'forbidden' || code === 'not_found';
 }
