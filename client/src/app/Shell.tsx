@@ -45,6 +45,21 @@ export function Shell() {
   const viewing = useViewing();
 
   useEffect(() => startActivityReporting(), []);
+  // A file dropped beside the conversation (its drop zone takes the files) must not make the
+  // browser open the file in place of the app.
+  useEffect(() => {
+    const missed = (e: DragEvent) => {
+      if (!e.dataTransfer || ![...e.dataTransfer.types].includes('Files') || e.defaultPrevented) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'none'; // the pointer says it cannot be dropped here
+    };
+    window.addEventListener('dragover', missed);
+    window.addEventListener('drop', missed);
+    return () => {
+      window.removeEventListener('dragover', missed);
+      window.removeEventListener('drop', missed);
+    };
+  }, []);
   useEffect(() => startPresenceWatch(), []);
   // A hidden tab still tells how many messages wait: "(3) メッセージ".
   useEffect(() => {
