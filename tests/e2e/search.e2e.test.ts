@@ -93,9 +93,44 @@ describe('searching messages', () => {
     expect(await marks()).toEqual(['カイギ資料']);
   });
 
+  test('a file’s name is found too, and 「ファイル付きのみ」 keeps only messages with files', async () => {
+    const { page } = yamada;
+    // 山田 attaches a text file to a message in the group, from the file button.
+    await page.goto(`/c/${groupId}`);
+    await page.getByTestId('conversation-heading').filter({ hasText: '予算打合せ' }).waitFor();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['議題と配布資料の一覧\n'], '第3回 会議資料一覧.txt', { type: 'text/plain' }));
+      const input = document.querySelector<HTMLInputElement>('[data-testid="file-input"]')!;
+      input.files = data.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.locator('[data-testid="attachment"][data-status="stored"]').waitFor();
+    await page.getByTestId('composer-input').fill('次回の準備をお願いします');
+    await page.getByTestId('composer-input').press('Enter');
+    await messagesWithBody(page, '次回の準備をお願いします').getByTestId('file-link').waitFor();
+
+    // 「資料」: in the two texts and in the file's name.
+    await page.getByTestId('search-box').fill('資料');
+    await page.getByTestId('search-box').press('Enter');
+    await page.getByTestId('search-screen').waitFor();
+    await expect.poll(() => results().count()).toBe(3);
+    await page.getByTestId('search-has-file').check();
+    await expect.poll(() => results().count()).toBe(1);
+    const found = results().first();
+    expect(await found.getByTestId('search-snippet').textContent()).toBe('ファイル名: 第3回 会議資料一覧.txt');
+    expect(await found.locator('mark').allTextContents()).toEqual(['資料']);
+  });
+
   test('clicking a result far back in history opens the conversation at that message, loaded, highlighted and focused', async () => {
     const { page } = yamada;
-    await results().first().locator('a').click();
+    const input = page.getByTestId('search-input');
+    await page.getByTestId('search-has-file').uncheck();
+    await input.fill('カイギ資料');
+    await input.press('Enter');
+    const direct = results().filter({ hasText: TARGET });
+    await direct.waitFor();
+    await direct.locator('a').click();
     await page.waitForURL((url) => url.pathname === `/c/${dmId}` && url.searchParams.get('at') === String(TARGET_SEQ));
     const target = messagesWithBody(page, TARGET);
     await target.waitFor();
