@@ -14,6 +14,8 @@ import { startPresenceWatch } from '../presence/watch';
 import { PersonName } from '../directory/PersonName';
 import { setSidebarCollapsed, useSidebarCollapsed } from './layout-prefs';
 import { useReportsAccess } from './reports-access';
+import { useViewing } from '../files/viewer-store';
+import { SearchBox } from '../search/SearchBox';
 
 // Screens besides the conversations load on first use, so everyone's first page stays small:
 // the board is for supervisors only, and the directory is opened now and then.
@@ -26,6 +28,9 @@ const MeetingAlerts = lazy(() => import('../meetings/MeetingAlerts').then((m) =>
 const MeetingScreens = lazy(() => import('../meetings/screens'));
 // Reports (and their charting library) are for admins and two divisions.
 const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((m) => ({ default: m.ReportsScreen })));
+// Message search (issue 12) and the image viewer: on first use.
+const SearchScreen = lazy(() => import('../search/SearchScreen').then((m) => ({ default: m.SearchScreen })));
+const FileViewer = lazy(() => import('../files/FileViewer').then((m) => ({ default: m.FileViewer })));
 
 /** The signed-in screen: the top bar, the connection banner and the current screen. */
 export function Shell() {
@@ -37,8 +42,24 @@ export function Shell() {
   const collapsed = useSidebarCollapsed();
   const mayReport = useReportsAccess(me?.role);
   const main = useRef<HTMLElement>(null);
+  const viewing = useViewing();
 
   useEffect(() => startActivityReporting(), []);
+  // A file dropped beside the conversation (its drop zone takes the files) must not make the
+  // browser open the file in place of the app.
+  useEffect(() => {
+    const missed = (e: DragEvent) => {
+      if (!e.dataTransfer || ![...e.dataTransfer.types].includes('Files') || e.defaultPrevented) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'none'; // the pointer says it cannot be dropped here
+    };
+    window.addEventListener('dragover', missed);
+    window.addEventListener('drop', missed);
+    return () => {
+      window.removeEventListener('dragover', missed);
+      window.removeEventListener('drop', missed);
+    };
+  }, []);
   useEffect(() => startPresenceWatch(), []);
   // A hidden tab still tells how many messages wait: "(3) メッセージ".
   useEffect(() => {
@@ -147,10 +168,10 @@ export function Shell() {
           <div className={`messages-layout${collapsed ? ' messages-layout--collapsed' : ''}`}>
             {/* Folded away, the list leaves the page (and the tab order) until it is shown again. */}
             <div id="conversation-sidebar" className="messages-layout__side" hidden={collapsed} data-testid="sidebar">
-              <Sidebar selectedId={route.conversationId} />
+              <Sidebar selectedId={route.conversationId} search={<SearchBox />} />
             </div>
             {route.conversationId ? (
-              <ConversationView key={route.conversationId} conversationId={route.conversationId} />
+              <ConversationView key={route.conversationId} conversationId={route.conversationId} at={route.at} />
             ) : (
               <section className="conversation conversation--empty">
                 <p className="muted">{t('conv.none')}</p>
@@ -171,7 +192,13 @@ export function Shell() {
             <MeetingScreens route={route} Conversation={ConversationView} />
           )}
           {route.name === 'reports' && <ReportsScreen />}
+          {route.name === 'search' && <SearchScreen key={route.conversationId ?? ''} q={route.q} conversationId={route.conversationId} />}
         </Suspense>
+        {viewing && (
+          <Suspense fallback={null}>
+            <FileViewer />
+          </Suspense>
+        )}
       </main>
     </div>
   );

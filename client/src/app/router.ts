@@ -3,7 +3,8 @@ import { useSyncExternalStore } from 'react';
 /**
  * A minimal router over the History API (the server answers every unknown path with index.html).
  *   /                   conversations
- *   /c/:id              one conversation
+ *   /c/:id              one conversation (?at=<seq>: opened at that message, highlighted — a search result)
+ *   /search             message search (?q=<words>&c=<conversationId>: within that conversation)
  *   /directory          the staff directory
  *   /dashboard          the supervisor's presence board
  *   /admin              administration (admins)
@@ -13,7 +14,8 @@ import { useSyncExternalStore } from 'react';
  *   /reports            reports (admins; supervisors of REPORTS_DEPARTMENT_IDS)
  */
 export type Route =
-  | { name: 'messages'; conversationId?: string }
+  | { name: 'messages'; conversationId?: string; at?: number }
+  | { name: 'search'; q: string; conversationId?: string }
   | { name: 'directory' }
   | { name: 'dashboard' }
   | { name: 'admin' }
@@ -26,7 +28,15 @@ const ID = /^[0-9a-f]{24}$/;
 
 export function parseRoute(pathname: string, search = ''): Route {
   const conversation = /^\/c\/([0-9a-f]{24})\/?$/.exec(pathname);
-  if (conversation) return { name: 'messages', conversationId: conversation[1] };
+  if (conversation) {
+    const at = Number(new URLSearchParams(search).get('at'));
+    return { name: 'messages', conversationId: conversation[1], ...(Number.isInteger(at) && at > 0 ? { at } : {}) };
+  }
+  if (/^\/search\/?$/.test(pathname)) {
+    const params = new URLSearchParams(search);
+    const c = params.get('c') ?? '';
+    return { name: 'search', q: params.get('q') ?? '', ...(ID.test(c) ? { conversationId: c } : {}) };
+  }
   if (/^\/directory\/?$/.test(pathname)) return { name: 'directory' };
   if (/^\/dashboard\/?$/.test(pathname)) return { name: 'dashboard' };
   if (/^\/admin\/?$/.test(pathname)) return { name: 'admin' };
@@ -47,7 +57,12 @@ export function parseRoute(pathname: string, search = ''): Route {
 export function pathOf(route: Route): string {
   switch (route.name) {
     case 'messages':
-      return route.conversationId ? `/c/${route.conversationId}` : '/';
+      return route.conversationId ? `/c/${route.conversationId}${route.at ? `?at=${route.at}` : ''}` : '/';
+    case 'search': {
+      const params = new URLSearchParams({ ...(route.q ? { q: route.q } : {}), ...(route.conversationId ? { c: route.conversationId } : {}) });
+      const query = params.toString();
+      return query ? `/search?${query}` : '/search';
+    }
     case 'directory':
       return '/directory';
     case 'dashboard':

@@ -33,6 +33,8 @@ export interface Outgoing {
   replyToId?: string;
   /** 確認依頼: recipients are asked to confirm. */
   ackRequested?: boolean;
+  /** Attached files (local upload ids, composer/attachments/uploads.ts): sent once all are stored. */
+  uploadIds?: string[];
 }
 
 export interface AppState {

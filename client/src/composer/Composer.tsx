@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { MAX_BODY_CHARS } from '../../../shared/constants.js';
+import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '../../../shared/constants.js';
 import type { User } from '../../../shared/schemas/auth.js';
 import { useApp } from '../app/state';
 import { activeMentionQuery, MENTION_ALL_MAX_MEMBERS, mentionsIn, type MentionCandidate } from '../conversations/mentionText';
@@ -10,13 +10,27 @@ import { isImeKey, isSendKey } from './keys';
 import type { MentionChoice } from './MentionPicker';
 import { sendMessage, type SendExtras } from './outbox';
 
+/**
+ * The chips of attached files come with the history's chunk (pending messages show them too),
+ * which is fetched at start-up: not in the first load (the first-load budget).
+ */
+const AttachmentChips = lazy(() => import('./attachments/AttachmentChips').then((m) => ({ default: m.AttachmentChips })));
 /** The @ picker's list loads the first time someone types @ (most messages mention no one). */
 const MentionPicker = lazy(() => import('./MentionPicker').then((m) => ({ default: m.MentionPicker })));
 import { TypingNotifier } from './typing';
-import { clearDraft, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
+import { clearDraft, clearDrafts as clearTextDrafts, flushDraft, loadDraft, peekDraft, saveDraft } from './drafts';
+import { filesOf, pastedName, pasteIsFiles } from './attachments/pick';
+import { attachFiles, clearUploads, takeComposerUploads, useComposingIds, useMaxFileBytes, useRefusals, useUploads } from './attachments/uploads';
+import { formatFileSize } from '../files/format';
 
-// Unsent text per conversation is kept on the server (drafts.ts), never in browser storage.
-export { clearDrafts } from './drafts';
+/**
+ * Sign-out: unsent text (kept on the server, drafts.ts, never in browser storage) and attached
+ * files (uploads under way stop) are forgotten here.
+ */
+export function clearDrafts(): void {
+  clearTextDrafts();
+  clearUploads();
+}
 
 /** At most this many people in the picker at once (members first, then outsiders). */
 const PICKER_MEMBERS = 8;
@@ -36,7 +50,12 @@ interface Props {
 }
 
 export function Composer({ conversationId, onSent, send = sendMessage, quote, sendExtras, tools }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attachedIds = useComposingIds(conversationId);
+  const attached = useUploads(attachedIds);
+  const refusals = useRefusals(conversationId);
+  const maxFileBytes = useMaxFileBytes();
   const [text, setText] = useState(() => peekDraft(conversationId) ?? '');
   const composing = useRef(false);
   const typed = useRef(false);
@@ -91,6 +110,8 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
   const trimmed = text.trim();
   const length = [...trimmed].length;
   const tooLong = length > MAX_BODY_CHARS;
+  /** Text, files, or both: a message may be files alone. */
+  const sendable = (Boolean(trimmed) || attached.length > 0) && !tooLong;
 
   /** Members (not me) matching the query by name, kana reading or login id, kana-insensitive; then @全員; then outsiders. */
   function pickerChoices(query: string): MentionChoice[] {
@@ -165,7 +186,7 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
   function submit() {
     // Mid-conversion the text is not what the person means to send (送信 clicked, Ctrl+Enter).
     if (composing.current) return;
-    if (!trimmed || tooLong) return;
+    if (!sendable) return;
     // Mentions are the members whose `@<name>` the text holds (the picker wrote them), as ids.
     const people: MentionCandidate[] = [];
     for (const id of memberIds) {
@@ -186,6 +207,9 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
       ...(mentions.length ? { mentions } : {}),
       ...(mentionsAll ? { mentionsAll: true } : {}),
     };
+    // The files go with the message; it waits in the outbox until they are all stored.
+    const uploadIds = takeComposerUploads(conversationId);
+    if (uploadIds.length) extras.uploadIds = uploadIds;
     if (Object.keys(extras).length > 0) send(conversationId, trimmed, extras);
     else send(conversationId, trimmed);
     update('');
@@ -262,6 +286,15 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
           typing.stop();
           setPicker(null);
         }}
+        onPaste={(e) => {
+          // A screenshot pasted: attach it (text pastes as text, even with a picture beside it).
+          if (!pasteIsFiles(e.clipboardData)) return;
+          e.preventDefault();
+          attachFiles(
+            conversationId,
+            filesOf(e.clipboardData).map((file) => ({ file, name: pastedName(file.name, file.type, lang) })),
+          );
+        }}
         aria-autocomplete="list"
         aria-controls={picker ? pickerId : undefined}
         aria-activedescendant={picker && choices[active] ? `${pickerId}-${active}` : undefined}
@@ -269,11 +302,39 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
         aria-describedby={tooLong ? 'composer-error' : composerError ? 'composer-mention-error' : undefined}
         data-testid="composer-input"
       />
-      {tools}
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        tabIndex={-1}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = ''; // the same file may be chosen again later
+          attachFiles(conversationId, files.map((file) => ({ file, name: file.name })));
+          input.current?.focus();
+        }}
+        data-testid="file-input"
+      />
+      <div className="composer__row">
+        <button
+          type="button"
+          className="button button--quiet button--small composer__attach"
+          title={t('attach.hint', { max: formatFileSize(maxFileBytes, lang) })}
+          onClick={() => fileInput.current?.click()}
+          data-testid="attach-button"
+        >
+          <svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+            <path d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3L6.6 11a1.2 1.2 0 0 1-1.7-1.7L10 4.2" />
+          </svg>{' '}
+          {t('attach.button')}
+        </button>
+        {tools}
+      </div>
       <button
         type="submit"
         className="button button--primary composer__send"
-        disabled={!trimmed || tooLong}
+        disabled={!sendable}
         // Pressing it must not take the focus: the blur would end an IME conversion and commit
         // its unconverted text, which the click would then send. The input keeps the focus.
         onMouseDown={(e) => e.preventDefault()}
@@ -312,6 +373,22 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
             </button>
           </div>
         </div>
+      )}
+      {attached.length > 0 && (
+        <Suspense fallback={null}>
+          <AttachmentChips uploads={attached} label={t('attach.list')} />
+        </Suspense>
+      )}
+      {refusals.length > 0 && (
+        <p className="error composer__error" role="alert" data-testid="attachment-refused">
+          {refusals
+            .map((r) =>
+              r.reason === 'tooLarge'
+                ? t('attach.tooLarge', { name: r.name, size: formatFileSize(r.size, lang), max: formatFileSize(maxFileBytes, lang) })
+                : t('attach.tooMany', { name: r.name, max: MAX_FILES_PER_MESSAGE }),
+            )
+            .join(' ')}
+        </p>
       )}
       {composerError && (
         <p id="composer-mention-error" className="error composer__error" role="alert" data-testid="composer-mention-error">

@@ -3,6 +3,7 @@ import { hasGapBefore, messageArrived } from '../conversations/apply';
 import { newClientMsgId } from '../net/ids';
 import { emitSend, isConnected } from '../net/socket';
 import { fetchNewer } from '../net/sync';
+import { forgetUploads, storedFileIds, uploadStore } from './attachments/uploads';
 
 /**
  * Outgoing messages as a small state machine keyed by `clientMsgId` (like matrix-js-sdk's
@@ -15,6 +16,12 @@ import { fetchNewer } from '../net/sync';
  *
  * The same clientMsgId on every attempt lets the server return the stored message instead of
  * storing a second copy, so a retry can never duplicate a message.
+ *
+ * A message with files (issue 12) waits, pending, until every one of its files is stored (their
+ * uploads started when they were attached: ./attachments/uploads.ts); then it goes in the queue
+ * with their `fileIds`, with the same clientMsgId idempotency. Messages without files do not wait
+ * behind it: a message takes its place in the order once it is ready to go. A failed upload leaves
+ * the message waiting, its chip offering to try again or to remove the file.
  *
  * Every send goes through one queue: the outbox, in the order the messages were written (the
  * order of its keys). One message is on the wire at a time, so the server stores them in that
@@ -31,6 +38,8 @@ export interface SendExtras {
   ackRequested?: boolean;
   mentions?: string[];
   mentionsAll?: boolean;
+  /** Files attached (local upload ids, ./attachments/uploads.ts): the message waits until they are stored. */
+  uploadIds?: string[];
 }
 
 function update(clientMsgId: string, change: (o: Outgoing) => Outgoing | undefined): void {
@@ -54,6 +63,10 @@ export function sendMessage(conversationId: string, body: string, extras: SendEx
   if (extras.ackRequested) outgoing.ackRequested = true;
   if (extras.mentions?.length) outgoing.mentions = extras.mentions;
   if (extras.mentionsAll) outgoing.mentionsAll = true;
+  if (extras.uploadIds?.length) {
+    outgoing.uploadIds = extras.uploadIds;
+    watchUploads();
+  }
   appStore.set((s) => ({ ...s, outbox: { ...s.outbox, [clientMsgId]: outgoing } }));
   queued(clientMsgId);
   return clientMsgId;
@@ -67,7 +80,38 @@ export function retryMessage(clientMsgId: string): void {
 }
 
 export function discardMessage(clientMsgId: string): void {
+  const ids = appStore.get().outbox[clientMsgId]?.uploadIds;
   update(clientMsgId, () => undefined);
+  if (ids) forgetUploads(ids);
+}
+
+/** Its files are all stored (or it has none): the message may go. */
+function ready(o: Outgoing): boolean {
+  return !o.uploadIds || storedFileIds(o.uploadIds) !== null;
+}
+
+/**
+ * While messages wait for their files: every change of an upload may make one ready (send it
+ * then) or leave one with neither text nor files (its last file removed: drop it).
+ */
+let watching: (() => void) | null = null;
+function watchUploads(): void {
+  if (watching) return;
+  let uploads = uploadStore.get().uploads;
+  watching = uploadStore.subscribe(() => {
+    if (uploadStore.get().uploads === uploads) return;
+    uploads = uploadStore.get().uploads;
+    const waiting = Object.values(appStore.get().outbox).filter((o) => o.uploadIds);
+    if (waiting.length === 0) {
+      watching?.();
+      watching = null;
+      return;
+    }
+    for (const o of waiting) {
+      if (!o.body && o.uploadIds!.every((id) => !uploads[id])) discardMessage(o.clientMsgId);
+    }
+    if (isConnected() && waiting.some((o) => o.status === 'pending' && ready(o))) void pump();
+  });
 }
 
 function queued(clientMsgId: string): void {
@@ -91,7 +135,7 @@ function pump(): Promise<void> {
     try {
       for (;;) {
         if (run.connection !== connection || !isConnected()) return;
-        const next = Object.values(appStore.get().outbox).find((o) => o.status === 'pending');
+        const next = Object.values(appStore.get().outbox).find((o) => o.status === 'pending' && ready(o));
         if (!next) return;
         await attempt(next.clientMsgId);
       }
@@ -108,6 +152,7 @@ async function attempt(clientMsgId: string): Promise<void> {
   if (!outgoing) return;
   const n = outgoing.attempt + 1;
   update(clientMsgId, (o) => ({ ...o, status: 'pending', error: undefined, attempt: n }));
+  const fileIds = outgoing.uploadIds ? storedFileIds(outgoing.uploadIds) : null;
   const result = await emitSend({
     conversationId: outgoing.conversationId,
     clientMsgId,
@@ -116,6 +161,7 @@ async function attempt(clientMsgId: string): Promise<void> {
     ...(outgoing.mentionsAll ? { mentionsAll: true } : {}),
     ...(outgoing.replyToId ? { replyToId: outgoing.replyToId } : {}),
     ...(outgoing.ackRequested ? { ackRequested: true } : {}),
+    ...(fileIds?.length ? { fileIds } : {}),
   });
   const current = appStore.get().outbox[clientMsgId];
   if (!current || current.attempt !== n) return; // confirmed already, or a newer attempt owns it
@@ -124,6 +170,8 @@ async function attempt(clientMsgId: string): Promise<void> {
     appStore.set((s) => messageArrived(s, result.message));
     // Stored, whatever the state makes of it: it must never be sent again.
     update(clientMsgId, () => undefined);
+    // The stored message carries its files now (`Message.files`).
+    if (outgoing.uploadIds) forgetUploads(outgoing.uploadIds);
     // Messages stored before it (by others while we were away) are still being fetched.
     if (gap) void fetchNewer(result.message.conversationId).catch(() => {});
   } else if (result.error.code === 'timeout' && !isConnected()) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import type { Message } from '../../../shared/schemas/conversations.js';
 import { navigate } from '../app/router';
 import { appStore, useApp } from '../app/state';
@@ -19,8 +19,13 @@ import { loadConversation } from './list';
 // dialogs and the sidebar use these styles too, and the history's chunk then brings no CSS of its own.
 import './manage/manage.css';
 import './actions/actions.css';
-import { setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
+import { jumpTo, setReplyTarget, startMessageActions, useReplyTarget } from './actions/actions';
+import { attachFiles } from '../composer/attachments/uploads';
+import { dragHasFiles, filesOf } from '../composer/attachments/pick';
 import { useActionsUi } from './actions/lazy';
+
+/** A conversation's files (issue 12): opened from the header, loaded on first use. */
+const FilesPanel = lazy(() => import('../files/FilesPanel').then((m) => ({ default: m.FilesPanel })));
 
 /**
  * Shown inside another screen (a meeting, issue 10): that screen has its own heading, may add
@@ -34,7 +39,7 @@ export interface Embedding {
 }
 
 /** One open conversation: header, history, typing indicator and composer. */
-export function ConversationView({ conversationId, embedded }: { conversationId: string; embedded?: Embedding }) {
+export function ConversationView({ conversationId, embedded, at }: { conversationId: string; embedded?: Embedding; at?: number }) {
   const { t } = useI18n();
   const conversation = useApp((s) => s.conversations[conversationId]);
   const loaded = useApp((s) => s.conversationsLoaded);
@@ -54,6 +59,16 @@ export function ConversationView({ conversationId, embedded }: { conversationId:
   useEffect(() => startMessageActions(), []);
   // The history (the virtualised list with its rows) and the header's buttons: a chunk fetched at start-up.
   const ui = useActionsUi();
+
+  // Opened at a message (a search result, the files list): load back to it, show it highlighted.
+  useEffect(() => {
+    if (at) jumpTo(conversationId, at);
+  }, [conversationId, at]);
+
+  // Files dragged over the conversation: a drop zone shows; dropping attaches them to the composer.
+  const [dropping, setDropping] = useState(false);
+  const dragDepth = useRef(0);
+  const [filesOpen, setFilesOpen] = useState(false);
 
   // Beyond the loaded pages of the list: fetch this one by itself.
   useEffect(() => {
@@ -120,13 +135,52 @@ export function ConversationView({ conversationId, embedded }: { conversationId:
   // An ended meeting's record is final (closedAt): nothing more is written to it.
   const readOnly = Boolean(embedded?.readOnly || conversation.closedAt);
 
+  // Dragging files in: counted enter/leave pairs (children fire their own), so the zone does not flicker.
+  const drag = readOnly
+    ? {}
+    : {
+        onDragEnter: (e: DragEvent) => {
+          if (!dragHasFiles(e.dataTransfer)) return;
+          e.preventDefault();
+          dragDepth.current += 1;
+          setDropping(true);
+        },
+        onDragOver: (e: DragEvent) => {
+          if (!dragHasFiles(e.dataTransfer)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        },
+        onDragLeave: (e: DragEvent) => {
+          if (!dragHasFiles(e.dataTransfer)) return;
+          dragDepth.current = Math.max(0, dragDepth.current - 1);
+          if (dragDepth.current === 0) setDropping(false);
+        },
+        onDrop: (e: DragEvent) => {
+          if (!dragHasFiles(e.dataTransfer)) return;
+          e.preventDefault();
+          dragDepth.current = 0;
+          setDropping(false);
+          attachFiles(
+            conversationId,
+            filesOf(e.dataTransfer).map((file) => ({ file, name: file.name })),
+          );
+          document.getElementById('composer-input')?.focus();
+        },
+      };
+
   return (
     <section
       className={`conversation${embedded ? ' conversation--embedded' : ''}`}
       {...(embedded ? { 'aria-label': embedded.label } : { 'aria-labelledby': 'conversation-title' })}
       data-testid="conversation-view"
       data-conversation-id={conversationId}
+      {...drag}
     >
+      {dropping && (
+        <div className="drop-zone" data-testid="drop-zone">
+          <p>{t('attach.drop')}</p>
+        </div>
+      )}
       {!embedded && (
         <header className="conversation__head">
           {partner && <PresenceDot presence={partnerPresence} testId="conversation-presence" decorative />}
@@ -166,8 +220,35 @@ export function ConversationView({ conversationId, embedded }: { conversationId:
               </a>
             )
           )}
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            aria-haspopup="dialog"
+            onClick={() => setFilesOpen(true)}
+            data-testid="open-files"
+          >
+            {t('files.open')}
+          </button>
+          <a
+            href={`/search?c=${conversationId}`}
+            className="button button--small button--quiet"
+            aria-label={t('search.inConversation')}
+            title={t('search.inConversation')}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/search?c=${conversationId}`);
+            }}
+            data-testid="search-conversation"
+          >
+            {t('search.short')}
+          </a>
           <ConversationActions conversation={conversation} title={title} onError={setError} />
         </header>
+      )}
+      {filesOpen && (
+        <Suspense fallback={null}>
+          <FilesPanel conversationId={conversationId} title={title} onClose={() => setFilesOpen(false)} />
+        </Suspense>
       )}
       <ReminderNotices />
       {error && (

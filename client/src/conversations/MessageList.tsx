@@ -110,6 +110,22 @@ export function MessageList({ conversation, thread, onAtEndChange, onSeen, sentC
     [virtualizer],
   );
   const highlightSeq = useJump(conversation.id, thread, rows, scrollToIndex);
+  // The message jumped to also takes the focus (a screen reader reads it; keys continue from it),
+  // once the virtualiser has drawn it — a few frames at most after the scroll.
+  useEffect(() => {
+    if (highlightSeq === null) return;
+    let frame = 0;
+    let tries = 0;
+    const focusRow = () => {
+      const row = scroller.current?.querySelector<HTMLElement>(`[data-row-seq="${highlightSeq}"]`);
+      if (row) {
+        row.tabIndex = -1;
+        row.focus({ preventScroll: true });
+      } else if (tries++ < 30) frame = requestAnimationFrame(focusRow);
+    };
+    frame = requestAnimationFrame(focusRow);
+    return () => cancelAnimationFrame(frame);
+  }, [highlightSeq]);
 
   const items = virtualizer.getVirtualItems();
 

@@ -8,6 +8,9 @@ import { formatDateTime, formatTime } from '../i18n/format';
 import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { discardMessage, retryMessage } from '../composer/outbox';
+import { AttachmentChips } from '../composer/attachments/AttachmentChips';
+import { useUploads } from '../composer/attachments/uploads';
+import { MessageFiles } from '../files/MessageFiles';
 import { SystemMessageRow } from './SystemMessageRow';
 import { MessageBody } from './MessageBody';
 import { editMessage } from './actions/actions';
@@ -59,6 +62,15 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
   const deleted = Boolean(message?.deletedAt);
   const status = outgoing ? outgoing.status : 'sent';
   const body = message?.body ?? outgoing!.body;
+  // Files under the text; a message of files alone shows them in the bubble's place. A message
+  // taken back shows no files (they are kept for the record, like the text).
+  const attachments =
+    !deleted && message?.files?.length ? (
+      <MessageFiles files={message.files} />
+    ) : outgoing?.uploadIds ? (
+      <OutgoingFiles ids={outgoing.uploadIds} />
+    ) : null;
+  const filesOnly = Boolean(attachments) && !body && !editing;
   return (
     <div
       className={`msg${mine ? ' msg--mine' : ''}${grouped ? ' msg--grouped' : ''}${status !== 'sent' ? ` msg--${status}` : ''}`}
@@ -78,23 +90,27 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
       )}
       {message?.replyTo && !deleted && <ReplyQuote message={message} />}
       <div className="msg__line">
-        <div className={`msg__bubble${deleted ? ' msg__bubble--deleted' : ''}`} data-testid="message-body">
-          {editing && message ? (
-            <EditBox
-              initial={message.body}
-              onCancel={() => setEditing(false)}
-              onSave={(next) => {
-                setEditing(false);
-                setActionError('');
-                void editMessage(message.id, next).then((res) => !res.ok && onError(res.error.code, 'edit'));
-              }}
-            />
-          ) : deleted ? (
-            t('msg.takenBack')
-          ) : (
-            <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />
-          )}
-        </div>
+        {filesOnly ? (
+          attachments
+        ) : (
+          <div className={`msg__bubble${deleted ? ' msg__bubble--deleted' : ''}`} data-testid="message-body">
+            {editing && message ? (
+              <EditBox
+                initial={message.body}
+                onCancel={() => setEditing(false)}
+                onSave={(next) => {
+                  setEditing(false);
+                  setActionError('');
+                  void editMessage(message.id, next).then((res) => !res.ok && onError(res.error.code, 'edit'));
+                }}
+              />
+            ) : deleted ? (
+              t('msg.takenBack')
+            ) : (
+              <MessageBody body={body} mentions={message?.mentions} mentionsAll={message?.mentionsAll} />
+            )}
+          </div>
+        )}
         <div className="msg__meta">
           {status === 'pending' && <span className="msg__pending">{t('conv.pending')}</span>}
           {readLabel &&
@@ -124,6 +140,7 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
           </time>
         </div>
       </div>
+      {!filesOnly && attachments}
       {message && <ReactionBar message={message} onError={onError} />}
       {message && <AckControls message={message} mine={mine} onError={onError} />}
       {message && !editing && !closed && (
@@ -159,3 +176,20 @@ export const MessageRow = memo(function MessageRow({ message, outgoing, mine, gr
     </div>
   );
 });
+
+/** A pending message's files, still uploading or failed: their chips (progress, retry, ×). */
+function OutgoingFiles({ ids }: { ids: string[] }) {
+  const { t } = useI18n();
+  const uploads = useUploads(ids);
+  const waiting = uploads.some((u) => u.status !== 'stored');
+  return (
+    <div className="msg__uploads">
+      <AttachmentChips uploads={uploads} label={t('attach.list')} />
+      {waiting && (
+        <span className="muted small" data-testid="waiting-for-files">
+          {t('attach.waiting')}
+        </span>
+      )}
+    </div>
+  );
+}

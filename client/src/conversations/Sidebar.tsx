@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import type { Conversation } from '../../../shared/schemas/conversations.js';
 import { useApp } from '../app/state';
 import { navigate } from '../app/router';
@@ -22,7 +22,7 @@ function byFavouriteThenActivity(a: Conversation, b: Conversation): number {
 }
 
 /** The list of conversations, latest activity first, with unread counts and a filter. */
-export function Sidebar({ selectedId }: { selectedId?: string }) {
+export function Sidebar({ selectedId, search }: { selectedId?: string; search?: ReactNode }) {
   const { t, lang } = useI18n();
   const conversations = useApp((s) => s.conversations);
   const loaded = useApp((s) => s.conversationsLoaded);
@@ -54,6 +54,7 @@ export function Sidebar({ selectedId }: { selectedId?: string }) {
           ＋ {t('sidebar.new')}
         </button>
       </div>
+      {search}
       <label className="visually-hidden" htmlFor="conversation-filter">
         {t('sidebar.filter')}
       </label>

@@ -64,15 +64,21 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   else if (response.ok) reportServerFine();
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = (data as { error?: { code?: unknown; message?: unknown; retryAfterS?: unknown } } | undefined)?.error;
-    const code: ErrorCode = isErrorCode(error?.code) ? error.code : response.status >= 500 ? 'internal' : 'bad_request';
-    // Only a real 401 ends the session; 503 (`unavailable`) never does.
-    if (response.status === 401 && path !== '/api/auth/login') onUnauthenticated();
-    const retryAfterS = typeof error?.retryAfterS === 'number' ? error.retryAfterS : Number(response.headers.get('Retry-After')) || undefined;
-    throw new ApiError(code, response.status, typeof error?.message === 'string' ? error.message : response.statusText, retryAfterS);
-  }
+  if (!response.ok) throw failedAnswer(path, response.status, response.statusText, data, response.headers.get('Retry-After'));
   return data as T;
+}
+
+/**
+ * The error of an answer that is not ok (also for requests made without fetch: file uploads go
+ * through XMLHttpRequest for their progress). A 401 ends the session here as everywhere.
+ */
+export function failedAnswer(path: string, status: number, statusText: string, data: unknown, retryAfter: string | null): ApiError {
+  const error = (data as { error?: { code?: unknown; message?: unknown; retryAfterS?: unknown } } | undefined)?.error;
+  const code: ErrorCode = isErrorCode(error?.code) ? error.code : status === 413 ? 'payload_too_large' : status >= 500 ? 'internal' : 'bad_request';
+  // Only a real 401 ends the session; 503 (`unavailable`) never does.
+  if (status === 401 && path !== '/api/auth/login') onUnauthenticated();
+  const retryAfterS = typeof error?.retryAfterS === 'number' ? error.retryAfterS : Number(retryAfter) || undefined;
+  return new ApiError(code, status, typeof error?.message === 'string' ? error.message : statusText, retryAfterS);
 }
 
 export const api = {

@@ -190,6 +190,7 @@ export function emitSend(payload: {
   mentionsAll?: boolean;
   replyToId?: string;
   ackRequested?: boolean;
+  fileIds?: string[];
 }): Promise<SendResult> {
   const s = socket;
   if (!s?.connected) return Promise.resolve({ ok: false, error: { code: 'timeout', message: 'not connected' } });

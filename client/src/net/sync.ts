@@ -196,6 +196,44 @@ export async function loadOlder(conversationId: string): Promise<void> {
   }
 }
 
+/** Messages loaded before a message jumped to, so that it is not the first line of the history. */
+const JUMP_CONTEXT = 20;
+/** Older pages fetched at once when jumping far back. */
+const JUMP_PARALLEL = 4;
+
+/**
+ * Load the history back to `seq` (a search result, a quote's original far back), and a little
+ * before it. The held history stays one unbroken run up to the newest message (what catch-up,
+ * read marks and the virtualised list rely on), so the pages between are loaded too — but not one
+ * after another: seqs have no gaps, so every page's `before` is known in advance and a few are
+ * fetched at once, then merged in one state change.
+ */
+export async function loadBackTo(conversationId: string, seq: number): Promise<void> {
+  const thread = appStore.get().threads[conversationId];
+  if (!thread || thread.loadingOlder || !thread.hasMoreBefore || thread.messages.length === 0) return;
+  const first = thread.messages[0]!.seq;
+  const target = Math.max(1, seq - JUMP_CONTEXT);
+  if (target >= first) return;
+  appStore.set((s) => olderLoading(s, conversationId, true));
+  try {
+    const befores: number[] = [];
+    for (let before = first; before > target; before -= OLDER_PAGE) befores.push(before);
+    const pages: MessagePage[] = new Array(befores.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < befores.length) {
+        const i = next++;
+        pages[i] = await api.get<MessagePage>(`/api/conversations/${conversationId}/messages`, { before: befores[i], limit: OLDER_PAGE });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(JUMP_PARALLEL, befores.length) }, worker));
+    const oldest = pages[pages.length - 1]!;
+    appStore.set((s) => pageLoaded(s, conversationId, pages.flatMap((p) => p.messages), oldest.hasMore, 'older'));
+  } catch {
+    appStore.set((s) => olderLoading(s, conversationId, false));
+  }
+}
+
 const catchingUp = new Map<string, Promise<void>>();
 const again = new Set<string>();
 

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { Thread } from '../../app/state';
-import { loadOlder } from '../../net/sync';
+import { loadBackTo } from '../../net/sync';
 import type { Row } from '../rows';
 import { jumpDone, useJumpRequest } from './actions';
 
 const HIGHLIGHT_MS = 2500;
 
 /**
- * Serves jump requests (a quote's original, a pinned message) for the open history: if the message
- * is not loaded yet, older pages are loaded until it is; then it is scrolled into the middle and
+ * Serves jump requests (a quote's original, a pinned message, a search result) for the open
+ * history: if the message is not loaded yet, the history is loaded back to it (loadBackTo); then it is scrolled into the middle and
  * highlighted for a moment. Returns the seq to highlight.
  */
 export function useJump(conversationId: string, thread: Thread, rows: readonly Row[], scrollToIndex: (index: number) => void): number | null {
@@ -26,7 +26,7 @@ export function useJump(conversationId: string, thread: Thread, rows: readonly R
     }
     const first = thread.messages[0]?.seq ?? 0;
     if (thread.hasMoreBefore && first > request.seq) {
-      if (!thread.loadingOlder) void loadOlder(conversationId);
+      if (!thread.loadingOlder) void loadBackTo(conversationId, request.seq);
     } else {
       jumpDone(request); // not there to be found
     }
