@@ -16,6 +16,8 @@ export function filesRoutes(files: FilesService): Router {
   // Upload (multipart, field `file`) → 201 FileInfo. Checked before the body is read; the file is
   // the uploader's until a message:send names it in `fileIds`.
   router.post('/conversations/:id/files', async (req, res) => {
+    // The limit rides on every answer (also refusals), so the web client checks the next file against it.
+    res.setHeader('X-Max-File-Bytes', String(files.maxBytes));
     const { id } = parse(conversationParamsSchema, req.params);
     const { user } = authOf(req);
     await files.beforeUpload(user, id);

@@ -59,6 +59,8 @@ describe('the size limit (FILE_MAX_BYTES)', () => {
     const res = await upload(t.url, alice, conv.id, '大きすぎる.txt', Buffer.alloc(2049, 'a'));
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual({ code: 'payload_too_large', message: expect.stringContaining('2 KB') });
+    // The web client learns the limit from the answer and checks the next file itself.
+    expect(res.headers['x-max-file-bytes']).toBe('2048');
     expect(await stored()).toEqual(before);
   });
 
@@ -71,7 +73,7 @@ describe('the size limit (FILE_MAX_BYTES)', () => {
 
   it('a file of exactly the limit is accepted', async () => {
     const res = await upload(t.url, alice, conv.id, 'ちょうど.txt', Buffer.alloc(2048, 'a'));
-    expect([res.status, res.body.size]).toEqual([201, 2048]);
+    expect([res.status, res.body.size, res.headers['x-max-file-bytes']]).toEqual([201, 2048, '2048']);
   });
 });
 

@@ -98,6 +98,7 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 export interface UploadAnswer {
   status: number;
   body: any;
+  headers: Record<string, string>;
 }
 
 /** `POST /api/conversations/:id/files` as a browser's FormData sends it (field `file`, the name in UTF-8). */
@@ -110,7 +111,7 @@ export async function upload(baseUrl: string, who: SignedIn, conversationId: str
     body: form,
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: Object.fromEntries(res.headers) };
 }
 
 /** Uploads and expects 201: the stored file's info. */
