@@ -52,6 +52,7 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
     const combo = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
     return [keep ? { str: str(combo), combo } : { combo }];
   }
+  if (perField.length === 1 && !keep) return distinctSingle(perField[0], str);
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
   const seen = new Set<string>();
@@ -61,6 +62,31 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
     if (seen.has(s)) continue;
     seen.add(s);
     out.push(keep ? { str: s, combo } : { combo });
+  }
+  return out;
+}
+
+/**
+ * One multikey field (an n-gram array): distinct values without building a keyString for
+ * each string or boolean (distinct exactly when they differ as Set members); numbers and
+ * everything else go through `str` (1, 1.0 and Long(1) are one key).
+ */
+function distinctSingle(values: unknown[], str: (combo: unknown[]) => string): Array<{ combo: unknown[] }> {
+  const primitives = new Set<unknown>();
+  const others = new Set<string>();
+  const out: Array<{ combo: unknown[] }> = [];
+  for (const raw of values) {
+    const v = raw === undefined ? null : raw;
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') {
+      if (primitives.has(v)) continue;
+      primitives.add(v);
+    } else {
+      const s = str([v]);
+      if (others.has(s)) continue;
+      others.add(s);
+    }
+    out.push({ combo: [v] });
   }
   return out;
 }

@@ -35,13 +35,14 @@ export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolea
     const n = plan.index.fields.length;
     const entries = plan.reverse ? tree.entriesReversed(high) : tree.entries(low);
     let tie: TreeKey | undefined;
-    for (const [key, doc] of entries) {
+    for (const [key] of entries) {
       if (plan.reverse ? index.compareKeys(key, low) < 0 : index.compareKeys(key, high) > 0) break;
       out.keysExamined++;
       if (tie && !sameAt(plan, key, tie)) break;
       if (plan.range && !inInterval(key[rangeAt], plan.range)) continue;
       const rid = key[n] as number;
       if (out.found.has(rid)) continue;
+      const doc = index.docAt(rid) as Doc;
       out.found.set(rid, doc);
       out.docsExamined++;
       if (!stopEarly || tie || !test(doc) || ++matched < need) continue;

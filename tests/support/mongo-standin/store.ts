@@ -29,7 +29,7 @@ export interface Candidates {
 }
 
 export class Collection {
-  readonly indexes: Index[] = [new Index(ID_INDEX)];
+  readonly indexes: Index[];
   readonly uuid = new UUID();
   private readonly records = new Map<number, Doc>();
   private readonly rids = new WeakMap<Doc, number>();
@@ -39,7 +39,12 @@ export class Collection {
     readonly db: string,
     readonly name: string,
     readonly options: Doc = {},
-  ) {}
+  ) {
+    this.indexes = [new Index(ID_INDEX, this.docAt)];
+  }
+
+  /** The document under a record id (index entries hold record ids, not documents). */
+  readonly docAt = (rid: number): Doc | undefined => this.records.get(rid);
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -138,7 +143,7 @@ export class Collection {
   }
 
   addIndex(spec: IndexSpec): void {
-    const index = new Index(spec);
+    const index = new Index(spec, this.docAt);
     index.build(this.ns, this.records);
     this.indexes.push(index);
   }
