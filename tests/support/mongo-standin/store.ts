@@ -3,7 +3,7 @@
 // goes through the collection so each index stays in step with the documents.
 import { UUID } from 'bson';
 import { CommandError } from './errors';
-import { walkIndex, type Walked } from './index-scan';
+import { raceWalks, walkIndex, type Walked } from './index-scan';
 import { Index, ID_INDEX, type IndexSpec } from './indexes';
 import { chooseOrPlan, type OrPlan } from './or-plan';
 import { scoredPlan, type Plan } from './planner';
@@ -24,6 +24,8 @@ export interface Candidates {
   plan?: Plan;
   /** One plan per branch of a top-level $or, when each branch walks an index. */
   orPlans?: Plan[];
+  /** Alternatives that lost the race to `plan` (explain's rejectedPlans). */
+  rejected?: Plan[];
   keysExamined: number;
   docsExamined: number;
 }
@@ -108,6 +110,11 @@ export class Collection {
     const plan = scored?.plan;
     if (!plan) return { docs: this.docs, keysExamined: 0, docsExamined: this.records.size };
     const test = need !== undefined && plan.sortPositions.length ? matcher(filter ?? {}, opts) : undefined;
+    if (scored.alternatives) {
+      const raced = raceWalks(scored.alternatives, need, test);
+      const { walked } = raced;
+      return { docs: this.inNaturalOrder(walked.found), plan: raced.plan, rejected: raced.rejected, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+    }
     const walked = walkIndex(plan, need, test);
     return { docs: this.inNaturalOrder(walked.found), plan, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
   }
