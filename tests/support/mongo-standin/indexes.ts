@@ -158,8 +158,12 @@ export class Index {
       }
       // concat makes an exact-size array; [...combo, rid] would leave room for ~16 more
       // elements (~130 bytes more per entry, which multikey indexes hold millions of).
-      if (delta > 0) this.tree.set(key.combo.concat(rid), undefined);
-      else this.tree.delete(key.combo.concat(rid));
+      if (delta > 0 && this.pending) this.pending.push(key.combo.concat(rid));
+      else if (delta > 0) this.tree.set(key.combo.concat(rid), undefined);
+      else {
+        this.flush();
+        this.tree.delete(key.combo.concat(rid));
+      }
       key.combo.forEach((v, i) => {
         const classes = this.stats[i].classes;
         const cls = sortClass(v);
@@ -171,11 +175,37 @@ export class Index {
     });
   }
 
+  /** Entries added since defer(), not yet in the tree. */
+  private pending?: TreeKey[];
+
+  /**
+   * Holds new entries back until flush(), which puts them in in key order: a batch of 1,000
+   * messages brings ~30,000 n-gram entries scattered over the whole tree, and inserting them
+   * sorted walks neighbouring paths (cache-warm) instead of a cold one each time. Only for
+   * indexes whose tree nothing reads meanwhile: unique indexes look keys up on every insert.
+   */
+  defer(): void {
+    if (this.tree && !this.enforcesUniqueness) this.pending ??= [];
+  }
+
+  flush(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending?.length) return;
+    pending.sort((a, b) => this.compareKeys(a, b));
+    for (const key of pending) this.tree!.set(key, undefined);
+  }
+
   /** Builds the index over existing documents, failing like mongod if they already collide. */
   build(ns: string, records: Iterable<[number, Doc]>): void {
-    for (const [rid, doc] of records) {
-      this.check(ns, doc);
-      this.add(doc, rid);
+    this.defer();
+    try {
+      for (const [rid, doc] of records) {
+        this.check(ns, doc);
+        this.add(doc, rid);
+      }
+    } finally {
+      this.flush();
     }
   }
 }

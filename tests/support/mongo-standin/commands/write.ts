@@ -45,12 +45,14 @@ export function insert(cmd: Doc, ctx: Context): Doc {
   const docs = (cmd.documents as Doc[] | undefined) ?? [];
   const coll = ctx.store.db(ctx.dbName).ensure(name).coll;
   let n = 0;
-  const errors = eachStatement(docs, cmd.ordered !== false, (raw) => {
-    if (Array.isArray(raw._id)) throw new CommandError('BadValue', "can't use an array for _id");
-    const doc = '_id' in raw ? idFirst(clone(raw)) : { _id: new ObjectId(), ...clone(raw) };
-    coll.insert(doc);
-    n++;
-  });
+  const errors = coll.batch(() =>
+    eachStatement(docs, cmd.ordered !== false, (raw) => {
+      if (Array.isArray(raw._id)) throw new CommandError('BadValue', "can't use an array for _id");
+      const doc = '_id' in raw ? idFirst(clone(raw)) : { _id: new ObjectId(), ...clone(raw) };
+      coll.insert(doc);
+      n++;
+    }),
+  );
   return withErrors({ n, ok: 1 }, errors);
 }
 
