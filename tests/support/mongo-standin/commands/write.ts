@@ -4,7 +4,7 @@ import { ObjectId } from 'bson';
 import { CommandError, errorReply } from '../errors';
 import { projector, select } from '../query';
 import { applyUpdate, isOperatorUpdate, seedFromFilter } from '../update';
-import { clone, idFirst, type Doc } from '../values';
+import { clone, cloneForStore, idFirst, type Doc } from '../values';
 import { collectionArg, optionalDoc, type Context } from './context';
 import type { Collection } from '../store';
 
@@ -48,7 +48,7 @@ export function insert(cmd: Doc, ctx: Context): Doc {
   const errors = coll.batch(() =>
     eachStatement(docs, cmd.ordered !== false, (raw) => {
       if (Array.isArray(raw._id)) throw new CommandError('BadValue', "can't use an array for _id");
-      const doc = '_id' in raw ? idFirst(clone(raw)) : { _id: new ObjectId(), ...clone(raw) };
+      const doc = '_id' in raw ? idFirst(cloneForStore(raw)) : { _id: new ObjectId(), ...cloneForStore(raw) };
       coll.insert(doc);
       n++;
     }),
