@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GridFSBucket, ObjectId, type GridFSBucketWriteStreamOptions } from 'mongodb';
+import { Binary, GridFSBucket, ObjectId, UUID, type GridFSBucketWriteStreamOptions } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useTestDb } from './client';
 
@@ -120,5 +120,18 @@ describe('GridFS through GridFSBucket', () => {
     const [renamed] = await bucket.find({ _id: keep }).toArray();
     expect(renamed).toMatchObject({ filename: '名前を変えた.bin', length: CHUNK * 2 + 1 });
     expect((await bucket.openDownloadStreamByName('名前を変えた.bin').toArray()).length).toBeGreaterThan(0);
+  });
+
+  it('Binary values of any size and subtype, stored in one batch, come back byte for byte', async () => {
+    const coll = t.db.collection('binaries');
+    const docs = [0, 1, 100, 5000, 300_000].map((size, i) => ({ i, data: new Binary(randomBytes(size)), id: new UUID() }));
+    await coll.insertMany(docs.map((d) => ({ ...d })));
+    const back = await coll.find({}).sort({ i: 1 }).toArray();
+    expect(back.map((d) => (d.data as Binary).length())).toEqual([0, 1, 100, 5000, 300_000]);
+    back.forEach((d, i) => {
+      expect(Buffer.from((d.data as Binary).buffer).equals(Buffer.from(docs[i].data.buffer))).toBe(true);
+      expect((d.id as Binary).sub_type).toBe(4);
+      expect(Buffer.from((d.id as Binary).buffer).equals(Buffer.from(docs[i].id.buffer))).toBe(true);
+    });
   });
 });

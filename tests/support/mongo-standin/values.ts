@@ -1,6 +1,6 @@
 // BSON-aware helpers for documents held in memory: cloning, canonical keys for unique
 // indexes, and mongod-style rendering of values inside error messages.
-import { ObjectId, Long, Decimal128, Double, Int32 } from 'bson';
+import { Binary, ObjectId, Long, Decimal128, Double, Int32 } from 'bson';
 
 export type Doc = Record<string, unknown>;
 
@@ -40,6 +40,11 @@ function share(s: string): string {
 export function cloneForStore<T>(v: T): T {
   if (typeof v === 'string') return (v.length <= SHORT ? share(v) : v) as T;
   if (Array.isArray(v)) return v.map(cloneForStore) as T;
+  // A decoded Binary is a view into the whole request (a GridFS chunk's message, or a batch):
+  // keep only its own bytes.
+  if (v instanceof Binary && Object.getPrototypeOf(v) === Binary.prototype && v.buffer.byteLength < v.buffer.buffer.byteLength) {
+    return new Binary(new Uint8Array(v.buffer), v.sub_type) as T;
+  }
   if (v instanceof Date) return new Date(v.getTime()) as T;
   if (isPlainObject(v)) {
     const out: Doc = {};
