@@ -20,6 +20,8 @@ export interface Plan {
   sortPositions: number[];
   /** No two entries can tie on the prefix and sort fields (unique index fully covered). */
   tieFree: boolean;
+  /** The walk visits documents in the requested sort order (explain then shows no SORT stage). */
+  givesOrder: boolean;
 }
 
 export interface PlanRequest {
@@ -99,13 +101,13 @@ function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanReques
   }
   const p = prefix.length;
   const range = p < fields.length ? bounds.get(fields[p])?.range : undefined;
-  const { positions, reverse } = sortOrder(index, bounds, req.sort, p, combos);
+  const { positions, reverse, complete } = sortOrder(index, bounds, req.sort, p, combos);
   const servesLimit = positions.length > 0 && req.need !== undefined;
   if (p === 0 && !range && !servesLimit) return undefined;
   if (!coversEveryMatch(index, bounds, req.filter)) return undefined;
   // Nor can two entries tie when the sort includes _id (one document per key under one prefix).
   const tieFree = (index.enforcesUniqueness && p + positions.length === fields.length) || positions.some((at) => fields[at] === '_id');
-  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree };
+  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree, givesOrder: complete };
   const unique = index.enforcesUniqueness && p === fields.length && combos === 1;
   const score = (unique ? 100 : 0) + (servesLimit ? 50 : 0) + p * 10 + (range ? 5 : 0) + (positions.length ? 2 : 0) - fields.length * 0.1;
   return { plan, score };
@@ -116,8 +118,8 @@ function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanReques
  * pinned to a single point, in the sort's order and all in the same (or all the opposite)
  * direction. Sort fields the filter pins to one value order nothing and are skipped.
  */
-function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean } {
-  const none = { positions: [], reverse: false };
+function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean; complete: boolean } {
+  const none = { positions: [], reverse: false, complete: false };
   if (!sort || combos !== 1) return none;
   // (A field pinned to null is not constant for mingo, which sorts missing below null; nor is
   // an array field pinned to one element, which mingo sorts by its smallest/largest element, so
@@ -139,7 +141,10 @@ function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | u
     ratio = r;
     positions.push(at);
   }
-  return { positions, reverse: ratio < 0 };
+  // Complete: every sort field is pinned or walked in order (the _id at the end of a
+  // multikey index's sort decides all the rest).
+  const complete = positions.length === wanted.length || positions.some((at) => index.fields[at] === '_id');
+  return { positions, reverse: ratio < 0, complete };
 }
 
 /**

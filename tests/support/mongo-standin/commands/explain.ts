@@ -81,7 +81,7 @@ function winningPlan(found: Candidates): Doc {
  */
 function withSort(plan: Doc, found: Candidates, opts: LookupOptions): Doc {
   const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
-  if (!sort || '$natural' in sort || (found.plan && found.plan.sortPositions.length > 0)) return plan;
+  if (!sort || '$natural' in sort || found.plan?.givesOrder) return plan;
   const stage: Doc = { stage: 'SORT', sortPattern: { ...sort }, memLimit: 104857600, type: 'simple' };
   if (opts.limit) stage.limitAmount = (opts.skip ?? 0) + opts.limit;
   stage.inputStage = plan;
