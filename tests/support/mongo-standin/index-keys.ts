@@ -52,7 +52,19 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
     const combo = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
     return [keep ? { str: str(combo), combo } : { combo }];
   }
-  if (perField.length === 1 && !keep) return distinctSingle(perField[0], str);
+  // One array field (the usual multikey case, e.g. {searchGrams: 1, _id: -1}): its distinct
+  // values, each with the other fields' single values — no keyString per combination.
+  const arrays = perField.filter((vals) => vals.length !== 1).length;
+  if (arrays === 1 && !keep) {
+    const at = perField.findIndex((vals) => vals.length !== 1);
+    const rest: unknown[] = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
+    if (perField.length === 1) return distinctSingle(perField[0], str);
+    return distinctSingle(perField[at], str).map(({ combo: [x] }) => {
+      const combo = rest.slice();
+      combo[at] = x;
+      return { combo };
+    });
+  }
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
   const seen = new Set<string>();
@@ -72,6 +84,7 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
  * everything else go through `str` (1, 1.0 and Long(1) are one key).
  */
 function distinctSingle(values: unknown[], str: (combo: unknown[]) => string): Array<{ combo: unknown[] }> {
+  if (values.length === 1) return [{ combo: [values[0] === undefined ? null : values[0]] }];
   const primitives = new Set<unknown>();
   const others = new Set<string>();
   const out: Array<{ combo: unknown[] }> = [];
