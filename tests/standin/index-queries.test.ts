@@ -263,3 +263,21 @@ describe('conditions the index walk answers are not lost when mingo skips them',
     expect(await both(c, { userId: { $in: people.slice(0, 6) }, $and: [{ userId: { $in: people.slice(4, 10) } }] })).toHaveLength(2);
   });
 });
+
+describe('batched inserts keep every index in step', () => {
+  it('an ordered insertMany stopped by a duplicate key leaves the documents before it findable through every index', async () => {
+    const coll = t.db.collection('batched');
+    await coll.createIndex({ code: 1 }, { unique: true });
+    await coll.createIndex({ tags: 1, _id: -1 });
+    await coll.createIndex({ n: -1 });
+    const docs = Array.from({ length: 50 }, (_, n) => ({ code: n === 30 ? 'c-3' : `c-${n}`, n, tags: [`t${n % 4}`, `u${n % 3}`] }));
+    await expect(coll.insertMany(docs)).rejects.toMatchObject({ code: 11000 });
+    expect(await coll.countDocuments({})).toBe(30);
+    expect((await coll.find({ tags: 't1' }).sort({ _id: -1 }).toArray()).map((d) => d.n)).toEqual([29, 25, 21, 17, 13, 9, 5, 1]);
+    expect((await coll.find({ n: { $gte: 27 } }).sort({ n: -1 }).toArray()).map((d) => d.n)).toEqual([29, 28, 27]);
+    // An unordered batch goes on past the duplicate; its later documents are indexed too.
+    await expect(coll.insertMany(docs.slice(30), { ordered: false })).rejects.toMatchObject({ code: 11000 });
+    expect(await coll.countDocuments({ tags: { $all: ['t1', 'u1'] } })).toBe(docs.filter((d) => d.n !== 30 && d.n % 4 === 1 && d.n % 3 === 1).length);
+    expect((await coll.find({ tags: 'u2' }).sort({ _id: -1 }).limit(3).toArray()).map((d) => d.n)).toEqual([47, 44, 41]);
+  });
+});

@@ -2,6 +2,10 @@
 // (equality, $in) or an interval ($gt/$gte/$lt/$lte) inside one type bracket. Only top-level
 // conjuncts (and those of a top-level $and) count, so every document the filter matches lies
 // inside these bounds; anything else ($or, $not, $regex, $elemMatch …) is left to mingo.
+// Several equalities on one field ($all: [a, b, c], or {f: a} and {f: b} in an $and) each bound
+// every match on their own; on a multikey field they cannot be intersected (a document holds
+// a and b under different keys), so each is an alternative and the planner tries them all, as
+// mongod's enumerator makes one plan per predicate on a multikey field and races them.
 import { ObjectId } from 'bson';
 import { bracketOf, compareValues, type Bound } from './key-order';
 import type { Doc } from './values';
@@ -20,6 +24,8 @@ export interface FieldBounds {
   range?: Interval;
   /** True when a document missing the field could match (a null point). */
   matchesMissing: boolean;
+  /** Other point sets that each also bound every match (the first is `points`). */
+  alternatives?: unknown[][];
 }
 
 const MAX_IN_POINTS = 1000;
@@ -56,6 +62,9 @@ export function fieldBounds(filter: Doc | undefined): Map<string, FieldBounds> {
       // Any one conjunct's bounds hold every match; prefer points, which narrow the most.
       const had = out.get(field);
       if (bounds && (!had || (bounds.points && !had.points))) out.set(field, bounds);
+      else if (bounds?.points && had?.points) {
+        had.alternatives = [...(had.alternatives ?? [had.points]), ...(bounds.alternatives ?? [bounds.points])];
+      }
     }
   };
   if (filter) visit(filter);
@@ -71,6 +80,13 @@ export function boundsOf(cond: unknown): FieldBounds | undefined {
   if (Array.isArray(inList) && inList.length <= MAX_IN_POINTS && inList.every(isPointValue)) {
     const points = [...inList].sort(compareValues).filter((v, i, all) => i === 0 || compareValues(all[i - 1], v) !== 0);
     return { points, matchesMissing: points.some((p) => p === null) };
+  }
+  // $all: every element is an equality the document must satisfy.
+  // (A null element would also match documents missing the field: left to mingo.)
+  const all = Array.isArray(cond.$all) ? cond.$all.filter((v) => v !== null && isPointValue(v)) : [];
+  if (all.length) {
+    const alternatives = all.filter((v, i) => all.findIndex((w) => compareValues(v, w) === 0) === i).map((v) => [v]);
+    return { points: alternatives[0], matchesMissing: false, alternatives: alternatives.length > 1 ? alternatives : undefined };
   }
   const range = rangeOf(cond);
   return range ? { range, matchesMissing: false } : undefined;

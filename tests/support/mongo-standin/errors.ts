@@ -19,6 +19,7 @@ export const CODES = {
   CommandNotSupported: 115,
   DuplicateKey: 11000,
   Location40324: 40324,
+  Location40602: 40602,
 } as const;
 
 export type CodeName = keyof typeof CODES;

@@ -52,6 +52,19 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
     const combo = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
     return [keep ? { str: str(combo), combo } : { combo }];
   }
+  // One array field (the usual multikey case, e.g. {searchGrams: 1, _id: -1}): its distinct
+  // values, each with the other fields' single values — no keyString per combination.
+  const arrays = perField.filter((vals) => vals.length !== 1).length;
+  if (arrays === 1 && !keep) {
+    const at = perField.findIndex((vals) => vals.length !== 1);
+    const rest: unknown[] = perField.map((vals) => (vals[0] === undefined ? null : vals[0]));
+    if (perField.length === 1) return distinctSingle(perField[0], str);
+    return distinctSingle(perField[at], str).map(({ combo: [x] }) => {
+      const combo = rest.slice();
+      combo[at] = x;
+      return { combo };
+    });
+  }
   let combos: unknown[][] = [[]];
   for (const vals of perField) combos = combos.flatMap((c) => vals.map((x) => [...c, x === undefined ? null : x]));
   const seen = new Set<string>();
@@ -61,6 +74,32 @@ export function keyCombos(perField: unknown[][], str: (combo: unknown[]) => stri
     if (seen.has(s)) continue;
     seen.add(s);
     out.push(keep ? { str: s, combo } : { combo });
+  }
+  return out;
+}
+
+/**
+ * One multikey field (an n-gram array): distinct values without building a keyString for
+ * each string or boolean (distinct exactly when they differ as Set members); numbers and
+ * everything else go through `str` (1, 1.0 and Long(1) are one key).
+ */
+function distinctSingle(values: unknown[], str: (combo: unknown[]) => string): Array<{ combo: unknown[] }> {
+  if (values.length === 1) return [{ combo: [values[0] === undefined ? null : values[0]] }];
+  const primitives = new Set<unknown>();
+  const others = new Set<string>();
+  const out: Array<{ combo: unknown[] }> = [];
+  for (const raw of values) {
+    const v = raw === undefined ? null : raw;
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') {
+      if (primitives.has(v)) continue;
+      primitives.add(v);
+    } else {
+      const s = str([v]);
+      if (others.has(s)) continue;
+      others.add(s);
+    }
+    out.push({ combo: [v] });
   }
   return out;
 }

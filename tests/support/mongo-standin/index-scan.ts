@@ -24,33 +24,90 @@ export interface Walked extends WalkStats {
  * fetched or counted again.
  */
 export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolean, into?: Walked): Walked {
-  const out: Walked = into ?? { found: new Map(), keysExamined: 0, docsExamined: 0 };
-  const stopEarly = need !== undefined && test !== undefined && plan.sortPositions.length > 0;
-  let matched = 0;
-  for (const points of combinations(plan.prefix, plan.reverse)) {
-    const [low, high] = keyBounds(plan, points);
+  const walk = new IndexWalk(plan, need, test, into);
+  walk.step(Infinity);
+  return walk.out;
+}
+
+/**
+ * Walks several plans that differ only in which alternative points they take ($all on a
+ * multikey field) a key at a time in turn, as mongod's multi-planner races candidate plans;
+ * the first to finish (its bounds exhausted, or its limit reached in sort order) wins and its
+ * walk is the answer. The others cost at most as many keys as the winner each.
+ */
+export function raceWalks(plans: Plan[], need?: number, test?: (doc: Doc) => boolean): { plan: Plan; walked: Walked; rejected: Plan[] } {
+  const walks = plans.map((plan) => new IndexWalk(plan, need, test));
+  for (;;) {
+    for (const walk of walks) {
+      if (walk.step(1)) return { plan: walk.plan, walked: walk.out, rejected: plans.filter((p) => p !== walk.plan) };
+    }
+  }
+}
+
+/** One index walk that can be advanced a few keys at a time. */
+export class IndexWalk {
+  readonly out: Walked;
+  private readonly stopEarly: boolean;
+  private readonly combos: Generator<unknown[]>;
+  private entries?: IterableIterator<[TreeKey, undefined]>;
+  private low: TreeKey = [];
+  private high: TreeKey = [];
+  private tie?: TreeKey;
+  private matched = 0;
+  private done = false;
+
+  constructor(
+    readonly plan: Plan,
+    private readonly need?: number,
+    private readonly test?: (doc: Doc) => boolean,
+    into?: Walked,
+  ) {
+    this.out = into ?? { found: new Map(), keysExamined: 0, docsExamined: 0 };
+    this.stopEarly = need !== undefined && test !== undefined && plan.sortPositions.length > 0;
+    this.combos = combinations(plan.prefix, plan.reverse);
+  }
+
+  /** Examines up to `budget` more keys; true once the walk is over. */
+  step(budget: number): boolean {
+    const { plan, out } = this;
     const index = plan.index;
-    const tree = index.tree!;
     const rangeAt = plan.prefix.length;
-    const n = plan.index.fields.length;
-    const entries = plan.reverse ? tree.entriesReversed(high) : tree.entries(low);
-    let tie: TreeKey | undefined;
-    for (const [key, doc] of entries) {
-      if (plan.reverse ? index.compareKeys(key, low) < 0 : index.compareKeys(key, high) > 0) break;
+    const n = index.fields.length;
+    while (!this.done && budget > 0) {
+      if (!this.entries) {
+        const next = this.combos.next();
+        if (next.done) return (this.done = true);
+        [this.low, this.high] = keyBounds(plan, next.value);
+        this.entries = plan.reverse ? index.tree!.entriesReversed(this.high) : index.tree!.entries(this.low);
+      }
+      const item = this.entries.next();
+      if (item.done) {
+        if (this.tie) return (this.done = true);
+        this.entries = undefined;
+        continue;
+      }
+      const key = item.value[0];
+      if (plan.reverse ? index.compareKeys(key, this.low) < 0 : index.compareKeys(key, this.high) > 0) {
+        // Past this combination's bounds: a tie run ends here too.
+        if (this.tie) return (this.done = true);
+        this.entries = undefined;
+        continue;
+      }
+      budget--;
       out.keysExamined++;
-      if (tie && !sameAt(plan, key, tie)) break;
+      if (this.tie && !sameAt(plan, key, this.tie)) return (this.done = true);
       if (plan.range && !inInterval(key[rangeAt], plan.range)) continue;
       const rid = key[n] as number;
       if (out.found.has(rid)) continue;
+      const doc = index.docAt(rid) as Doc;
       out.found.set(rid, doc);
       out.docsExamined++;
-      if (!stopEarly || tie || !test(doc) || ++matched < need) continue;
-      if (plan.tieFree) return out;
-      tie = key;
+      if (!this.stopEarly || this.tie || !this.test!(doc) || ++this.matched < this.need!) continue;
+      if (plan.tieFree) return (this.done = true);
+      this.tie = key;
     }
-    if (tie) return out;
+    return this.done;
   }
-  return out;
 }
 
 function sameAt(plan: Plan, a: TreeKey, b: TreeKey): boolean {

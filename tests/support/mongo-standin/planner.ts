@@ -20,6 +20,8 @@ export interface Plan {
   sortPositions: number[];
   /** No two entries can tie on the prefix and sort fields (unique index fully covered). */
   tieFree: boolean;
+  /** The walk visits documents in the requested sort order (explain then shows no SORT stage). */
+  givesOrder: boolean;
 }
 
 export interface PlanRequest {
@@ -31,22 +33,53 @@ export interface PlanRequest {
 }
 
 const MAX_PREFIX_COMBOS = 1000;
+/** Alternative point sets tried for one field (see bounds.ts), e.g. the n-grams of a long phrase. */
+const MAX_ALTERNATIVES = 16;
+
+export interface ScoredPlan {
+  plan: Plan;
+  score: number;
+  /**
+   * Plans on the same index and of the same score that differ only in which alternative
+   * points they take for a field ($all on a multikey field): the caller races them (store.ts).
+   * `plan` is the first of them.
+   */
+  alternatives?: Plan[];
+}
 
 export function choosePlan(indexes: Index[], req: PlanRequest): Plan | undefined {
   return scoredPlan(indexes, req)?.plan;
 }
 
 /** The best plan and its score (higher narrows more), so an $or plan can be weighed against it. */
-export function scoredPlan(indexes: Index[], req: PlanRequest): { plan: Plan; score: number } | undefined {
+export function scoredPlan(indexes: Index[], req: PlanRequest): ScoredPlan | undefined {
   if (req.collation && typeof req.collation.locale === 'string' && req.collation.locale !== 'simple') return undefined;
   if (req.sort && '$natural' in req.sort) return undefined;
   const bounds = fieldBounds(req.filter);
-  let best: { plan: Plan; score: number } | undefined;
+  let best: ScoredPlan | undefined;
   for (const index of indexes) {
-    const candidate = planFor(index, bounds, req);
-    if (candidate && (!best || candidate.score > best.score)) best = candidate;
+    const variants = boundVariants(index, bounds).map((b) => planFor(index, b, req));
+    const first = variants[0];
+    if (!first || (best && first.score <= best.score)) continue;
+    const same = variants.filter((v) => v && v.score === first.score).map((v) => v!.plan);
+    best = { ...first, alternatives: same.length > 1 ? same : undefined };
   }
   return best;
+}
+
+/**
+ * The bounds to plan with on this index: as given, or — when an index field has alternative
+ * point sets — one copy per alternative (for the first such field the index holds).
+ */
+function boundVariants(index: Index, bounds: Map<string, FieldBounds>): Array<Map<string, FieldBounds>> {
+  const field = index.fields.find((f) => (bounds.get(f)?.alternatives?.length ?? 0) > 1);
+  if (!field) return [bounds];
+  const own = bounds.get(field)!;
+  return own.alternatives!.slice(0, MAX_ALTERNATIVES).map((points) => {
+    const copy = new Map(bounds);
+    copy.set(field, { points, matchesMissing: points.some((p) => p === null) });
+    return copy;
+  });
 }
 
 function usable(index: Index): boolean {
@@ -68,12 +101,13 @@ function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanReques
   }
   const p = prefix.length;
   const range = p < fields.length ? bounds.get(fields[p])?.range : undefined;
-  const { positions, reverse } = sortOrder(index, bounds, req.sort, p, combos);
+  const { positions, reverse, complete } = sortOrder(index, bounds, req.sort, p, combos);
   const servesLimit = positions.length > 0 && req.need !== undefined;
   if (p === 0 && !range && !servesLimit) return undefined;
   if (!coversEveryMatch(index, bounds, req.filter)) return undefined;
-  const tieFree = index.enforcesUniqueness && p + positions.length === fields.length;
-  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree };
+  // Nor can two entries tie when the sort includes _id (one document per key under one prefix).
+  const tieFree = (index.enforcesUniqueness && p + positions.length === fields.length) || positions.some((at) => fields[at] === '_id');
+  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree, givesOrder: complete };
   const unique = index.enforcesUniqueness && p === fields.length && combos === 1;
   const score = (unique ? 100 : 0) + (servesLimit ? 50 : 0) + p * 10 + (range ? 5 : 0) + (positions.length ? 2 : 0) - fields.length * 0.1;
   return { plan, score };
@@ -84,11 +118,15 @@ function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanReques
  * pinned to a single point, in the sort's order and all in the same (or all the opposite)
  * direction. Sort fields the filter pins to one value order nothing and are skipped.
  */
-function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean } {
-  const none = { positions: [], reverse: false };
+function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean; complete: boolean } {
+  const none = { positions: [], reverse: false, complete: false };
   if (!sort || combos !== 1) return none;
-  // (A field pinned to null is not constant for mingo, which sorts missing below null.)
+  // (A field pinned to null is not constant for mingo, which sorts missing below null; nor is
+  // an array field pinned to one element, which mingo sorts by its smallest/largest element, so
+  // only index fields known to hold no arrays count.)
   const pinned = (f: string) => {
+    const at = index.fields.indexOf(f);
+    if (at < 0 || at >= p || index.stats[at].multikeyDocs > 0) return false;
     const points = bounds.get(f)?.points;
     return points?.length === 1 && points[0] !== null;
   };
@@ -103,7 +141,10 @@ function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | u
     ratio = r;
     positions.push(at);
   }
-  return { positions, reverse: ratio < 0 };
+  // Complete: every sort field is pinned or walked in order (the _id at the end of a
+  // multikey index's sort decides all the rest).
+  const complete = positions.length === wanted.length || positions.some((at) => index.fields[at] === '_id');
+  return { positions, reverse: ratio < 0, complete };
 }
 
 /**

@@ -3,7 +3,7 @@
 // goes through the collection so each index stays in step with the documents.
 import { UUID } from 'bson';
 import { CommandError } from './errors';
-import { walkIndex, type Walked } from './index-scan';
+import { raceWalks, walkIndex, type Walked } from './index-scan';
 import { Index, ID_INDEX, type IndexSpec } from './indexes';
 import { chooseOrPlan, type OrPlan } from './or-plan';
 import { scoredPlan, type Plan } from './planner';
@@ -24,12 +24,14 @@ export interface Candidates {
   plan?: Plan;
   /** One plan per branch of a top-level $or, when each branch walks an index. */
   orPlans?: Plan[];
+  /** Alternatives that lost the race to `plan` (explain's rejectedPlans). */
+  rejected?: Plan[];
   keysExamined: number;
   docsExamined: number;
 }
 
 export class Collection {
-  readonly indexes: Index[] = [new Index(ID_INDEX)];
+  readonly indexes: Index[];
   readonly uuid = new UUID();
   private readonly records = new Map<number, Doc>();
   private readonly rids = new WeakMap<Doc, number>();
@@ -39,7 +41,12 @@ export class Collection {
     readonly db: string,
     readonly name: string,
     readonly options: Doc = {},
-  ) {}
+  ) {
+    this.indexes = [new Index(ID_INDEX, this.docAt)];
+  }
+
+  /** The document under a record id (index entries hold record ids, not documents). */
+  readonly docAt = (rid: number): Doc | undefined => this.records.get(rid);
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -65,6 +72,16 @@ export class Collection {
     this.records.set(rid, doc);
     this.rids.set(doc, rid);
     for (const index of this.indexes) index.add(doc, rid);
+  }
+
+  /** Runs a batch of inserts with the index entries put in sorted at the end (Index.defer). */
+  batch<T>(run: () => T): T {
+    for (const index of this.indexes) index.defer();
+    try {
+      return run();
+    } finally {
+      for (const index of this.indexes) index.flush();
+    }
   }
 
   replace(old: Doc, next: Doc): void {
@@ -103,6 +120,11 @@ export class Collection {
     const plan = scored?.plan;
     if (!plan) return { docs: this.docs, keysExamined: 0, docsExamined: this.records.size };
     const test = need !== undefined && plan.sortPositions.length ? matcher(filter ?? {}, opts) : undefined;
+    if (scored.alternatives) {
+      const raced = raceWalks(scored.alternatives, need, test);
+      const { walked } = raced;
+      return { docs: this.inNaturalOrder(walked.found), plan: raced.plan, rejected: raced.rejected, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+    }
     const walked = walkIndex(plan, need, test);
     return { docs: this.inNaturalOrder(walked.found), plan, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
   }
@@ -138,7 +160,7 @@ export class Collection {
   }
 
   addIndex(spec: IndexSpec): void {
-    const index = new Index(spec);
+    const index = new Index(spec, this.docAt);
     index.build(this.ns, this.records);
     this.indexes.push(index);
   }

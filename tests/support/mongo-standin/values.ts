@@ -1,6 +1,6 @@
 // BSON-aware helpers for documents held in memory: cloning, canonical keys for unique
 // indexes, and mongod-style rendering of values inside error messages.
-import { ObjectId, Long, Decimal128, Double, Int32 } from 'bson';
+import { Binary, ObjectId, Long, Decimal128, Double, Int32 } from 'bson';
 
 export type Doc = Record<string, unknown>;
 
@@ -17,6 +17,38 @@ export function clone<T>(v: T): T {
   if (isPlainObject(v)) {
     const out: Doc = {};
     for (const [k, x] of Object.entries(v)) out[k] = clone(x);
+    return out as T;
+  }
+  return v;
+}
+
+// Short strings (n-grams: a message of 30 characters brings ~30 bigrams, each a separate
+// 24-byte string object as BSON decodes it) are shared through one table when documents are
+// stored: a million messages hold tens of millions of them but only some thousands distinct.
+const SHORT = 3;
+const MAX_SHARED = 1_000_000;
+const shared = new Map<string, string>();
+
+function share(s: string): string {
+  const had = shared.get(s);
+  if (had !== undefined) return had;
+  if (shared.size < MAX_SHARED) shared.set(s, s);
+  return s;
+}
+
+/** clone() for a document about to be stored: short strings come from the shared table. */
+export function cloneForStore<T>(v: T): T {
+  if (typeof v === 'string') return (v.length <= SHORT ? share(v) : v) as T;
+  if (Array.isArray(v)) return v.map(cloneForStore) as T;
+  // A decoded Binary is a view into the whole request (a GridFS chunk's message, or a batch):
+  // keep only its own bytes.
+  if (v instanceof Binary && Object.getPrototypeOf(v) === Binary.prototype && v.buffer.byteLength < v.buffer.buffer.byteLength) {
+    return new Binary(new Uint8Array(v.buffer), v.sub_type) as T;
+  }
+  if (v instanceof Date) return new Date(v.getTime()) as T;
+  if (isPlainObject(v)) {
+    const out: Doc = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneForStore(x);
     return out as T;
   }
   return v;

@@ -5,7 +5,8 @@ import { CommandError } from '../errors';
 import { runPipeline, select } from '../query';
 import type { Plan } from '../planner';
 import type { Candidates, LookupOptions } from '../store';
-import { clone, type Doc } from '../values';
+import { Bound } from '../key-order';
+import { clone, renderValue, type Doc } from '../values';
 import { VERSION } from './handshake';
 import { leadingQuery } from './read';
 import { optionalDoc, optionalNumber, type Context } from './context';
@@ -27,8 +28,8 @@ export function explain(cmd: Doc, ctx: Context): Doc {
     queryPlanner: {
       namespace: `${ctx.dbName}.${inner[kind]}`,
       parsedQuery: filter ?? {},
-      winningPlan: winningPlan(found),
-      rejectedPlans: [],
+      winningPlan: withSort(winningPlan(found), found, opts),
+      rejectedPlans: (found.rejected ?? []).map((plan) => withSort({ stage: 'FETCH', inputStage: ixscan(plan) }, { ...found, plan }, opts)),
     },
   };
   if (verbosity !== 'queryPlanner') {
@@ -74,6 +75,57 @@ function winningPlan(found: Candidates): Doc {
   return { stage: 'FETCH', inputStage: ixscan(plan) };
 }
 
+/**
+ * mongod sorts in memory (a SORT stage) unless the index walk delivers the order; here mingo
+ * always sorts, but the stage says whether the walk had to collect every match first.
+ */
+function withSort(plan: Doc, found: Candidates, opts: LookupOptions): Doc {
+  const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
+  if (!sort || '$natural' in sort || found.plan?.givesOrder) return plan;
+  const stage: Doc = { stage: 'SORT', sortPattern: { ...sort }, memLimit: 104857600, type: 'simple' };
+  if (opts.limit) stage.limitAmount = (opts.skip ?? 0) + opts.limit;
+  stage.inputStage = plan;
+  return stage;
+}
+
+/** mongod's indexBounds: per key field, the intervals walked, in walk order. */
+function indexBounds(plan: Plan): Doc {
+  const { fields, dirs } = plan.index;
+  const out: Doc = {};
+  fields.forEach((field, i) => {
+    const backwards = dirs[i] * (plan.reverse ? -1 : 1) < 0;
+    let intervals: string[];
+    if (i < plan.prefix.length) {
+      const points = backwards ? [...plan.prefix[i]].reverse() : plan.prefix[i];
+      intervals = points.map((v) => `[${boundText(v)}, ${boundText(v)}]`);
+    } else if (i === plan.prefix.length && plan.range) {
+      const r = plan.range;
+      intervals = backwards
+        ? [`${r.highInclusive ? '[' : '('}${boundText(r.high, 'high')}, ${boundText(r.low, 'low')}${r.lowInclusive ? ']' : ')'}`]
+        : [`${r.lowInclusive ? '[' : '('}${boundText(r.low, 'low')}, ${boundText(r.high, 'high')}${r.highInclusive ? ']' : ')'}`];
+    } else {
+      intervals = [backwards ? '[MaxKey, MinKey]' : '[MinKey, MaxKey]'];
+    }
+    out[field] = intervals;
+  });
+  return out;
+}
+
+// How mongod prints the ends of a type bracket ({$gt: 5} walks up to inf.0, {$gte: 'a'} up to {}).
+const BRACKET_ENDS: Record<number, [string, string]> = {
+  3: ['-inf.0', 'inf.0'],
+  4: ['""', '{}'],
+  8: ["ObjectId('000000000000000000000000')", "ObjectId('ffffffffffffffffffffffff')"],
+  10: ['new Date(-9223372036854775808)', 'new Date(9223372036854775807)'],
+};
+
+function boundText(v: unknown, end?: 'low' | 'high'): string {
+  if (!(v instanceof Bound)) return renderValue(v);
+  if (!Number.isFinite(v.rank)) return v.rank < 0 ? 'MinKey' : 'MaxKey';
+  const ends = BRACKET_ENDS[end === 'low' ? Math.ceil(v.rank) : Math.floor(v.rank)];
+  return ends ? ends[end === 'low' ? 0 : 1] : end === 'low' ? 'MinKey' : 'MaxKey';
+}
+
 function ixscan(plan: Plan): Doc {
   const { index } = plan;
   return {
@@ -85,5 +137,6 @@ function ixscan(plan: Plan): Doc {
     isSparse: index.spec.sparse === true,
     isPartial: index.spec.partialFilterExpression !== undefined,
     direction: plan.reverse ? 'backward' : 'forward',
+    indexBounds: indexBounds(plan),
   };
 }

@@ -7,6 +7,7 @@ import * as catalog from './catalog';
 import { explain } from './explain';
 import * as handshake from './handshake';
 import * as read from './read';
+import { collStats } from './stats';
 import * as write from './write';
 
 export type { Context } from './context';
@@ -92,6 +93,11 @@ function dispatch(name: string, cmd: Doc, ctx: Context): Doc {
       return read.distinct(cmd, ctx);
     case 'aggregate':
       return read.aggregate(cmd, ctx);
+    case 'collStats':
+      return collStats(cmd, ctx);
+    case 'fsync':
+      // Nothing to flush in memory; mongod answers once its checkpoint is written.
+      return { numFiles: 1, ok: 1 };
 
     case 'create':
       return catalog.create(cmd, ctx);

@@ -7,6 +7,7 @@ import { projector, runPipeline, select, type QueryExtras } from '../query';
 import type { LookupOptions } from '../store';
 import { clone, idFirst, keyString, type Doc } from '../values';
 import { collectionArg, optionalDoc, optionalNumber, type Context } from './context';
+import { collStatsStage } from './stats';
 
 export function find(cmd: Doc, ctx: Context): Doc {
   const name = collectionArg(cmd, 'find');
@@ -75,7 +76,6 @@ const REFUSED_STAGES: Record<string, string> = {
   $search: 'Atlas Search is not available in the MongoDB stand-in',
   $vectorSearch: 'Atlas Vector Search is not available in the MongoDB stand-in',
   $geoNear: 'geospatial queries are not supported by the MongoDB stand-in',
-  $collStats: 'the MongoDB stand-in does not implement $collStats',
   $indexStats: 'the MongoDB stand-in does not implement $indexStats',
   $currentOp: 'the MongoDB stand-in does not implement $currentOp',
   $listSessions: 'the MongoDB stand-in does not implement $listSessions',
@@ -95,10 +95,20 @@ export function aggregate(cmd: Doc, ctx: Context): Doc {
   const db = ctx.store.db(ctx.dbName);
   const onCollection = typeof cmd.aggregate === 'string';
   const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
-  const coll = onCollection ? db.get(name) : undefined;
-  const source = coll ? clone(coll.candidates(...leadingQuery(pipeline as Doc[], { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) }))) : [];
-
   let stages = pipeline as Doc[];
+  // $collStats must come first and produces the pipeline's one input document.
+  const stats = optionalDoc(stages[0]?.$collStats);
+  if (stages.slice(1).some((s) => '$collStats' in s) || (stats && !onCollection)) {
+    throw new CommandError('Location40602', '$collStats is only valid as the first stage in a pipeline on a collection');
+  }
+  if (stats) stages = stages.slice(1);
+  const coll = onCollection ? db.get(name) : undefined;
+  const source = stats
+    ? [collStatsStage(stats, name, ctx)]
+    : coll
+      ? clone(coll.candidates(...leadingQuery(pipeline as Doc[], { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) })))
+      : [];
+
   const last = stages[stages.length - 1];
   const out = last && '$out' in last ? last.$out : undefined;
   if (out !== undefined) stages = stages.slice(0, -1);

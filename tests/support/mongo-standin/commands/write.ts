@@ -4,7 +4,7 @@ import { ObjectId } from 'bson';
 import { CommandError, errorReply } from '../errors';
 import { projector, select } from '../query';
 import { applyUpdate, isOperatorUpdate, seedFromFilter } from '../update';
-import { clone, idFirst, type Doc } from '../values';
+import { clone, cloneForStore, idFirst, type Doc } from '../values';
 import { collectionArg, optionalDoc, type Context } from './context';
 import type { Collection } from '../store';
 
@@ -45,12 +45,14 @@ export function insert(cmd: Doc, ctx: Context): Doc {
   const docs = (cmd.documents as Doc[] | undefined) ?? [];
   const coll = ctx.store.db(ctx.dbName).ensure(name).coll;
   let n = 0;
-  const errors = eachStatement(docs, cmd.ordered !== false, (raw) => {
-    if (Array.isArray(raw._id)) throw new CommandError('BadValue', "can't use an array for _id");
-    const doc = '_id' in raw ? idFirst(clone(raw)) : { _id: new ObjectId(), ...clone(raw) };
-    coll.insert(doc);
-    n++;
-  });
+  const errors = coll.batch(() =>
+    eachStatement(docs, cmd.ordered !== false, (raw) => {
+      if (Array.isArray(raw._id)) throw new CommandError('BadValue', "can't use an array for _id");
+      const doc = '_id' in raw ? idFirst(cloneForStore(raw)) : { _id: new ObjectId(), ...cloneForStore(raw) };
+      coll.insert(doc);
+      n++;
+    }),
+  );
   return withErrors({ n, ok: 1 }, errors);
 }
 
