@@ -308,6 +308,7 @@ export function Composer({ conversationId, onSent, send = sendMessage, quote, se
         multiple
         hidden
         tabIndex={-1}
+        aria-label={t('attach.button')}
         onChange={(e) => {
           const files = [...(e.target.files ?? [])];
           e.target.value = ''; // the same file may be chosen again later
