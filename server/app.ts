@@ -29,6 +29,7 @@ import { transfersRoutes } from './transfers/transfers.routes.js';
 import { teleworkPlansRoutes } from './telework/telework-plans.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { filesRoutes } from './files/files.routes.js';
+import { searchRoutes } from './search/search.routes.js';
 
 const defaultClientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -84,6 +85,7 @@ export function buildApp(s: Services, clientDist = defaultClientDist): Express {
   api.use(notificationsRoutes(s.notifications));
   api.use(meetingsRoutes(s.meetings));
   api.use(filesRoutes(s.files));
+  api.use(searchRoutes(s.search));
   for (const extra of s.extraRoutes) api.use(extra);
   api.use(notFoundHandler);
   app.use('/api', api);

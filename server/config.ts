@@ -155,6 +155,10 @@ export const configSchema = z.object({
   /** Uploads one person may make per window (each file counts one). */
   FILE_UPLOAD_RATE_LIMIT: int(60, 1, 100_000),
   FILE_UPLOAD_RATE_WINDOW_S: int(600, 1, 86_400),
+  // Search (issue 12, server/search/README.md).
+  /** Searches one person may make per window (each costs an index walk). */
+  SEARCH_RATE_LIMIT: int(60, 1, 100_000),
+  SEARCH_RATE_WINDOW_S: int(60, 1, 3600),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -27,6 +27,7 @@ import { TeleworkPlansService } from './telework/telework-plans.service.js';
 import { MeetingsService } from './meetings/meetings.service.js';
 import { MeetingScheduler } from './meetings/scheduler.js';
 import { ReportsService } from './reports/reports.service.js';
+import { SearchService } from './search/search.service.js';
 
 /** Every capability's service, wired once per server instance. */
 export interface Services {
@@ -66,6 +67,8 @@ export interface Services {
   reports: ReportsService;
   /** Files attached to messages, in GridFS (server/files). */
   files: FilesService;
+  /** Japanese-aware message search (server/search). */
+  search: SearchService;
 }
 
 export async function createServices(
@@ -97,6 +100,7 @@ export async function createServices(
   const teleworkPlans = new TeleworkPlansService(conn, directory, realtime, clock);
   const meetings = new MeetingsService(conn, config, conversations, messaging, messageQueries, directory, presence, realtime, clock, limiters);
   const meetingScheduler = new MeetingScheduler(meetings, clock);
+  const search = new SearchService(conn, config, conversations, limiters);
   const reports = new ReportsService(config, telework, directory, messageQueries, clock);
   // Build every index before serving: the guarantees rest on the unique ones.
   await Promise.all([
@@ -116,6 +120,7 @@ export async function createServices(
   meetingScheduler.start();
   transfers.start();
   files.start(log);
+  await messaging.startSearchBackfill(log);
   return {
     config,
     conn,
@@ -136,6 +141,7 @@ export async function createServices(
       telework.stop();
       await transfers.stop();
       await files.stop();
+      await messaging.stop();
       await presence.stop();
       await conversations.stop();
     },
@@ -150,5 +156,6 @@ export async function createServices(
     meetings,
     reports,
     files,
+    search,
   };
 }

@@ -787,6 +787,12 @@ export class ConversationsService {
     return views.map((v) => v.conversation).sort((a, b) => at(b).localeCompare(at(a)));
   }
 
+  /** The ids of every conversation the user is a member of (server/search's scope): one id-only read. */
+  async conversationIdsOf(userId: string): Promise<Types.ObjectId[]> {
+    const docs = await this.conversations.find({ memberIds: oid(userId) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    return docs.map((d) => d._id);
+  }
+
   /** Every stored read mark of one conversation, by user id, in one query (a message's readers list). */
   async readMarksOf(conversationId: string): Promise<Map<string, number>> {
     const marks = await this.readMarks

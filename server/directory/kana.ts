@@ -1,13 +1,11 @@
+import { foldJapanese } from '../lib/japanese-fold.js';
+
 /**
- * Search normalisation for Japanese names: NFKC folds half-width kana and full-width Latin,
- * katakana is folded to hiragana, Latin to lower case. "ﾔﾏﾀﾞ", "ヤマダ" and "やまだ" then match.
+ * Search normalisation for Japanese names (server/lib/japanese-fold.ts) without whitespace:
+ * "ﾔﾏﾀﾞ", "ヤマダ" and "やまだ" then match, and so do "山田 太郎" and "山田太郎".
  */
 export function normalizeForSearch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60))
-    .toLowerCase()
-    .replace(/\s+/g, '');
+  return foldJapanese(text).replace(/\s+/g, '');
 }
 
 const collator = new Intl.Collator('ja');

@@ -24,7 +24,8 @@ import type { Realtime } from '../realtime.js';
 import { findMentions } from './mentions.js';
 import { ackModel, changeCounterModel, type AckDoc, type ChangeCounterDoc } from './message-extras.model.js';
 import { factsOf, MessageFactsCache, type MessageFacts } from './message-facts.js';
-import { messageModel, type MessageDoc } from './message.model.js';
+import { messageModel, WITHOUT_SEARCH_FIELDS, type MessageDoc } from './message.model.js';
+import { editedSearchFields, SEARCH_FIELD_NAMES } from '../search/search-fields.js';
 import { toMessageDto } from './message.queries.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -136,7 +137,10 @@ export class MessageActionsService {
       const changeSeq = await this.nextChangeSeq(facts.conversationId);
       const now = this.clock();
       const { filter, update } = build(changeSeq, now);
-      const doc = await this.messages.collection.findOneAndUpdate({ _id: oid(messageId), ...filter }, update, { returnDocument: 'after' });
+      const doc = await this.messages.collection.findOneAndUpdate({ _id: oid(messageId), ...filter }, update, {
+        returnDocument: 'after',
+        projection: WITHOUT_SEARCH_FIELDS,
+      });
       if (!doc) return null;
       if (after) await after(changeSeq, now, doc as MessageDoc);
       const message = toMessageDto(doc as MessageDoc);
@@ -160,7 +164,7 @@ export class MessageActionsService {
 
   /** The message as stored now (to explain a failed condition); `not_found` if it is gone. */
   private async current(messageId: string): Promise<MessageDoc> {
-    const doc = await this.messages.collection.findOne<MessageDoc>({ _id: oid(messageId) });
+    const doc = await this.messages.collection.findOne<MessageDoc>({ _id: oid(messageId) }, { projection: WITHOUT_SEARCH_FIELDS });
     if (!doc) throw new AppError('not_found', 'message not found');
     return doc;
   }
@@ -189,6 +193,8 @@ export class MessageActionsService {
               mentions: { $setUnion: [{ $ifNull: ['$mentions', []] }, { $literal: mentions }] },
               editedAt: now,
               changeSeq,
+              // Found by its current text (server/search), its files' names still with it.
+              ...editedSearchFields(input.body),
             },
           },
         ],
@@ -219,7 +225,8 @@ export class MessageActionsService {
         filter: { senderId: oid(actor.id), deletedAt: { $exists: false } },
         update: [
           { $set: { takenBackBody: '$body', takenBackFiles: '$files', body: '', deletedAt: now, changeSeq } },
-          { $unset: ['pinnedAt', 'pinnedBy', 'files'] },
+          // Out of search with its text: the search fields go in the same write (server/search).
+          { $unset: ['pinnedAt', 'pinnedBy', 'files', ...SEARCH_FIELD_NAMES] },
         ],
       }),
       async (changeSeq, now, doc) => {

@@ -44,6 +44,10 @@ messageSchema.index({ mentionsAll: 1, conversationId: 1, seq: 1 }, { partialFilt
 messageSchema.index({ conversationId: 1, changeSeq: 1 }, { partialFilterExpression: { changeSeq: { $exists: true } } });
 // Replies to a message, whose quotes follow its edits and take-back.
 messageSchema.index({ 'replyTo.id': 1 }, { sparse: true });
+// Search (server/search): a conversation's messages by n-gram, newest first. A search across the
+// caller's conversations gives the conversation ids as $in points, each a run already in _id order
+// that the database merges (mongod's SORT_MERGE), so no search sorts its candidates.
+messageSchema.index({ conversationId: 1, searchGrams: 1, _id: -1 });
 // A conversation's pinned messages.
 messageSchema.index({ conversationId: 1, pinnedAt: -1 }, { partialFilterExpression: { pinnedAt: { $exists: true } } });
 
@@ -73,7 +77,15 @@ export interface MessageActionFields {
   files?: StoredFileInfo[];
   /** The files of a taken-back message, for the record; never sent to clients. */
   takenBackFiles?: StoredFileInfo[];
+  /** Search fields (server/search/search-fields.ts); absent on system and taken-back messages. */
+  searchText?: string;
+  searchGrams?: string[];
+  searchFileText?: string;
+  searchFileGrams?: string[];
 }
+
+/** Leaves out the search fields: reads of messages for display never need them (a few KB each). */
+export const WITHOUT_SEARCH_FIELDS = { searchText: 0, searchGrams: 0, searchFileText: 0, searchFileGrams: 0 } as const;
 
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId } & MessageActionFields;
 

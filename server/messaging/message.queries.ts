@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import type { Message, Reaction, ReplyTo, SystemEvent } from '../../shared/schemas/conversations.js';
 import { fileInfoFromStored } from '../files/file.model.js';
 import { changeCounterModel, type ChangeCounterDoc } from './message-extras.model.js';
-import { messageModel, type MessageDoc } from './message.model.js';
+import { messageModel, WITHOUT_SEARCH_FIELDS, type MessageDoc } from './message.model.js';
 
 /** The wire form of a stored message. Built on every send: plain assignments, no spreads. */
 export function toMessageDto(doc: MessageDoc): Message {
@@ -136,7 +136,7 @@ export class MessageQueries {
   /** The stored message with the highest seq: the truth about `lastSeq`, even after a crash. */
   async latest(conversationId: string): Promise<Message | null> {
     const doc = await this.messages
-      .findOne({ conversationId: new Types.ObjectId(conversationId) })
+      .findOne({ conversationId: new Types.ObjectId(conversationId) }, WITHOUT_SEARCH_FIELDS)
       .sort({ seq: -1 })
       .lean<MessageDoc>();
     return doc ? toMessageDto(doc) : null;

@@ -17,7 +17,10 @@ import { checkChosenMentions, checkMentionAll, findMentions } from './mentions.j
 import { systemClock, type Clock } from '../clock.js';
 import { MessageActionsService } from './actions.service.js';
 import { factsOf } from './message-facts.js';
-import { messageModel, type MessageDoc } from './message.model.js';
+import { messageModel, WITHOUT_SEARCH_FIELDS, type MessageDoc } from './message.model.js';
+import { searchFieldsOf } from '../search/search-fields.js';
+import { SearchBackfill } from './search-backfill.js';
+import type { Logger } from '../log.js';
 import { toMessageDto } from './message.queries.js';
 import type { RecordPage, RecordQuery } from '../../shared/schemas/record-export.js';
 
@@ -37,6 +40,8 @@ export class MessagingService {
   private readonly config: Config;
   /** Edit, take back, react, pin, confirm, remind (actions.service.ts). */
   readonly actions: MessageActionsService;
+  /** Gives messages stored before search existed their search fields (search-backfill.ts). */
+  readonly searchBackfill: SearchBackfill;
 
   constructor(
     conn: Connection,
@@ -51,11 +56,21 @@ export class MessagingService {
     this.config = config;
     this.messages = messageModel(conn);
     this.actions = new MessageActionsService(conn, config, conversations, directory, realtime, files, clock);
+    this.searchBackfill = new SearchBackfill(conn, this.messages);
     this.rate = limiters.create({ name: 'send', points: config.MESSAGE_RATE_LIMIT, durationS: config.MESSAGE_RATE_WINDOW_S });
   }
 
   async init(): Promise<void> {
     await Promise.all([this.messages.createIndexes(), this.actions.init()]);
+  }
+
+  /** Older messages become searchable in the background (search-backfill.ts). */
+  async startSearchBackfill(logger: Logger): Promise<void> {
+    await this.searchBackfill.start(logger);
+  }
+
+  async stop(): Promise<void> {
+    await this.searchBackfill.stop();
   }
 
   /**
@@ -112,6 +127,8 @@ export class MessagingService {
           ...(replyTo ? { replyTo } : {}),
           ...(input.ackRequested ? { ackRequested: true, ackCount: 0 } : {}),
           ...(files ? { files } : {}),
+          // Findable at once (server/search): its text and its files' names, normalised and cut into n-grams.
+          ...searchFieldsOf(input.body, files?.map((f) => f.name)),
         } as Omit<MessageDoc, '_id' | 'seq' | 'createdAt'>);
         // The files become the message's before anyone hears of it: members fetch thumbnails at once.
         // Should that write fail, the message (stored) is still announced, and the sender is told to
@@ -140,7 +157,10 @@ export class MessagingService {
 
   /** The stored message of an earlier attempt; `conflict` if that attempt said something else. */
   private async findRetry(senderId: string, input: MessageSendPayload): Promise<Message | null> {
-    const doc = await this.messages.collection.findOne<MessageDoc>({ senderId: oid(senderId), clientMsgId: input.clientMsgId });
+    const doc = await this.messages.collection.findOne<MessageDoc>(
+      { senderId: oid(senderId), clientMsgId: input.clientMsgId },
+      { projection: WITHOUT_SEARCH_FIELDS },
+    );
     if (!doc) return null;
     const sameFiles = (doc.files ?? []).map((f) => String(f.id)).join() === (input.fileIds ?? []).join();
     if (doc.conversationId.toString() !== input.conversationId || doc.body !== input.body || !sameFiles) {
@@ -199,7 +219,7 @@ export class MessagingService {
     // With `after`, read forwards from it; otherwise the newest page (below `before`, if given).
     const forwards = query.after !== undefined;
     const docs = await this.messages
-      .find(filter)
+      .find(filter, WITHOUT_SEARCH_FIELDS)
       .sort({ seq: forwards ? 1 : -1 })
       .limit(limit + 1)
       .lean<MessageDoc[]>();
@@ -218,7 +238,7 @@ export class MessagingService {
     await this.conversations.requireExists(conversationId);
     const limit = query.limit ?? 500;
     const docs = await this.messages
-      .find({ conversationId: oid(conversationId), seq: { $gt: query.after ?? 0 } })
+      .find({ conversationId: oid(conversationId), seq: { $gt: query.after ?? 0 } }, WITHOUT_SEARCH_FIELDS)
       .sort({ seq: 1 })
       .limit(limit + 1)
       .lean<MessageDoc[]>();

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Message } from '../../shared/schemas/conversations.js';
-import type { MessageDoc } from '../messaging/message.model.js';
+import { WITHOUT_SEARCH_FIELDS, type MessageDoc } from '../messaging/message.model.js';
 import { toMessageDto, type MessageQueries } from '../messaging/message.queries.js';
 
 /** Messages of `conversationId` with `after < seq <= upTo`. */
@@ -49,7 +49,7 @@ export async function messagesInRanges(
           seq: { $gte: c.fromSeq, $lte: c.upToSeq },
         })),
       ],
-    })
+    }, WITHOUT_SEARCH_FIELDS)
     .lean<MessageDoc[]>();
   const seqRanges = group(ranges);
   const changeRanges = group(changes);
