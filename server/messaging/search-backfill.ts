@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection, Model, Types } from 'mongoose';
 import { Schema } from 'mongoose';
+import { isDuplicateKey } from '../db/errors.js';
 import type { Logger } from '../log.js';
 import { searchFieldsOf } from '../search/search-fields.js';
 import type { MessageDoc } from './message.model.js';
@@ -69,7 +70,14 @@ export class SearchBackfill {
   }
 
   private async markDone(): Promise<void> {
-    await this.state.updateOne({ _id: 'messages' }, { $set: { doneAt: new Date() } }, { upsert: true });
+    await this.save({ doneAt: new Date() });
+  }
+
+  /** Two processes starting at once may both insert the record: the loser's write is the same news. */
+  private async save(set: Partial<BackfillStateDoc>): Promise<void> {
+    await this.state.updateOne({ _id: 'messages' }, { $set: set }, { upsert: true }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
   }
 
   /** Walks to the end (or until stopped); resolves with how many messages it gave search fields. */
@@ -100,7 +108,7 @@ export class SearchBackfill {
         }));
       if (writes.length) filled += (await this.messages.collection.bulkWrite(writes, { ordered: false })).modifiedCount;
       after = docs[docs.length - 1]!._id;
-      await this.state.updateOne({ _id: 'messages' }, { $set: { after } }, { upsert: true });
+      await this.save({ after });
     }
     return filled;
   }

@@ -90,7 +90,10 @@ export class SetupService {
     if (spent && spent.consumedPoints >= SETUP_FAIL_LIMIT) throw limited(spent);
     if ((await this.status()).needed === false) throw new AppError('conflict', 'setup is already done: sign in as an admin');
     const stored = await this.codes.findById(FIRST_ADMIN).lean<SetupCodeDoc>();
-    if (!stored || !sameCode(normalizeCode(input.code), stored.code)) {
+    // No code stored: another visitor has just taken it (their admin is being created) — the same
+    // answer as coming a moment later, not a wrong code held against this address.
+    if (!stored) throw new AppError('conflict', 'setup is already done: sign in as an admin');
+    if (!sameCode(normalizeCode(input.code), stored.code)) {
       await this.failures.penalty(ip, 1);
       log.warn({ ip }, 'first-start setup: wrong code');
       throw new AppError('forbidden', 'the setup code is wrong: use the one the server printed at start');
