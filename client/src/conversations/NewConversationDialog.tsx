@@ -2,7 +2,8 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import { useApp } from '../app/state';
 import { useI18n } from '../i18n/i18n';
 import { ApiError } from '../net/api';
-import { matchesPerson, sortByKana } from '../directory/people';
+import { findPeople } from '../directory/people';
+import { SelectedPeople } from '../directory/SelectedPeople';
 import { PersonName } from '../directory/PersonName';
 import { PresenceDot } from '../presence/PresenceDot';
 import { create } from './create';
@@ -45,10 +46,7 @@ export function NewConversationDialog({ onClose, initialKind }: { onClose: () =>
   }, []);
 
   const departmentName = useMemo(() => new Map(departments.map((d) => [d.id, d.name])), [departments]);
-  const results = useMemo(
-    () => sortByKana(Object.values(users).filter((u) => u.id !== me?.id && matchesPerson(u, query))).slice(0, MAX_RESULTS),
-    [users, me?.id, query],
-  );
+  const results = useMemo(() => findPeople(users, query, MAX_RESULTS, (u) => u.id === me?.id), [users, me?.id, query]);
 
   function toggle(id: string) {
     setError('');
@@ -161,20 +159,12 @@ export function NewConversationDialog({ onClose, initialKind }: { onClose: () =>
               </li>
             ))}
           </ul>
-          <div className="picker__selected">
-            <h3 className="small">{t('new.selected')}</h3>
-            {selected.length === 0 && <p className="muted small">{t('new.noneSelected')}</p>}
-            <ul className="chips">
-              {selected.map((id) => (
-                <li key={id} className="chip">
-                  {users[id]?.name}
-                  <button type="button" className="chip__remove" aria-label={t('new.remove', { name: users[id]?.name ?? '' })} onClick={() => toggle(id)}>
-                    ×
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <SelectedPeople
+            ids={selected}
+            users={users}
+            words={{ title: t('new.selected'), none: t('new.noneSelected'), remove: (name) => t('new.remove', { name }) }}
+            onRemove={toggle}
+          />
         </div>
         {error && (
           <p className="error" role="alert">

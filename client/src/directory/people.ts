@@ -23,3 +23,11 @@ export function matchesPerson(user: User, query: string): boolean {
 export function sortByKana<T extends { nameKana: string }>(people: readonly T[]): T[] {
   return [...people].sort((a, b) => kanaCollator.compare(a.nameKana, b.nameKana));
 }
+
+/**
+ * The people a picker offers for `query` (name, kana reading, staff number …), in kana order, at
+ * most `limit`; `leaveOut` drops some (oneself, the members already in, disabled accounts).
+ */
+export function findPeople(users: Record<string, User>, query: string, limit: number, leaveOut: (u: User) => boolean = () => false): User[] {
+  return sortByKana(Object.values(users).filter((u) => !leaveOut(u) && matchesPerson(u, query))).slice(0, limit);
+}

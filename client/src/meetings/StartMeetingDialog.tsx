@@ -3,7 +3,8 @@ import { MEETING_DURATIONS } from '../../../shared/constants.js';
 import { navigate } from '../app/router';
 import { appStore, useApp } from '../app/state';
 import { isImeKey, keepOpenWhileConverting } from '../composer/keys';
-import { matchesPerson, sortByKana } from '../directory/people';
+import { findPeople } from '../directory/people';
+import { SelectedPeople } from '../directory/SelectedPeople';
 import { PersonName } from '../directory/PersonName';
 import { useI18n } from '../i18n/i18n';
 import '../i18n/ja-meetings';
@@ -62,10 +63,7 @@ export function StartMeetingDialog({ onClose, fromConversationId, withUserId }: 
     focusAgenda.current = null;
   }, [agenda.length]);
 
-  const results = useMemo(
-    () => sortByKana(Object.values(users).filter((u) => u.id !== me?.id && matchesPerson(u, query))).slice(0, MAX_RESULTS),
-    [users, me?.id, query],
-  );
+  const results = useMemo(() => findPeople(users, query, MAX_RESULTS, (u) => u.id === me?.id), [users, me?.id, query]);
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
 
   const addAgenda = () => {
@@ -234,20 +232,13 @@ export function StartMeetingDialog({ onClose, fromConversationId, withUserId }: 
               </li>
             ))}
           </ul>
-          <div className="picker__selected">
-            <h3 className="small">{t('mtg.start.selected')}</h3>
-            {selected.length === 0 && <p className="muted small">{t('mtg.start.noneSelected')}</p>}
-            <ul className="chips" data-testid="meeting-selected">
-              {selected.map((id) => (
-                <li key={id} className="chip" data-user-id={id}>
-                  {users[id]?.name ?? t('conv.unknownUser')}
-                  <button type="button" className="chip__remove" aria-label={t('mtg.start.remove', { name: users[id]?.name ?? '' })} onClick={() => toggle(id)}>
-                    ×
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <SelectedPeople
+            ids={selected}
+            users={users}
+            words={{ title: t('mtg.start.selected'), none: t('mtg.start.noneSelected'), remove: (name) => t('mtg.start.remove', { name }), unknown: t('conv.unknownUser') }}
+            onRemove={toggle}
+            testId="meeting-selected"
+          />
         </div>
         {error && (
           <p className="error" role="alert">

@@ -6,7 +6,7 @@ import { navigate } from '../app/router';
 import { useApp } from '../app/state';
 import { isImeKey } from '../composer/keys';
 import { byLatestActivity, conversationTitle } from '../conversations/title';
-import { matchesPerson, sortByKana } from '../directory/people';
+import { findPeople } from '../directory/people';
 import { formatDateTime } from '../i18n/format';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { api, ApiError } from '../net/api';
@@ -116,7 +116,7 @@ export function SearchScreen({ q, conversationId }: { q: string; conversationId?
   const hereTitle = here ? conversationTitle(here, users, me?.id, t) : '';
   const sender = filters.senderId ? users[filters.senderId] : undefined;
   const senderChoices = useMemo(
-    () => (senderQuery.trim() && !sender ? sortByKana(Object.values(users).filter((u) => !u.disabled && matchesPerson(u, senderQuery))).slice(0, SENDER_CHOICES) : []),
+    () => (senderQuery.trim() && !sender ? findPeople(users, senderQuery, SENDER_CHOICES, (u) => Boolean(u.disabled)) : []),
     [senderQuery, users, sender],
   );
   const setFilter = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));

@@ -5,7 +5,7 @@ import { useApp } from '../../app/state';
 import { useI18n } from '../../i18n/i18n';
 import { ApiError } from '../../net/api';
 import { keepOpenWhileConverting } from '../../composer/keys';
-import { matchesPerson, sortByKana } from '../../directory/people';
+import { findPeople, sortByKana } from '../../directory/people';
 import { PersonName } from '../../directory/PersonName';
 import { addMembers, mayManage, removeMember, renameConversation } from './members';
 import '../../i18n/ja-screens'; // this screen's strings (kept out of the first load)
@@ -40,7 +40,7 @@ export function ManageDialog({ conversation, me, onClose }: { conversation: Conv
   const candidates = useMemo(() => {
     if (!editMembers || !query.trim()) return [];
     const inIt = new Set(live.memberIds);
-    return sortByKana(Object.values(users).filter((u) => !inIt.has(u.id) && !u.disabled && matchesPerson(u, query))).slice(0, MAX_RESULTS);
+    return findPeople(users, query, MAX_RESULTS, (u) => inIt.has(u.id) || Boolean(u.disabled));
   }, [editMembers, query, users, live.memberIds]);
 
   async function run(action: () => Promise<void>) {
