@@ -2,6 +2,7 @@
 // collecting the documents whose keys lie in the bounds. With a limit and an index order that
 // delivers the sort, it stops once enough documents match, plus any that tie with the last one
 // on the sort fields, so mingo's stable sort over the collected set equals a full scan's.
+// A plan whose combinations are to be merged for the sort is walked by merge-walk.ts instead.
 import { inInterval } from './bounds';
 import type { TreeKey } from './indexes';
 import { MergeWalk } from './merge-walk';
