@@ -144,7 +144,7 @@ describe('n-gram search on a multikey index', () => {
     const needed = walk.findIndex((m) => m === walk.filter((w) => !w.deletedAt)[19]) + 1;
     expect(explained.executionStats.nReturned).toBe(20);
     expect(explained.executionStats.totalDocsExamined).toBeLessThanOrEqual(needed);
-    // Several conversations: still the right page (mongod merges the walks, the stand-in sorts).
+    // Several conversations: still the right page (the per-conversation walks are merged, as mongod merges them; merge-queries.test.ts).
     const several = { ...filter, conversationId: { $in: conversations.slice(0, 2) } };
     expect(await scoped.find(several).sort({ _id: -1 }).limit(20).toArray()).toEqual(await plain.find(several).sort({ _id: -1 }).limit(20).toArray());
   });

@@ -2,11 +2,13 @@
 // collecting the documents whose keys lie in the bounds. With a limit and an index order that
 // delivers the sort, it stops once enough documents match, plus any that tie with the last one
 // on the sort fields, so mingo's stable sort over the collected set equals a full scan's.
+// A plan whose combinations are to be merged for the sort is walked by merge-walk.ts instead.
 import { inInterval } from './bounds';
-import { compareValues, KEY_MAX, KEY_MIN } from './key-order';
 import type { TreeKey } from './indexes';
+import { MergeWalk } from './merge-walk';
 import type { Plan } from './planner';
 import type { Doc } from './values';
+import { combinations, keyBounds, sameAt } from './walk-keys';
 
 export interface WalkStats {
   keysExamined: number;
@@ -24,9 +26,22 @@ export interface Walked extends WalkStats {
  * fetched or counted again.
  */
 export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolean, into?: Walked): Walked {
-  const walk = new IndexWalk(plan, need, test, into);
+  const walk = openWalk(plan, need, test, into);
   walk.step(Infinity);
   return walk.out;
+}
+
+/** A walk that can be advanced a few keys at a time (so that several can be raced). */
+export interface Walk {
+  readonly plan: Plan;
+  readonly out: Walked;
+  /** Examines up to `budget` more keys; true once the walk is over. */
+  step(budget: number): boolean;
+}
+
+/** The plan's walk: one combination after another, or all of them merged (plan.merge). */
+export function openWalk(plan: Plan, need?: number, test?: (doc: Doc) => boolean, into?: Walked): Walk {
+  return plan.merge ? new MergeWalk(plan, need, test, into) : new IndexWalk(plan, need, test, into);
 }
 
 /**
@@ -36,7 +51,7 @@ export function walkIndex(plan: Plan, need?: number, test?: (doc: Doc) => boolea
  * walk is the answer. The others cost at most as many keys as the winner each.
  */
 export function raceWalks(plans: Plan[], need?: number, test?: (doc: Doc) => boolean): { plan: Plan; walked: Walked; rejected: Plan[] } {
-  const walks = plans.map((plan) => new IndexWalk(plan, need, test));
+  const walks = plans.map((plan) => openWalk(plan, need, test));
   for (;;) {
     for (const walk of walks) {
       if (walk.step(1)) return { plan: walk.plan, walked: walk.out, rejected: plans.filter((p) => p !== walk.plan) };
@@ -44,8 +59,8 @@ export function raceWalks(plans: Plan[], need?: number, test?: (doc: Doc) => boo
   }
 }
 
-/** One index walk that can be advanced a few keys at a time. */
-export class IndexWalk {
+/** One index walk, its prefix combinations one after another. */
+export class IndexWalk implements Walk {
   readonly out: Walked;
   private readonly stopEarly: boolean;
   private readonly combos: Generator<unknown[]>;
@@ -108,51 +123,4 @@ export class IndexWalk {
     }
     return this.done;
   }
-}
-
-function sameAt(plan: Plan, a: TreeKey, b: TreeKey): boolean {
-  return plan.sortPositions.every((i) => compareValues(a[i], b[i]) === 0);
-}
-
-/**
- * Lowest and highest tree keys of one prefix combination, in the index's key order. Past an
- * exclusive range bound ($gt/$lt) the rest of that end's key lies beyond every key holding
- * the bound value, so the walk neither starts on those keys nor reads them before stopping.
- */
-function keyBounds(plan: Plan, points: unknown[]): [TreeKey, TreeKey] {
-  const { fields, dirs } = plan.index;
-  const low: TreeKey = [];
-  const high: TreeKey = [];
-  let lowPast = false;
-  let highPast = false;
-  for (let i = 0; i < fields.length; i++) {
-    if (i < points.length) {
-      low.push(points[i]);
-      high.push(points[i]);
-    } else if (i === points.length && plan.range) {
-      const iv = plan.range;
-      const [first, last] = dirs[i] > 0 ? [iv.low, iv.high] : [iv.high, iv.low];
-      low.push(first);
-      high.push(last);
-      lowPast = dirs[i] > 0 ? !iv.lowInclusive : !iv.highInclusive;
-      highPast = dirs[i] > 0 ? !iv.highInclusive : !iv.lowInclusive;
-    } else {
-      const [first, last] = dirs[i] > 0 ? [KEY_MIN, KEY_MAX] : [KEY_MAX, KEY_MIN];
-      low.push(lowPast ? last : first);
-      high.push(highPast ? first : last);
-    }
-  }
-  low.push(lowPast ? Infinity : -Infinity);
-  high.push(highPast ? -Infinity : Infinity);
-  return [low, high];
-}
-
-function* combinations(prefix: unknown[][], reverse: boolean): Generator<unknown[]> {
-  if (prefix.length === 0) {
-    yield [];
-    return;
-  }
-  const [first, ...rest] = prefix;
-  const firstPoints = reverse ? [...first].reverse() : first;
-  for (const v of firstPoints) for (const tail of combinations(rest, reverse)) yield [v, ...tail];
 }

@@ -22,6 +22,11 @@ export interface Plan {
   tieFree: boolean;
   /** The walk visits documents in the requested sort order (explain then shows no SORT stage). */
   givesOrder: boolean;
+  /**
+   * The prefix has several point combinations, each walked in sort order, and the walks are
+   * merged (mongod's SORT_MERGE over one IXSCAN per combination, "explode for sort").
+   */
+  merge: boolean;
 }
 
 export interface PlanRequest {
@@ -33,6 +38,11 @@ export interface PlanRequest {
 }
 
 const MAX_PREFIX_COMBOS = 1000;
+/**
+ * At most this many point combinations are walked side by side and merged for a sort; more
+ * are walked one after another and sorted in memory — mongod's internalQueryMaxScansToExplode.
+ */
+export const MAX_SCANS_TO_EXPLODE = 200;
 /** Alternative point sets tried for one field (see bounds.ts), e.g. the n-grams of a long phrase. */
 const MAX_ALTERNATIVES = 16;
 
@@ -101,26 +111,30 @@ function planFor(index: Index, bounds: Map<string, FieldBounds>, req: PlanReques
   }
   const p = prefix.length;
   const range = p < fields.length ? bounds.get(fields[p])?.range : undefined;
-  const { positions, reverse, complete } = sortOrder(index, bounds, req.sort, p, combos);
+  const { positions, reverse, complete, merge } = sortOrder(index, bounds, req.sort, p, combos);
   const servesLimit = positions.length > 0 && req.need !== undefined;
   if (p === 0 && !range && !servesLimit) return undefined;
   if (!coversEveryMatch(index, bounds, req.filter)) return undefined;
   // Nor can two entries tie when the sort includes _id (one document per key under one prefix).
   const tieFree = (index.enforcesUniqueness && p + positions.length === fields.length) || positions.some((at) => fields[at] === '_id');
-  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit ? positions : [], tieFree, givesOrder: complete };
+  // A merge orders its runs by the sort positions even without a limit.
+  const plan: Plan = { index, prefix, range, reverse, sortPositions: servesLimit || merge ? positions : [], tieFree, givesOrder: complete, merge };
   const unique = index.enforcesUniqueness && p === fields.length && combos === 1;
   const score = (unique ? 100 : 0) + (servesLimit ? 50 : 0) + p * 10 + (range ? 5 : 0) + (positions.length ? 2 : 0) - fields.length * 0.1;
   return { plan, score };
 }
 
 /**
- * Which index fields, walked in order, deliver the requested sort: those right after a prefix
- * pinned to a single point, in the sort's order and all in the same (or all the opposite)
- * direction. Sort fields the filter pins to one value order nothing and are skipped.
+ * Which index fields, walked in order, deliver the requested sort: those right after the
+ * pinned prefix, in the sort's order and all in the same (or all the opposite) direction.
+ * Sort fields the filter pins to one value order nothing and are skipped. With one prefix
+ * combination the walk is in that order; with several (an $in), each combination's walk is,
+ * and merging them gives the order — only when the sort is entirely theirs and there are at
+ * most MAX_SCANS_TO_EXPLODE combinations, as in mongod's explodeForSort.
  */
-function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean; complete: boolean } {
-  const none = { positions: [], reverse: false, complete: false };
-  if (!sort || combos !== 1) return none;
+function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | undefined, p: number, combos: number): { positions: number[]; reverse: boolean; complete: boolean; merge: boolean } {
+  const none = { positions: [], reverse: false, complete: false, merge: false };
+  if (!sort || combos > MAX_SCANS_TO_EXPLODE) return none;
   // (A field pinned to null is not constant for mingo, which sorts missing below null; nor is
   // an array field pinned to one element, which mingo sorts by its smallest/largest element, so
   // only index fields known to hold no arrays count.)
@@ -144,7 +158,10 @@ function sortOrder(index: Index, bounds: Map<string, FieldBounds>, sort: Doc | u
   // Complete: every sort field is pinned or walked in order (the _id at the end of a
   // multikey index's sort decides all the rest).
   const complete = positions.length === wanted.length || positions.some((at) => index.fields[at] === '_id');
-  return { positions, reverse: ratio < 0, complete };
+  if (combos === 1) return { positions, reverse: ratio < 0, complete, merge: false };
+  // A merge yields nothing but the order of its runs, so it is only worth it for the whole sort.
+  if (!positions.length || !complete) return none;
+  return { positions, reverse: ratio < 0, complete, merge: true };
 }
 
 /**

@@ -119,7 +119,9 @@ export class Collection {
     if (or && (!scored || scored.score < or.score)) return this.walkOr(or);
     const plan = scored?.plan;
     if (!plan) return { docs: this.docs, keysExamined: 0, docsExamined: this.records.size };
-    const test = need !== undefined && plan.sortPositions.length ? matcher(filter ?? {}, opts) : undefined;
+    // The early stop tests documents against what the walk does not answer itself: a 100-id
+    // $in the bounds already hold would otherwise be hashed by mingo for every document.
+    const test = need !== undefined && plan.sortPositions.length ? matcher(stopFilter(filter, plan, scored.alternatives), opts) : undefined;
     if (scored.alternatives) {
       const raced = raceWalks(scored.alternatives, need, test);
       const { walked } = raced;
@@ -169,6 +171,14 @@ export class Collection {
     const at = this.indexes.findIndex((i) => i.name === name);
     if (at >= 0) this.indexes.splice(at, 1);
   }
+}
+
+/** The filter the early stop tests: the residual one, if every raced plan leaves the same. */
+function stopFilter(filter: Doc | undefined, plan: Plan, alternatives: Plan[] = []): Doc {
+  const residual = residualFilter(filter, plan) ?? {};
+  const fields = Object.keys(residual).join('\0');
+  const same = alternatives.every((p) => Object.keys(residualFilter(filter, p) ?? {}).join('\0') === fields);
+  return same ? residual : (filter ?? {});
 }
 
 export class Database {

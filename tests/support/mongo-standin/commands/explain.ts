@@ -6,6 +6,7 @@ import { runPipeline, select } from '../query';
 import type { Plan } from '../planner';
 import type { Candidates, LookupOptions } from '../store';
 import { Bound } from '../key-order';
+import { combinations } from '../walk-keys';
 import { clone, renderValue, type Doc } from '../values';
 import { VERSION } from './handshake';
 import { leadingQuery } from './read';
@@ -28,8 +29,8 @@ export function explain(cmd: Doc, ctx: Context): Doc {
     queryPlanner: {
       namespace: `${ctx.dbName}.${inner[kind]}`,
       parsedQuery: filter ?? {},
-      winningPlan: withSort(winningPlan(found), found, opts),
-      rejectedPlans: (found.rejected ?? []).map((plan) => withSort({ stage: 'FETCH', inputStage: ixscan(plan) }, { ...found, plan }, opts)),
+      winningPlan: withSort(winningPlan(found, opts), found, opts),
+      rejectedPlans: (found.rejected ?? []).map((plan) => withSort(fetch(plan, opts), { ...found, plan }, opts)),
     },
   };
   if (verbosity !== 'queryPlanner') {
@@ -67,12 +68,22 @@ function returned(kind: string, inner: Doc, found: Candidates, filter: Doc | und
   return docs.length;
 }
 
-function winningPlan(found: Candidates): Doc {
+function winningPlan(found: Candidates, opts: LookupOptions): Doc {
   // mongod's shape for an indexed $or: FETCH over an OR of one IXSCAN per branch.
   if (found.orPlans) return { stage: 'FETCH', inputStage: { stage: 'OR', inputStages: found.orPlans.map(ixscan) } };
   const plan = found.plan;
   if (!plan) return { stage: 'COLLSCAN', direction: 'forward' };
-  return { stage: 'FETCH', inputStage: ixscan(plan) };
+  return fetch(plan, opts);
+}
+
+/**
+ * FETCH over the plan's IXSCAN, or — for merged prefix combinations — mongod's exploded shape:
+ * FETCH over SORT_MERGE over one IXSCAN per combination, each with its own point bounds.
+ */
+function fetch(plan: Plan, opts: LookupOptions): Doc {
+  if (!plan.merge) return { stage: 'FETCH', inputStage: ixscan(plan) };
+  const runs = [...combinations(plan.prefix, plan.reverse)].map((points) => ixscan({ ...plan, prefix: points.map((v) => [v]) }));
+  return { stage: 'FETCH', inputStage: { stage: 'SORT_MERGE', sortPattern: { ...opts.sort }, inputStages: runs } };
 }
 
 /**
