@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ObjectId, type MongoClient } from 'mongodb';
+import { MongoClient, ObjectId, type Collection } from 'mongodb';
 import { searchFieldsOf } from '../../server/search/search-fields.js';
 import { gramPlanOf, literalPattern, normalizeText } from '../../server/search/normalize.js';
 import { summarize } from '../report/stats.js';
@@ -127,8 +127,29 @@ async function seedMessages(client: MongoClient, dbName: string, convs: Conv[], 
         ...searchFieldsOf(body),
       });
     }
-    await coll.insertMany(docs, { ordered: false });
+    await insertPatiently(coll, docs);
     if ((from / batch) % 50 === 0) log(`  seeded ${from + docs.length} messages (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+}
+
+/**
+ * A batch, retried when the connection drops: at a million messages a stand-in's major garbage
+ * collection can outlast the driver's monitor, which then interrupts the batch in flight. The retry
+ * skips what was stored already (duplicate `_id`s; unordered, so the rest goes in).
+ */
+async function insertPatiently(coll: Collection, docs: object[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await coll.insertMany(docs as never[], { ordered: false });
+      return;
+    } catch (err) {
+      const e = err as { writeErrors?: { code?: number }[]; errorLabelSet?: Set<string>; name?: string };
+      const onlyDuplicates = (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
+      if (onlyDuplicates) return;
+      if (attempt >= 5) throw err;
+      log(`  batch interrupted (${e.name}); retrying (${attempt})`);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
   }
 }
 
@@ -152,7 +173,10 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const org = await seedOrganisation(db.client, dbName, PEOPLE);
   const convs = await seedMoreConversations(db.client, dbName, org, rand);
-  await seedMessages(db.client, dbName, convs, rand);
+  // Seeding a million messages keeps the stand-in busy for seconds at a time: a patient client.
+  const seeder = await new MongoClient(db.uriFor(dbName), { connectTimeoutMS: 300_000, heartbeatFrequencyMS: 60_000, serverSelectionTimeoutMS: 300_000 }).connect();
+  await seedMessages(seeder, dbName, convs, rand);
+  await seeder.close();
   const seedS = (performance.now() - t0) / 1000;
   log(`seeded ${MESSAGES} messages over ${convs.length} conversations in ${seedS.toFixed(0)} s`);
   const messages = db.client.db(dbName).collection('messages');
