@@ -49,7 +49,7 @@ export class PresenceService {
    * reads each collection once for the union of its ids (people in one department watch mostly the
    * same people). Answers the current presence of each id that is a person; others are absent.
    */
-  private readonly watchReads = new Batcher<string, Presence>((ids) => this.readForWatch(ids), { gatherMs: 5 });
+  private readonly watchReads = new Batcher<string, Presence>((ids) => this.readForWatch(ids), { gatherMs: 5, busyGatherMs: 25 });
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();

@@ -11,8 +11,10 @@ import { changeRangeKey, messagesByRangeKey, seqRangeKey, type ChangeRange, type
 
 const PAGE = SYNC_MESSAGES_PER_CONVERSATION;
 
-/** A first read waits this long for other syncs to share it (a reconnect storm's requests come a few ms apart). */
+/** A first read waits this long for other syncs to share it (a reconnect storm's requests come a few ms apart)… */
 const GATHER_MS = 5;
+/** …and this long while a storm is under way (the previous batch carried several syncs; server/lib/batcher.ts). */
+const BUSY_GATHER_MS = 25;
 
 /** What the first read of a sync gives one caller. */
 interface Start {
@@ -43,7 +45,7 @@ export class SyncService {
     private readonly directory: DirectoryService,
     private readonly clock: Clock,
   ) {
-    this.starts = new Batcher((userIds) => this.readStarts(userIds), { gatherMs: GATHER_MS });
+    this.starts = new Batcher((userIds) => this.readStarts(userIds), { gatherMs: GATHER_MS, busyGatherMs: BUSY_GATHER_MS });
     this.ranges = new Batcher((keys) => messagesByRangeKey(this.messages, keys));
     this.views = new Batcher((keys) => this.readViews(keys));
   }
