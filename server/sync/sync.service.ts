@@ -16,6 +16,13 @@ const GATHER_MS = 5;
 /** …and this long while a storm is under way (the previous batch carried several syncs; server/lib/batcher.ts). */
 const BUSY_GATHER_MS = 25;
 
+/**
+ * At most this many people, ranges or (person, conversation) views per batch: a command over the
+ * ranges of every client of a restart at once stalled the stand-in for seconds (the driver called
+ * it dead). Syncs beyond it go in the next batch.
+ */
+const MAX_KEYS = 200;
+
 /** What the first read of a sync gives one caller. */
 interface Start {
   directoryVersion: string;
@@ -45,9 +52,9 @@ export class SyncService {
     private readonly directory: DirectoryService,
     private readonly clock: Clock,
   ) {
-    this.starts = new Batcher((userIds) => this.readStarts(userIds), { gatherMs: GATHER_MS, busyGatherMs: BUSY_GATHER_MS });
-    this.ranges = new Batcher((keys) => messagesByRangeKey(this.messages, keys));
-    this.views = new Batcher((keys) => this.readViews(keys));
+    this.starts = new Batcher((userIds) => this.readStarts(userIds), { gatherMs: GATHER_MS, busyGatherMs: BUSY_GATHER_MS, maxKeys: MAX_KEYS });
+    this.ranges = new Batcher((keys) => messagesByRangeKey(this.messages, keys), { maxKeys: MAX_KEYS });
+    this.views = new Batcher((keys) => this.readViews(keys), { maxKeys: MAX_KEYS });
   }
 
   /** Syncs' first step: the directory version, each caller's conversations with their read marks, their change counters. */

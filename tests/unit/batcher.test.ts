@@ -86,6 +86,20 @@ describe('gathering concurrent reads', () => {
     expect(settled).toHaveLength(100);
   });
 
+  it('starts a new batch once one holds maxKeys keys', async () => {
+    const read = controlledRead();
+    const batcher = new Batcher(read.load, { maxKeys: 2 });
+    const answers = [batcher.get(['a']), batcher.get(['b']), batcher.get(['c']), batcher.get(['d', 'e'])];
+    await turn();
+    expect(read.batches).toEqual([['a', 'b']]);
+    read.pending[0]!.resolve();
+    await answers[1];
+    await turn();
+    expect(read.batches).toEqual([['a', 'b'], ['c', 'd', 'e']]);
+    read.pending[1]!.resolve();
+    expect((await answers[3]!).get('e')).toBe('E');
+  });
+
   describe('in a storm', () => {
     afterEach(() => {
       vi.useRealTimers();
