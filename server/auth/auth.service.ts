@@ -30,6 +30,8 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /** A cache miss waits this long for others to share its read (a storm's handshakes come a few ms apart). */
 const GATHER_MS = 5;
+/** …and this long while a storm is under way (the previous batch carried several checks; server/lib/batcher.ts). */
+const BUSY_GATHER_MS = 25;
 
 /** How long other processes get to confirm they dropped a revoked session from their cache. */
 const FORGET_ACK_TIMEOUT_MS = 2000;
@@ -68,7 +70,7 @@ export class AuthService {
       max: config.SESSION_CACHE_MAX,
     });
     configurePasswordHashing({ logN: config.PASSWORD_HASH_LOG_N });
-    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS, gatherMs: GATHER_MS });
+    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS, gatherMs: GATHER_MS, busyGatherMs: BUSY_GATHER_MS });
   }
 
   async init(): Promise<void> {

@@ -743,34 +743,64 @@ export class ConversationsService {
 
   /** The caller's conversations (at most 1,000, latest activity first) with every read mark of each. */
   async syncStatesOf(userId: string): Promise<ConversationSyncState[]> {
+    return (await this.syncStatesOfMany([userId])).get(userId) ?? [];
+  }
+
+  /**
+   * `syncStatesOf` for several people at once (server/sync gathers the syncs of a reconnect storm):
+   * still one read of `conversations` and one of `readmarks`, for all of them. Each person's list
+   * is their first 1,000 by latest activity, as alone.
+   */
+  async syncStatesOfMany(userIds: readonly string[]): Promise<Map<string, ConversationSyncState[]>> {
+    const out = new Map<string, ConversationSyncState[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return out;
     const docs = await this.conversations
-      .find({ memberIds: oid(userId) }, { kind: 1, title: 1, memberIds: 1, closedAt: 1 })
+      .find({ memberIds: userIds.length === 1 ? oid(userIds[0]!) : { $in: userIds.map(oid) } }, { kind: 1, title: 1, memberIds: 1, closedAt: 1 })
       .sort({ lastActivityAt: -1 })
-      .limit(1000)
+      .limit(1000 * userIds.length)
       .lean<Pick<ConversationDoc, '_id' | 'kind' | 'title' | 'memberIds' | 'closedAt'>[]>();
-    if (docs.length === 0) return [];
+    if (docs.length === 0) return out;
+    // The read hit its limit: someone's list may be cut by others' older conversations. Rare (over
+    // ~1,000 conversations each): then each person is read alone, as before the batching.
+    if (userIds.length > 1 && docs.length >= 1000 * userIds.length) {
+      const alone = await Promise.all(userIds.map((id) => this.syncStatesOfMany([id])));
+      return new Map(alone.flatMap((m) => [...m]));
+    }
     const marks = await this.readMarks
       .find({ conversationId: { $in: docs.map((d) => d._id) } }, { conversationId: 1, userId: 1, seq: 1, muted: 1, favourite: 1 })
       .lean<ReadMarkDoc[]>();
     const byConversation = new Map<string, Record<string, number>>();
-    const mine = new Map<string, Settings>();
+    // Mute and favourite of the people asking only (the tag holds the caller's own settings).
+    const asking = new Set(userIds);
+    const settings = new Map<string, Settings>();
     for (const m of marks) {
       const id = m.conversationId.toString();
+      const userId = m.userId.toString();
       const seqs = byConversation.get(id) ?? {};
-      seqs[m.userId.toString()] = m.seq;
+      seqs[userId] = m.seq;
       byConversation.set(id, seqs);
-      if (m.userId.toString() === userId) mine.set(id, { muted: Boolean(m.muted), favourite: Boolean(m.favourite) });
+      if (asking.has(userId)) settings.set(`${id}:${userId}`, { muted: Boolean(m.muted), favourite: Boolean(m.favourite) });
     }
-    return docs.map((d) => ({
-      id: d._id.toString(),
-      kind: d.kind,
-      title: d.title ?? '',
-      memberIds: d.memberIds.map(String),
-      readSeqs: byConversation.get(d._id.toString()) ?? {},
-      ...(mine.get(d._id.toString())?.muted ? { muted: true } : {}),
-      ...(mine.get(d._id.toString())?.favourite ? { favourite: true } : {}),
-      ...(d.closedAt ? { closed: true } : {}),
-    }));
+    for (const d of docs) {
+      const id = d._id.toString();
+      const memberIds = d.memberIds.map(String);
+      for (const userId of memberIds) {
+        const list = out.get(userId);
+        if (!list || list.length >= 1000) continue;
+        const mine = settings.get(`${id}:${userId}`);
+        list.push({
+          id,
+          kind: d.kind,
+          title: d.title ?? '',
+          memberIds,
+          readSeqs: byConversation.get(id) ?? {},
+          ...(mine?.muted ? { muted: true } : {}),
+          ...(mine?.favourite ? { favourite: true } : {}),
+          ...(d.closedAt ? { closed: true } : {}),
+        });
+      }
+    }
+    return out;
   }
 
   /**
@@ -778,13 +808,31 @@ export class ConversationsService {
    * is not a member of, latest activity first: one read of the conversations, then `viewsOf`.
    */
   async viewsFor(viewerId: string, conversationIds: readonly string[]): Promise<Conversation[]> {
-    if (conversationIds.length === 0) return [];
-    const docs = await this.conversations
-      .find({ _id: { $in: conversationIds.map(oid) }, memberIds: oid(viewerId) })
-      .lean<ConversationDoc[]>();
-    const views = await this.viewsOf(docs.map((doc) => ({ doc, viewerId })));
+    return (await this.viewsForMany([{ viewerId, conversationIds }])).get(viewerId) ?? [];
+  }
+
+  /**
+   * `viewsFor` for several viewers at once (server/sync gathers concurrent syncs): one read of the
+   * conversations for all of them, then one `viewsOf`. Membership is checked on the documents read,
+   * so a viewer gets only conversations they are a member of now.
+   */
+  async viewsForMany(wanted: readonly { viewerId: string; conversationIds: readonly string[] }[]): Promise<Map<string, Conversation[]>> {
+    const out = new Map<string, Conversation[]>(wanted.map((w) => [w.viewerId, []]));
+    const ids = [...new Set(wanted.flatMap((w) => w.conversationIds))];
+    if (ids.length === 0) return out;
+    const docs = await this.conversations.find({ _id: { $in: ids.map(oid) } }).lean<ConversationDoc[]>();
+    const byId = new Map(docs.map((d) => [d._id.toString(), d]));
+    const pairs: { doc: ConversationDoc; viewerId: string }[] = [];
+    for (const { viewerId, conversationIds } of wanted) {
+      for (const id of new Set(conversationIds)) {
+        const doc = byId.get(id);
+        if (doc && doc.memberIds.some((m) => m.toString() === viewerId)) pairs.push({ doc, viewerId });
+      }
+    }
     const at = (c: Conversation) => c.lastMessage?.createdAt ?? c.createdAt;
-    return views.map((v) => v.conversation).sort((a, b) => at(b).localeCompare(at(a)));
+    for (const { viewerId, conversation } of await this.viewsOf(pairs)) out.get(viewerId)!.push(conversation);
+    for (const list of out.values()) list.sort((a, b) => at(b).localeCompare(at(a)));
+    return out;
   }
 
   /** The ids of every conversation the user is a member of (server/search's scope): one id-only read. */

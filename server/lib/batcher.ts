@@ -20,22 +20,40 @@
  * with its own work (a handshake completing, a watch's acknowledgement written), and 3,000 of them
  * resumed at once would hold the loop for seconds — long enough for the driver's monitor to call a
  * live database dead (it did, in a reconnect storm of 3,000).
+ *
+ * In a storm it gathers longer (`busyGatherMs`): once a batch carried several requests, the next
+ * one (within a second) waits that long for company. Handshakes at 8:30 arrive ~600 a second and
+ * a batch round trip takes a few ms, so with only `gatherMs` batches held ~6 requests and the
+ * storm still cost a command per collection per 6 sockets; each command costs the server and the
+ * database far more CPU than a key in an `$in`. A lone request on a quiet server still waits only
+ * `gatherMs`.
+ *
+ * A batch holds at most `maxKeys` keys (the next requests start the batch after it): one command
+ * over the ranges of 3,000 syncs at once kept the single-threaded stand-in busy long enough for the
+ * driver to call it dead, and a real database's plan for a thousand-clause `$or` is no better.
  */
 export class Batcher<K, V> {
-  private pending: { keys: Set<K>; waiters: Waiter<Map<K, V>>[] } | undefined;
+  /** Batches not sent yet, oldest first; requests join the last one until it holds `maxKeys`. */
+  private readonly queue: { keys: Set<K>; waiters: Waiter<Map<K, V>>[] }[] = [];
   private inFlight = 0;
   private scheduled = false;
   /** Batches sent and keys asked for (tests and metrics read them). */
   batches = 0;
+  /** Requests in the last batch sent, and when it was sent (monotonic ms): a storm is under way. */
+  private lastBatch = { requests: 0, at: -Infinity };
 
   constructor(
     private readonly load: (keys: K[]) => Promise<Map<K, V>>,
-    private readonly options: { maxInFlight?: number; holdMs?: number; gatherMs?: number } = {},
+    private readonly options: { maxInFlight?: number; holdMs?: number; gatherMs?: number; busyGatherMs?: number; maxKeys?: number } = {},
   ) {}
 
   /** The batch's answer for (at least) `keys`; keys the batch function left out are absent. */
   get(keys: Iterable<K>): Promise<Map<K, V>> {
-    const pending = (this.pending ??= { keys: new Set(), waiters: [] });
+    let pending = this.queue.at(-1);
+    if (!pending || (this.options.maxKeys !== undefined && pending.keys.size >= this.options.maxKeys)) {
+      pending = { keys: new Set(), waiters: [] };
+      this.queue.push(pending);
+    }
     for (const key of keys) pending.keys.add(key);
     const answer = new Promise<Map<K, V>>((resolve, reject) => pending.waiters.push({ resolve, reject }));
     this.schedule();
@@ -43,22 +61,24 @@ export class Batcher<K, V> {
   }
 
   private schedule(): void {
-    if (this.scheduled || !this.pending || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
     this.scheduled = true;
     const go = () => {
       this.scheduled = false;
       this.flush();
     };
-    if (this.options.gatherMs) setTimeout(go, this.options.gatherMs);
+    const busy = this.lastBatch.requests > 1 && performance.now() - this.lastBatch.at < 1000;
+    const gatherMs = busy ? Math.max(this.options.busyGatherMs ?? 0, this.options.gatherMs ?? 0) : this.options.gatherMs;
+    if (gatherMs) setTimeout(go, gatherMs);
     else setImmediate(go);
   }
 
   private flush(): void {
-    const batch = this.pending;
-    if (!batch || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
-    this.pending = undefined;
+    if (this.queue.length === 0 || this.inFlight >= (this.options.maxInFlight ?? 1)) return;
+    const batch = this.queue.shift()!;
     this.inFlight += 1;
     this.batches += 1;
+    this.lastBatch = { requests: batch.waiters.length, at: performance.now() };
     let released = false;
     const release = () => {
       if (released) return;

@@ -77,3 +77,34 @@ function add(map: Map<string, Message[]>, message: Message): void {
   list.push(message);
   map.set(message.conversationId, list);
 }
+
+/** A range as a batch key: `s|conversation|after|upTo` or `c|conversation|afterChange|fromSeq|upToSeq`. */
+export const seqRangeKey = (r: SeqRange) => `s|${r.conversationId}|${r.after}|${r.upTo}`;
+export const changeRangeKey = (c: ChangeRange) => `c|${c.conversationId}|${c.afterChange}|${c.fromSeq}|${c.upToSeq}`;
+
+/**
+ * The messages of each range key, for the ranges of several syncs at once (sync.service.ts gathers
+ * concurrent syncs): still ONE query, the `$or` of every distinct range asked for. Each key gets the
+ * messages in its range, ascending seq.
+ */
+export async function messagesByRangeKey(queries: MessageQueries, keys: readonly string[]): Promise<Map<string, Message[]>> {
+  const ranges: SeqRange[] = [];
+  const changes: ChangeRange[] = [];
+  for (const key of keys) {
+    const [kind, conversationId, a, b, c] = key.split('|');
+    if (kind === 's') ranges.push({ conversationId: conversationId!, after: Number(a), upTo: Number(b) });
+    else changes.push({ conversationId: conversationId!, afterChange: Number(a), fromSeq: Number(b), upToSeq: Number(c) });
+  }
+  const found = await messagesInRanges(queries, ranges, changes);
+  const out = new Map<string, Message[]>();
+  for (const r of ranges) {
+    out.set(seqRangeKey(r), (found.bySeq.get(r.conversationId) ?? []).filter((m) => m.seq > r.after && m.seq <= r.upTo));
+  }
+  for (const c of changes) {
+    out.set(
+      changeRangeKey(c),
+      (found.changed.get(c.conversationId) ?? []).filter((m) => (m.changeSeq ?? 0) > c.afterChange && m.seq >= c.fromSeq && m.seq <= c.upToSeq),
+    );
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 // The batcher behind the connect storm (server/lib/batcher.ts): requests made together share one
 // read, requests made while a read is out wait for it and share the next, and a failed read fails
 // only the requests that were in it.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../server/lib/batcher';
 
 /** A read whose answer the test releases by hand; records the keys of every batch. */
@@ -84,5 +84,61 @@ describe('gathering concurrent reads', () => {
     expect(settled.length).toBeLessThan(100);
     await Promise.all(all);
     expect(settled).toHaveLength(100);
+  });
+
+  it('starts a new batch once one holds maxKeys keys', async () => {
+    const read = controlledRead();
+    const batcher = new Batcher(read.load, { maxKeys: 2 });
+    const answers = [batcher.get(['a']), batcher.get(['b']), batcher.get(['c']), batcher.get(['d', 'e'])];
+    await turn();
+    expect(read.batches).toEqual([['a', 'b']]);
+    read.pending[0]!.resolve();
+    await answers[1];
+    await turn();
+    expect(read.batches).toEqual([['a', 'b'], ['c', 'd', 'e']]);
+    read.pending[1]!.resolve();
+    expect((await answers[3]!).get('e')).toBe('E');
+  });
+
+  describe('in a storm', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('gathers for busyGatherMs after a batch of several, and only gatherMs for a lone request on a quiet server', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
+      const read = controlledRead();
+      const batcher = new Batcher(read.load, { gatherMs: 5, busyGatherMs: 50 });
+      const settle = async (answer: Promise<unknown>) => {
+        read.pending.at(-1)!.resolve();
+        await vi.advanceTimersByTimeAsync(0);
+        await answer;
+      };
+      // Quiet: a lone request goes after gatherMs.
+      const lone = batcher.get(['a']);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(read.batches).toEqual([['a']]);
+      await settle(lone);
+      // Two at once: one batch of two, after gatherMs (the batch before was alone).
+      const pair = Promise.all([batcher.get(['b']), batcher.get(['c'])]);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(read.batches).toHaveLength(2);
+      await settle(pair);
+      // A storm is under way: requests 20 ms apart still share one read.
+      const d = batcher.get(['d']);
+      await vi.advanceTimersByTimeAsync(20);
+      const e = batcher.get(['e']);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(read.batches).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(read.batches.at(-1)).toEqual(['d', 'e']);
+      await settle(Promise.all([d, e]));
+      // Quiet again (a second without batches): back to gatherMs.
+      await vi.advanceTimersByTimeAsync(2000);
+      const f = batcher.get(['f']);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(read.batches.at(-1)).toEqual(['f']);
+      await settle(f);
+    });
   });
 });
