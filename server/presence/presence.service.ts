@@ -21,12 +21,6 @@ export const overviewRoom = (departmentId: string) => `overview:${departmentId}`
 /** Sockets written per turn of the event loop when a push reaches many (see deliver). */
 const DELIVER_CHUNK = 100;
 
-/** A watch's read of one person: the presence, and the change tick the read started at. */
-interface WatchRead {
-  presence: Presence;
-  readAt: number;
-}
-
 /** What a presence event compares: a change of lastActiveAt alone is not worth an event. */
 const signature = (p: Presence) => [p.state, p.availability, p.statusText ?? '', p.teleworkSince ?? ''].join('|');
 
@@ -50,21 +44,12 @@ export class PresenceService {
   private readonly boards = new OverviewBoards();
   private readonly dirty = new Set<string>();
   /**
-   * Change ticks: every `changed(userId)` takes the next one and remembers it as the person's last
-   * change. A watch answer read after a person's last change already told its socket that person's
-   * presence, so the push of that change leaves the socket out (in a connect storm, colleagues come
-   * online in the same window as the socket that watches them: without this, nearly everything the
-   * watch answered came again in the next push).
-   */
-  private tick = 0;
-  private readonly changedAt = new Map<string, number>();
-  /**
    * The reads behind `presence:watch`, gathered across sockets (server/lib/batcher.ts): when
    * everyone connects at 8:30, each socket's first watch joins the batch under way, and a batch
    * reads each collection once for the union of its ids (people in one department watch mostly the
    * same people). Answers the current presence of each id that is a person; others are absent.
    */
-  private readonly watchReads = new Batcher<string, WatchRead>((ids) => this.readForWatch(ids), { gatherMs: 5, busyGatherMs: 25 });
+  private readonly watchReads = new Batcher<string, Presence>((ids) => this.readForWatch(ids), { gatherMs: 5, busyGatherMs: 25 });
   private flushTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -137,7 +122,7 @@ export class PresenceService {
     // Watch at once, so that no change pushed while the answer is read is missed.
     this.watchers.replace(socketId, unique, ticket);
     const since = this.pushes;
-    let found: Map<string, WatchRead>;
+    let found: Map<string, Presence>;
     try {
       found = await this.watchReads.get(unique);
     } catch (err) {
@@ -147,30 +132,18 @@ export class PresenceService {
     const ids = unique.filter((id) => found.has(id));
     if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
     // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
-    // Then the answer is not all from the read, and later pushes must not be left out for it.
-    let fromRead = true;
-    const answer = ids.map((userId) => {
+    return ids.map((userId) => {
       const pushed = this.lastPushed.get(userId);
-      if (pushed && pushed.push > since) {
-        fromRead = false;
-        return { userId, presence: pushed.presence };
-      }
-      return { userId, presence: found.get(userId)!.presence };
+      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found.get(userId)! };
     });
-    const readAt = ids.length > 0 ? found.get(ids[0]!)!.readAt : -1;
-    this.watchers.answered(socketId, ticket, fromRead ? readAt : -1);
-    return answer;
   }
 
   /** One batch of watches: which ids are people (an id-only read) and their presences, one read per collection. */
-  private async readForWatch(ids: string[]): Promise<Map<string, WatchRead>> {
-    // Every change marked so far is written (changed() follows the write) and is seen by the reads below.
-    const readAt = this.tick;
+  private async readForWatch(ids: string[]): Promise<Map<string, Presence>> {
     const valid = ids.filter((id) => Types.ObjectId.isValid(id));
     const [known, presences] = await Promise.all([this.directory.existingUserIds(valid), this.getMany(valid)]);
-    const out = new Map<string, WatchRead>();
-    for (const [id, presence] of presences) if (known.has(id)) out.set(id, { presence, readAt });
-    return out;
+    for (const id of presences.keys()) if (!known.has(id)) presences.delete(id);
+    return presences;
   }
 
   /** Anything the person did on any connection: ends an automatic away. Returns when (ms). */
@@ -326,7 +299,6 @@ export class PresenceService {
    */
   private changed(userId: string): void {
     this.dirty.add(userId);
-    this.changedAt.set(userId, ++this.tick);
     if (this.flushTimer || this.stopped) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
@@ -337,9 +309,7 @@ export class PresenceService {
 
   private async flush(): Promise<void> {
     const ids = [...this.dirty];
-    const ticks = new Map(ids.map((id) => [id, this.changedAt.get(id) ?? Infinity]));
     this.dirty.clear();
-    this.changedAt.clear();
     if (ids.length === 0) return;
     await this.recordLastSeen(ids);
     const presences = await this.getMany(ids);
@@ -354,9 +324,7 @@ export class PresenceService {
     if (changes.length === 0) return;
     // Once per window for the whole batch: every other process delivers it to its own watchers.
     if (this.clustered) this.realtime.io.serverSideEmit('presence:changed', changes);
-    // With several processes, a person's state also rests on sockets elsewhere, which mark no change
-    // here: this flush may read something a watch answer did not, so nobody is left out.
-    await this.deliver(changes, this.clustered ? undefined : ticks);
+    await this.deliver(changes);
     await this.pushOverviews(changes);
   }
 
@@ -390,12 +358,11 @@ export class PresenceService {
    * changes in one window, and writing to every socket in one go held the loop for seconds
    * (long enough for the driver's monitor to call the database dead, in the reconnect storm).
    */
-  private async deliver(changes: PresenceEvent[], changedAt?: ReadonlyMap<string, number>): Promise<void> {
+  private async deliver(changes: PresenceEvent[]): Promise<void> {
     // Per socket, the indexes (ascending) of the changes it must hear of: that list is its group's key.
     const perSocket = new Map<string, number[]>();
     changes.forEach((change, index) => {
-      // Another process's changes carry no tick of ours: everyone watching hears of them.
-      for (const socketId of this.watchers.socketsToTell(change.userId, changedAt?.get(change.userId) ?? Infinity)) {
+      for (const socketId of this.watchers.socketsWatching(change.userId)) {
         const batch = perSocket.get(socketId);
         if (batch) batch.push(index);
         else perSocket.set(socketId, [index]);

@@ -12,11 +12,7 @@
  * about five times as much again.
  */
 export class Watchers {
-  /**
-   * Per socket: its slot, its own person's slot, whom it watches, its latest watch ticket, and the
-   * change tick its latest watch answer was read at (-1: none, or one under way / not to be trusted).
-   */
-  private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number; answeredAt: number }>();
+  private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number }>();
   /** Person → slot, and slot → person / the sockets watching them. Slots are reused when freed. */
   private readonly slots = new Map<string, number>();
   private readonly ids: string[] = [];
@@ -32,7 +28,7 @@ export class Watchers {
     const socket = this.freeSockets.pop() ?? this.socketIds.length;
     this.socketIds[socket] = socketId;
     const self = this.slotFor(selfId);
-    this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0, answeredAt: -1 });
+    this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0 });
     link(this.watching[self]!, socket);
   }
 
@@ -42,35 +38,7 @@ export class Watchers {
    */
   ticket(socketId: string): number {
     const entry = this.bySocket.get(socketId);
-    if (!entry) return -1;
-    // Until this request is answered, its new people are not covered by any answer.
-    entry.answeredAt = -1;
-    return ++entry.tickets;
-  }
-
-  /**
-   * The socket's latest watch was answered from a read that saw every change marked up to `tick`
-   * (-1: do not rely on it). A push of a person whose last change is at or before it tells the
-   * socket nothing new (see `socketsToTell`).
-   */
-  answered(socketId: string, ticket: number, tick: number): void {
-    const entry = this.bySocket.get(socketId);
-    if (entry && ticket === entry.tickets) entry.answeredAt = tick;
-  }
-
-  /**
-   * Sockets of this process that must hear of `userId`'s presence, leaving out those whose latest
-   * watch answer was read after the person's last change (`changedAt`: they were just told it).
-   * A socket always hears of its own person. `changedAt` Infinity: everyone watching.
-   */
-  socketsToTell(userId: string, changedAt: number): string[] {
-    const all = this.socketsWatching(userId);
-    if (changedAt === Infinity) return all;
-    const slot = this.slots.get(userId);
-    return all.filter((socketId) => {
-      const entry = this.bySocket.get(socketId)!;
-      return entry.answeredAt < changedAt || entry.self === slot;
-    });
+    return entry ? ++entry.tickets : -1;
   }
 
   /** Replaces the socket's watched set with `userIds` (its own person stays watched). */
