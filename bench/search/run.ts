@@ -176,11 +176,10 @@ async function main(): Promise<void> {
   // Seeding a million messages keeps the stand-in busy for seconds at a time: a patient client.
   const seeder = await new MongoClient(db.uriFor(dbName), { connectTimeoutMS: 300_000, heartbeatFrequencyMS: 60_000, serverSelectionTimeoutMS: 300_000 }).connect();
   await seedMessages(seeder, dbName, convs, rand);
-  await seeder.close();
   const seedS = (performance.now() - t0) / 1000;
   log(`seeded ${MESSAGES} messages over ${convs.length} conversations in ${seedS.toFixed(0)} s`);
-  const messages = db.client.db(dbName).collection('messages');
-  const stats = (await db.client.db(dbName).command({ collStats: 'messages' })) as { count: number; size: number; indexSizes: Record<string, number>; totalIndexSize: number };
+  const messages = seeder.db(dbName).collection('messages');
+  const stats = (await seeder.db(dbName).command({ collStats: 'messages' })) as { count: number; size: number; indexSizes: Record<string, number>; totalIndexSize: number };
 
   const server = await startBenchServer('A', db.uriFor(dbName), { label: 'search', config: { SEARCH_RATE_LIMIT: 1_000_000 } });
   const measured: Measured[] = [];
@@ -237,6 +236,7 @@ async function main(): Promise<void> {
     }
   }
   await server.stop();
+  await seeder.close();
   await db.drop(dbName).catch(() => undefined);
   await db.stop();
   write({ seedS, stats, measured, explains, label: db.label });
