@@ -75,31 +75,60 @@ describe(`a conversation with ${TOTAL.toLocaleString()} messages`, () => {
 
   test('scrolling up loads older pages above and keeps the reader in place', async () => {
     const { page } = yamada;
-    for (let round = 0; round < 5; round++) {
-      const before = Math.min(...(await seqsInDom(page)));
-      await scroller(page).evaluate(async (el) => {
-        // A reader's gesture (the wheel), then the position it leads to.
-        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, deltaY: -100 }));
-        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
-        el.scrollTop = 2;
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      });
-      const anchor = await firstVisibleSeq(page);
-      await page.waitForFunction(
-        (min) => [...document.querySelectorAll('[data-testid="message"]')].some((e) => Number(e.getAttribute('data-seq')) < min),
-        before,
-      );
-      await page.waitForTimeout(200);
-      // The message that was at the top is still on screen: the view did not jump to the new ones.
-      const place = await scroller(page).evaluate((el, seq) => {
-        const row = el.querySelector(`[data-seq="${seq}"]`);
+    // Each older page is held back until the reader's place is taken, so that the test knows what
+    // the reader was looking at before the page arrived, however quick the server is.
+    let held: (() => void) | null = null;
+    const olderPages = /\/api\/conversations\/[^/]+\/messages\?.*before=/;
+    await page.route(olderPages, async (route) => {
+      await new Promise<void>((release) => (held = release));
+      await route.continue();
+    });
+    const where = (seq: number) =>
+      scroller(page).evaluate((el, s) => {
+        const row = el.querySelector(`[data-seq="${s}"]`);
         const a = el.getBoundingClientRect();
         const b = row?.getBoundingClientRect();
         return { found: Boolean(row), onScreen: Boolean(b && b.bottom > a.top && b.top < a.bottom), scrollTop: el.scrollTop };
-      }, anchor);
-      expect(place).toMatchObject({ found: true, onScreen: true });
-      expect(place.scrollTop).toBeGreaterThan(1000);
-      expect((await seqsInDom(page)).length).toBeLessThan(80);
+      }, seq);
+    try {
+      for (let round = 0; round < 5; round++) {
+        held = null;
+        await scroller(page).evaluate(async (el) => {
+          // A reader's gesture (the wheel), then the position it leads to.
+          el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, deltaY: -100 }));
+          el.dispatchEvent(new WheelEvent('wheel', { bubbles: true })); // the reader's own scroll, as a wheel turn starts it
+          el.scrollTop = 2;
+        });
+        await expect.poll(() => held !== null).toBe(true); // the older page was asked for
+        // The reader's place once the rows on screen are drawn and measured: two looks alike.
+        let anchor = 0;
+        await expect
+          .poll(async () => {
+            const seen = await firstVisibleSeq(page);
+            const same = seen === anchor;
+            anchor = seen;
+            return same && seen > 0;
+          })
+          .toBe(true);
+        const oldest = Math.min(...(await seqsInDom(page)));
+        expect(anchor - oldest).toBeLessThan(20); // at the top of what is loaded
+        held!();
+        await page.waitForFunction(
+          (min) => [...document.querySelectorAll('[data-testid="message"]')].some((e) => Number(e.getAttribute('data-seq')) < min),
+          oldest,
+        );
+        // The message that was at the top is still on screen once the new rows are measured (a
+        // few frames; longer on a busy machine), and stays: the view did not jump to the new ones.
+        await expect.poll(() => where(anchor)).toMatchObject({ found: true, onScreen: true });
+        await page.waitForTimeout(200);
+        const place = await where(anchor);
+        expect(place).toMatchObject({ found: true, onScreen: true });
+        expect(place.scrollTop).toBeGreaterThan(1000);
+        expect((await seqsInDom(page)).length).toBeLessThan(80);
+      }
+    } finally {
+      await page.unroute(olderPages);
+      (held as (() => void) | null)?.();
     }
   });
 
