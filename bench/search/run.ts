@@ -183,6 +183,7 @@ async function main(): Promise<void> {
 
   const server = await startBenchServer('A', db.uriFor(dbName), { label: 'search', config: { SEARCH_RATE_LIMIT: 1_000_000 } });
   const measured: Measured[] = [];
+  let unavailable = 0;
   const memberships = new Map<number, ObjectId[]>();
   for (const c of convs) for (const i of c.memberIdx) memberships.set(i, [...(memberships.get(i) ?? []), c.id]);
   const person = () => Math.floor(rand() * PEOPLE);
@@ -195,8 +196,18 @@ async function main(): Promise<void> {
         const who = org.people[person()]!;
         const params = new URLSearchParams({ q });
         if (scope === 'one') params.set('conversationId', who.channelId);
-        const t = performance.now();
-        const res = await fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
+        let t = performance.now();
+        let res = await fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
+        // A stand-in holding a million messages pauses for its major garbage collections; one
+        // longer than a second makes the server call the database down and answer 503 for a moment
+        // (as it should). Such an answer is counted and the request asked again after a pause.
+        for (let retry = 0; res.status === 503 && retry < 30; retry++) {
+          await res.arrayBuffer();
+          unavailable++;
+          await new Promise((r) => setTimeout(r, 1000));
+          t = performance.now();
+          res = await fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
+        }
         const body = (await res.json()) as { results?: unknown[] };
         if (res.status !== 200) throw new Error(`search answered ${res.status}: ${JSON.stringify(body)}`);
         if (i >= 5) {
@@ -239,7 +250,7 @@ async function main(): Promise<void> {
   await seeder.close();
   await db.drop(dbName).catch(() => undefined);
   await db.stop();
-  write({ seedS, stats, measured, explains, label: db.label });
+  write({ seedS, stats, measured, explains, label: db.label, unavailable });
 }
 
 function stagesOf(plan: any): string {
@@ -250,7 +261,7 @@ function stagesOf(plan: any): string {
   return inner.length ? `${name} ← ${inner.length > 1 ? `${inner.length} × ` : ''}${uniq.join(' | ')}` : name;
 }
 
-function write(run: { seedS: number; stats: any; measured: Measured[]; explains: Record<string, any>; label: string }): void {
+function write(run: { seedS: number; stats: any; measured: Measured[]; explains: Record<string, any>; label: string; unavailable: number }): void {
   const at = new Date().toISOString();
   mkdirSync(path.join(repoRoot, 'bench/results'), { recursive: true });
   writeFileSync(path.join(repoRoot, `bench/results/search-${at.replace(/[:.]/g, '-')}.json`), JSON.stringify({ at, messages: MESSAGES, people: PEOPLE, ...run }, null, 2));
@@ -268,9 +279,9 @@ function write(run: { seedS: number; stats: any; measured: Measured[]; explains:
 
 - **When / where:** ${at}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end
 - **Database:** ${run.label}
-- **Command:** \`npm run bench:search -- --messages ${MESSAGES} --requests ${REQUESTS}\`
+- **Command:** \`npm run bench:search -- --messages ${MESSAGES} --requests ${REQUESTS} --naive-requests ${NAIVE_REQUESTS}\`
 - **Data:** ${MESSAGES.toLocaleString('en')} messages of office Japanese (bench/search/corpus.ts) over ${PEOPLE.toLocaleString('en')} people and their channels, teams, project groups and direct conversations (about 5 conversations each); seeded in ${run.seedS.toFixed(0)} s
-- **A:** \`GET /api/search\` on the server, through HTTP, for a random person each time (${REQUESTS} requests per row after 5 warm-up). **N** (baseline, same run, same database): the naive question — a regular expression over the body of every message of the same conversations, newest first, limit 21 — straight to the database (${NAIVE_REQUESTS} per row).
+- **A:** \`GET /api/search\` on the server, through HTTP, for a random person each time (${REQUESTS} requests per row after 5 warm-up). Answers \`503 unavailable\` while the stand-in paused over a second for garbage collection (the server then calls the database down for a moment), asked again a second later and not timed: ${run.unavailable}. **N** (baseline, same run, same database): the naive question — a regular expression over the body of every message of the same conversations, newest first, limit 21 — straight to the database (${NAIVE_REQUESTS} per row).
 
 | query (characters) | scope | A p50 ms | A p99 ms | A results | N p50 ms | N p99 ms | N/A (p50) |
 | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -26,7 +26,9 @@ export async function openDatabase(): Promise<Database> {
     baseUri = external;
     label = process.env.TEST_MONGODB_URI ? 'TEST_MONGODB_URI' : 'MONGODB_URI';
   } else {
-    standin = spawnTs('bench/suite/standin-process.ts', { name: 'standin' });
+    // BENCH_STANDIN_NODE_ARGS: Node flags for the stand-in's process (e.g. "--trace-gc", to see its pauses).
+    const nodeArgs = (process.env.BENCH_STANDIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    standin = spawnTs('bench/suite/standin-process.ts', { name: 'standin', nodeArgs });
     baseUri = (await firstMessage<{ uri: string }>(standin, 'ready', 60_000)).uri;
     label = 'MongoDB stand-in (tests/support/mongo-standin, in-memory, own process)';
   }
