@@ -32,6 +32,8 @@ export class DbHealth {
   private lastAnswerAt = performance.now();
   private pingSentAt: number | null = null;
   private lastTickAt = performance.now();
+  /** When a connection was last refused (reset, no such host): evidence the server is gone. */
+  private lastRefusalAt = -Infinity;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -62,7 +64,9 @@ export class DbHealth {
     client.on('connectionClosed', (e) => checkedIn.delete(key(e)));
     client.on('serverHeartbeatSucceeded', () => this.answered());
     client.on('serverHeartbeatFailed', (e) => {
-      if (isRefusal(e.failure)) this.markDown('unreachable');
+      if (!isRefusal(e.failure)) return;
+      this.lastRefusalAt = performance.now();
+      this.markDown('unreachable');
     });
     this.timer = setInterval(() => this.tick(), PING_EVERY_MS);
     this.timer.unref();
@@ -133,7 +137,10 @@ export class DbHealth {
         () => this.answered(),
         (err: unknown) => {
           if ((err as { name?: string })?.name === 'MongoServerError') this.answered();
-          else this.markDown(isRefusal(err) ? 'unreachable' : 'not answering');
+          else if (isRefusal(err)) {
+            this.lastRefusalAt = performance.now();
+            this.markDown('unreachable');
+          } else this.markDown('not answering');
         },
       )
       .finally(() => {
@@ -147,12 +154,16 @@ export class DbHealth {
 
   private answered(): void {
     this.lastAnswerAt = performance.now();
+    this.lastRefusalAt = -Infinity; // it is there again: older refusals say nothing of the next silence
     if (this.status.up) return;
     log.info({ db: 'up', downForMs: Date.now() - this.status.since.getTime() }, 'database answering again');
     this.status = { up: true };
   }
 
   private markDown(reason: DbDownReason): void {
+    // A ping to a dead server waits out server selection and so looks like silence: while refusals
+    // keep coming (the monitor retries every 500 ms), the server is unreachable, not hung.
+    if (reason === 'not answering' && performance.now() - this.lastRefusalAt < 2 * this.downAfterMs) reason = 'unreachable';
     if (!this.status.up) {
       // Keep `since`; the reason follows the latest evidence (a hung server may then be killed).
       if (this.status.reason !== reason) this.status = { ...this.status, reason };
