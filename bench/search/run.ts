@@ -196,8 +196,9 @@ async function main(): Promise<void> {
         const who = org.people[person()]!;
         const params = new URLSearchParams({ q });
         if (scope === 'one') params.set('conversationId', who.channelId);
+        const ask = () => fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
         let t = performance.now();
-        let res = await fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
+        let res = await ask();
         // A stand-in holding a million messages pauses for its major garbage collections; one
         // longer than a second makes the server call the database down and answer 503 for a moment
         // (as it should). Such an answer is counted and the request asked again after a pause.
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
           unavailable++;
           await new Promise((r) => setTimeout(r, 1000));
           t = performance.now();
-          res = await fetch(`${server.url}/api/search?${params}`, { headers: { authorization: `Bearer ${who.token}` } });
+          res = await ask();
         }
         const body = (await res.json()) as { results?: unknown[] };
         if (res.status !== 200) throw new Error(`search answered ${res.status}: ${JSON.stringify(body)}`);

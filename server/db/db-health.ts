@@ -64,9 +64,7 @@ export class DbHealth {
     client.on('connectionClosed', (e) => checkedIn.delete(key(e)));
     client.on('serverHeartbeatSucceeded', () => this.answered());
     client.on('serverHeartbeatFailed', (e) => {
-      if (!isRefusal(e.failure)) return;
-      this.lastRefusalAt = performance.now();
-      this.markDown('unreachable');
+      if (isRefusal(e.failure)) this.refused();
     });
     this.timer = setInterval(() => this.tick(), PING_EVERY_MS);
     this.timer.unref();
@@ -137,10 +135,8 @@ export class DbHealth {
         () => this.answered(),
         (err: unknown) => {
           if ((err as { name?: string })?.name === 'MongoServerError') this.answered();
-          else if (isRefusal(err)) {
-            this.lastRefusalAt = performance.now();
-            this.markDown('unreachable');
-          } else this.markDown('not answering');
+          else if (isRefusal(err)) this.refused();
+          else this.markDown('not answering');
         },
       )
       .finally(() => {
@@ -158,6 +154,12 @@ export class DbHealth {
     if (this.status.up) return;
     log.info({ db: 'up', downForMs: Date.now() - this.status.since.getTime() }, 'database answering again');
     this.status = { up: true };
+  }
+
+  /** A connection refused (reset, no such host): the server is gone. */
+  private refused(): void {
+    this.lastRefusalAt = performance.now();
+    this.markDown('unreachable');
   }
 
   private markDown(reason: DbDownReason): void {
