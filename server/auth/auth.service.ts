@@ -32,6 +32,8 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 const GATHER_MS = 5;
 /** …and this long while a storm is under way (the previous batch carried several checks; server/lib/batcher.ts). */
 const BUSY_GATHER_MS = 25;
+/** Sessions looked up in one command at most. */
+const MAX_LOOKUP_KEYS = 200;
 
 /** How long other processes get to confirm they dropped a revoked session from their cache. */
 const FORGET_ACK_TIMEOUT_MS = 2000;
@@ -70,7 +72,13 @@ export class AuthService {
       max: config.SESSION_CACHE_MAX,
     });
     configurePasswordHashing({ logN: config.PASSWORD_HASH_LOG_N });
-    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), { holdMs: config.AUTH_DB_TIMEOUT_MS, gatherMs: GATHER_MS, busyGatherMs: BUSY_GATHER_MS });
+    this.lookups = new Batcher((hashes) => this.lookupMany(hashes), {
+      holdMs: config.AUTH_DB_TIMEOUT_MS,
+      gatherMs: GATHER_MS,
+      busyGatherMs: BUSY_GATHER_MS,
+      // After a restart every handshake arrives at once: bounded commands, not one of 3,000 keys.
+      maxKeys: MAX_LOOKUP_KEYS,
+    });
   }
 
   async init(): Promise<void> {

@@ -57,6 +57,19 @@ describe.runIf(standin)('the stand-in planner', () => {
     expect(explained.executionStats).toMatchObject({ totalDocsExamined: 1, totalKeysExamined: 1, nReturned: 1 });
   });
 
+  it('an $in of 3,000 ids (the batched session checks after a restart) walks the index and examines only those documents', async () => {
+    const people = t.db.collection('people');
+    const ids = Array.from({ length: 6_000 }, () => new ObjectId());
+    await people.insertMany(ids.map((_id, i) => ({ _id, n: i })));
+    const wanted = ids.filter((_, i) => i % 2 === 0);
+    const query = { _id: { $in: wanted } };
+    const explained = await people.find(query).explain('executionStats');
+    expect(ixscan(explained.queryPlanner.winningPlan)).toMatchObject({ indexName: '_id_' });
+    expect(explained.executionStats).toMatchObject({ totalDocsExamined: 3_000, nReturned: 3_000 });
+    const got = await people.find(query).toArray();
+    expect(got.map((d) => d.n).sort((a, b) => a - b)).toEqual(wanted.map((_, i) => i * 2));
+  });
+
   it('count and aggregate go through the index too', async () => {
     const messages = t.db.collection('messages');
     const counted = await t.db.command({ explain: { count: 'messages', query: { conversationId: otherConversation } }, verbosity: 'executionStats' });

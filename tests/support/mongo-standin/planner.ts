@@ -37,7 +37,8 @@ export interface PlanRequest {
   collation?: Doc;
 }
 
-const MAX_PREFIX_COMBOS = 1000;
+// As many points as an $in may bring (bounds.ts): mongod walks its index for long lists too.
+const MAX_PREFIX_COMBOS = 100_000;
 /**
  * At most this many point combinations are walked side by side and merged for a sort; more
  * are walked one after another and sorted in memory — mongod's internalQueryMaxScansToExplode.
