@@ -30,7 +30,7 @@ export interface FieldBounds {
 
 // mongod walks an index for an $in of any length; above 1,000 the stand-in once fell back to a
 // scan with mingo hashing the whole list per document (seconds at 3,000 users, which stalled it).
-const MAX_IN_POINTS = 100_000;
+export const MAX_IN_POINTS = 100_000;
 
 /** Values mingo compares exactly as compareValues does (see key-order.ts), so points are safe. */
 function isPointValue(v: unknown): boolean {

@@ -3,7 +3,7 @@
 // a range, or when — with a limit — its order after the pinned fields is the requested sort.
 // The plan only narrows which documents mingo looks at; mingo still applies the whole filter,
 // sort, skip and limit, so answers are the same as a scan's.
-import { fieldBounds, type FieldBounds, type Interval } from './bounds';
+import { fieldBounds, MAX_IN_POINTS, type FieldBounds, type Interval } from './bounds';
 import type { Index } from './indexes';
 import { matcher } from './query';
 import { keyString, type Doc } from './values';
@@ -37,8 +37,8 @@ export interface PlanRequest {
   collation?: Doc;
 }
 
-// As many points as an $in may bring (bounds.ts): mongod walks its index for long lists too.
-const MAX_PREFIX_COMBOS = 100_000;
+/** As many points as an $in may bring: mongod walks its index for long lists too. */
+const MAX_PREFIX_COMBOS = MAX_IN_POINTS;
 /**
  * At most this many point combinations are walked side by side and merged for a sort; more
  * are walked one after another and sorted in memory — mongod's internalQueryMaxScansToExplode.
