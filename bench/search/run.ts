@@ -16,12 +16,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MongoClient, ObjectId, type Collection } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { searchFieldsOf } from '../../server/search/search-fields.js';
 import { gramPlanOf, literalPattern, normalizeText } from '../../server/search/normalize.js';
 import { summarize } from '../report/stats.js';
 import { installCleanup, repoRoot } from '../suite/children.js';
-import { openDatabase, seedOrganisation, type Organisation } from '../suite/database.js';
+import { insertPatiently, openDatabase, seedOrganisation, type Organisation } from '../suite/database.js';
 import { startBenchServer } from '../suite/servers.js';
 import { random, sentence } from './corpus.js';
 
@@ -127,29 +127,8 @@ async function seedMessages(client: MongoClient, dbName: string, convs: Conv[], 
         ...searchFieldsOf(body),
       });
     }
-    await insertPatiently(coll, docs);
+    await insertPatiently(coll, docs, (reason, attempt) => log(`  batch interrupted (${reason}); retrying (${attempt})`));
     if ((from / batch) % 50 === 0) log(`  seeded ${from + docs.length} messages (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  }
-}
-
-/**
- * A batch, retried when the connection drops: at a million messages a stand-in's major garbage
- * collection can outlast the driver's monitor, which then interrupts the batch in flight. The retry
- * skips what was stored already (duplicate `_id`s; unordered, so the rest goes in).
- */
-async function insertPatiently(coll: Collection, docs: object[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await coll.insertMany(docs as never[], { ordered: false });
-      return;
-    } catch (err) {
-      const e = err as { writeErrors?: { code?: number }[]; errorLabelSet?: Set<string>; name?: string };
-      const onlyDuplicates = (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
-      if (onlyDuplicates) return;
-      if (attempt >= 5) throw err;
-      log(`  batch interrupted (${e.name}); retrying (${attempt})`);
-      await new Promise((r) => setTimeout(r, 5000));
-    }
   }
 }
 

@@ -4,7 +4,9 @@
  * name on it, seeded directly (no scrypt per sign-in), and dropped afterwards.
  */
 import { createHash, randomBytes, scryptSync } from 'node:crypto';
-import { MongoClient, ObjectId } from 'mongodb';
+import { MongoClient, ObjectId, type Collection, type IndexDescription } from 'mongodb';
+import { messageSchema } from '../../server/messaging/message.model.js';
+import { searchFieldsOf } from '../../server/search/search-fields.js';
 import { firstMessage, spawnTs, stopChild, type Spawned } from './children.js';
 
 export interface Database {
@@ -151,33 +153,59 @@ export async function seedOrganisation(client: MongoClient, dbName: string, coun
   };
 }
 
-/** `count` messages in one conversation, inserted in bulk (the history scenario). */
+/**
+ * `count` messages in one conversation, inserted in bulk (the history scenario), stored as the
+ * server stores them: every index of its message schema in place before the first batch, each
+ * message with its search fields, and the search backfill (server/messaging/search-backfill.ts)
+ * recorded as done, as on a database this server has written from the start. Seeded without them,
+ * the server spent the measurement building the missing indexes over the whole conversation and
+ * then giving a million messages their search fields, and the page times measured that instead.
+ */
 export async function seedHistory(client: MongoClient, dbName: string, conversationId: string, senderIds: string[], count: number): Promise<void> {
-  const coll = client.db(dbName).collection('messages');
-  // The server's own message indexes (server/messaging/message.model.ts) first, so each batch keeps
-  // them up to date: built afterwards over 1,000,000 documents they held the stand-in for seconds at
-  // the server's start (its createIndexes), long enough for the driver's monitor to give up.
-  await coll.createIndexes([
-    { key: { conversationId: 1, seq: 1 }, unique: true },
-    { key: { senderId: 1, clientMsgId: 1 }, unique: true },
-  ]);
+  const db = client.db(dbName);
+  const coll = db.collection('messages');
+  await coll.createIndexes(messageSchema.indexes().map(([key, options]) => ({ key: key as IndexDescription['key'], ...(options as Omit<IndexDescription, 'key'>) })));
   const conv = new ObjectId(conversationId);
   const start = Date.now() - count * 1000;
   const batch = 10_000;
   for (let from = 0; from < count; from += batch) {
     const docs = [];
     for (let seq = from + 1; seq <= Math.min(count, from + batch); seq++) {
+      const body = `過去のメッセージ ${seq}`;
       docs.push({
         _id: new ObjectId(),
         conversationId: conv,
         seq,
         senderId: new ObjectId(senderIds[seq % senderIds.length]),
-        body: `過去のメッセージ ${seq}`,
+        body,
         clientMsgId: `hist-${seq}`,
         mentions: [],
         createdAt: new Date(start + seq * 1000),
+        ...searchFieldsOf(body),
       });
     }
-    await coll.insertMany(docs, { ordered: false });
+    await insertPatiently(coll, docs);
+  }
+  await db.collection<{ _id: string; doneAt: Date }>('searchbackfill').updateOne({ _id: 'messages' }, { $set: { doneAt: new Date() } }, { upsert: true });
+}
+
+/**
+ * A batch, retried when the connection drops: at a million messages a stand-in's major garbage
+ * collection can outlast the driver's monitor, which then interrupts the batch in flight. The retry
+ * skips what was stored already (duplicate `_id`s; unordered, so the rest goes in).
+ */
+export async function insertPatiently(coll: Collection, docs: object[], onRetry: (reason: string, attempt: number) => void = () => undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await coll.insertMany(docs as never[], { ordered: false });
+      return;
+    } catch (err) {
+      const e = err as { writeErrors?: { code?: number }[]; name?: string };
+      const onlyDuplicates = (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
+      if (onlyDuplicates) return;
+      if (attempt >= 5) throw err;
+      onRetry(e.name ?? 'error', attempt);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
   }
 }

@@ -14,7 +14,7 @@ const systemEventSchema = new Schema(
   { _id: false },
 );
 
-const messageSchema = new Schema(
+export const messageSchema = new Schema(
   {
     conversationId: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number, required: true },
