@@ -36,6 +36,18 @@ describe('inserting and finding', () => {
     expect(await coll.countDocuments({ name: { $regex: /^[a-c]/ } })).toBe(3);
   });
 
+  it('leaves out excluded fields and keeps the rest in stored order, nested values whole', async () => {
+    const coll = t.db.collection('excluded');
+    await coll.insertOne({ z: 1, grams: ['ab', 'bc'], a: { deep: [1, { x: 2 }] }, text: 'ab', m: null });
+    const [doc] = await coll.find({}, { projection: { grams: 0, text: 0 } }).toArray();
+    expect(Object.keys(doc!)).toEqual(['_id', 'z', 'a', 'm']);
+    expect(doc).toMatchObject({ z: 1, a: { deep: [1, { x: 2 }] }, m: null });
+    // The projected copy is not the stored document: a second read still has every field.
+    expect(Object.keys((await coll.findOne({}))!)).toEqual(['_id', 'z', 'grams', 'a', 'text', 'm']);
+    // Dotted exclusions still go through the general path.
+    expect(await coll.findOne({}, { projection: { 'a.deep': 0, _id: 0, grams: 0, text: 0 } })).toEqual({ z: 1, a: {}, m: null });
+  });
+
   it('matches and sorts ObjectIds and Dates in their natural order', async () => {
     const coll = t.db.collection('ordered');
     const ids = [new ObjectId(), new ObjectId(), new ObjectId()];

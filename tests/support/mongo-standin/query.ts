@@ -56,6 +56,8 @@ export function projector(projection: Doc | undefined, filter: Doc | undefined, 
   if (!projection || Object.keys(projection).length === 0) return (doc) => clone(doc);
   const fields = plainInclusion(projection);
   if (fields) return (doc) => pick(doc, fields);
+  const left = plainExclusion(projection);
+  if (left) return (doc) => omit(doc, left);
   // The filter only matters for positional `field.$` projections; otherwise it must not be
   // applied (findAndModify projects the updated document, which may no longer match).
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
@@ -77,6 +79,26 @@ function plainInclusion(projection: Doc): Set<string> | undefined {
     else return undefined;
   }
   return fields.size > 0 ? fields : undefined;
+}
+
+/**
+ * The top-level fields of a plain exclusion projection (`{a: 0, b: false}`), or undefined for
+ * anything else. The server's reads of messages leave out their search fields this way on every
+ * page; through mingo that cost a query object and a projection check per document.
+ */
+function plainExclusion(projection: Doc): Set<string> | undefined {
+  const fields = new Set<string>();
+  for (const [key, value] of Object.entries(projection)) {
+    if (key.includes('.') || key.startsWith('$') || !(value === 0 || value === false)) return undefined;
+    fields.add(key);
+  }
+  return fields;
+}
+
+function omit(doc: Doc, fields: Set<string>): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(doc)) if (!fields.has(key)) out[key] = clone(doc[key]);
+  return out;
 }
 
 /** The document's own order, as mongod returns it. */
