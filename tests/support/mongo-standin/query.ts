@@ -22,8 +22,20 @@ export function mingoOptions(extras: QueryExtras = {}): Partial<Options> {
   return options as Partial<Options>;
 }
 
+/**
+ * A mingo query for `filter`. Building one costs tens of kilobytes (mingo sets up its operator
+ * context each time), and most reads the index answers fully leave an empty filter: that one query,
+ * which holds no state between uses, is built once.
+ */
+let matchAll: Query | undefined;
+function queryFor(filter: Doc | undefined, extras: QueryExtras = {}): Query {
+  const plain = !extras.collation && !extras.variables && !extras.collectionResolver;
+  if (plain && (!filter || Object.keys(filter).length === 0)) return (matchAll ??= new Query({}, mingoOptions()));
+  return new Query(filter ?? {}, mingoOptions(extras));
+}
+
 export function matcher(filter: Doc, extras?: QueryExtras): (doc: Doc) => boolean {
-  const q = new Query(filter ?? {}, mingoOptions(extras));
+  const q = queryFor(filter, extras);
   return (doc) => q.test(doc);
 }
 
@@ -35,7 +47,7 @@ export interface SelectOptions extends QueryExtras {
 
 /** Matching stored documents (by reference), sorted, skipped and limited. */
 export function select(docs: Doc[], filter: Doc | undefined, opts: SelectOptions = {}): Doc[] {
-  const q = new Query(filter ?? {}, mingoOptions(opts));
+  const q = queryFor(filter, opts);
   const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
   let source = docs;
   let mingoSort = sort;
