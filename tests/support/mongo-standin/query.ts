@@ -69,7 +69,7 @@ export function projector(projection: Doc | undefined, filter: Doc | undefined, 
   const fields = plainInclusion(projection);
   if (fields) return (doc) => pick(doc, fields);
   const left = plainExclusion(projection);
-  if (left) return (doc) => omit(doc, left);
+  if (left) return (doc) => pick(doc, left, false);
   // The filter only matters for positional `field.$` projections; otherwise it must not be
   // applied (findAndModify projects the updated document, which may no longer match).
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
@@ -107,16 +107,10 @@ function plainExclusion(projection: Doc): Set<string> | undefined {
   return fields;
 }
 
-function omit(doc: Doc, fields: Set<string>): Doc {
+/** The named top-level fields (or, with `keep` false, all the others), in the document's own order, as mongod returns them. */
+function pick(doc: Doc, fields: Set<string>, keep = true): Doc {
   const out: Doc = {};
-  for (const key of Object.keys(doc)) if (!fields.has(key)) out[key] = clone(doc[key]);
-  return out;
-}
-
-/** The document's own order, as mongod returns it. */
-function pick(doc: Doc, fields: Set<string>): Doc {
-  const out: Doc = {};
-  for (const key of Object.keys(doc)) if (fields.has(key)) out[key] = clone(doc[key]);
+  for (const key of Object.keys(doc)) if (fields.has(key) === keep) out[key] = clone(doc[key]);
   return out;
 }
 
