@@ -1,5 +1,3 @@
-import sharp from 'sharp';
-
 /** A thumbnail fits inside this square (CSS pixels ×2 for the message's 160 px box on high-DPI screens). */
 export const THUMBNAIL_BOX = 320;
 export const THUMBNAIL_TYPE = 'image/webp';
@@ -20,9 +18,11 @@ export interface ImageFacts {
 /**
  * The image's size and its thumbnail, made with sharp (libvips) from the file on disk; null when
  * sharp cannot read it (then the file is still stored, as an image without a thumbnail). Animated
- * images give their first frame.
+ * images give their first frame. sharp loads at the first image, not at start-up (about 0.1 s
+ * that a restart would otherwise wait out); a broken sharp install still fails loudly here.
  */
 export async function describeImage(path: string): Promise<ImageFacts | null> {
+  const { default: sharp } = await import('sharp');
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' } as const;
   try {
     const meta = await sharp(path, options).metadata();

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 
 /** The client type `createClient({ url })` gives (node-redis's generic defaults differ from it). */
 export type RedisClient = ReturnType<typeof createClient<{}, {}, {}, 3, {}>>;
