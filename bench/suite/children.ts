@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleEntries } from '../../server/bundle.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const live = new Set<ChildProcess>();
@@ -21,10 +22,28 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** A TypeScript file (repo-relative) in its own Node process with an IPC channel; output to a log file. */
-export function spawnTs(script: string, opts: { name: string; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] }): Spawned {
+const bundles = new Map<string, Promise<string>>();
+
+/**
+ * The script built the way production starts the server (server/bundle.ts: one ES module with
+ * its packages, no TypeScript loader), once per run, into bench/.build. Every process the suite
+ * starts runs this way, so A, B, N, the stand-in and the load generators start alike, and a
+ * restart measures the server rather than tsx compiling it.
+ */
+function bundled(script: string): Promise<string> {
+  let out = bundles.get(script);
+  if (!out) {
+    out = bundleEntries([script], `bench/.build/${path.dirname(script).replaceAll('/', '-')}`).then(([file]) => file!);
+    bundles.set(script, out);
+  }
+  return out;
+}
+
+/** A TypeScript file (repo-relative), bundled, in its own Node process with an IPC channel; output to a log file. */
+export async function spawnScript(script: string, opts: { name: string; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] }): Promise<Spawned> {
+  const file = await bundled(script);
   mkdirSync(logDir, { recursive: true });
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, script), ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), file, ...(opts.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

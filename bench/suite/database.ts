@@ -7,7 +7,7 @@ import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { MongoClient, ObjectId, type Collection, type IndexDescription } from 'mongodb';
 import { messageSchema } from '../../server/messaging/message.model.js';
 import { searchFieldsOf } from '../../server/search/search-fields.js';
-import { firstMessage, spawnTs, stopChild, type Spawned } from './children.js';
+import { firstMessage, spawnScript, stopChild, type Spawned } from './children.js';
 
 export interface Database {
   baseUri: string;
@@ -30,7 +30,7 @@ export async function openDatabase(): Promise<Database> {
   } else {
     // BENCH_STANDIN_NODE_ARGS: Node flags for the stand-in's process (e.g. "--trace-gc", to see its pauses).
     const nodeArgs = (process.env.BENCH_STANDIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    standin = spawnTs('bench/suite/standin-process.ts', { name: 'standin', nodeArgs });
+    standin = await spawnScript('bench/suite/standin-process.ts', { name: 'standin', nodeArgs });
     baseUri = (await firstMessage<{ uri: string }>(standin, 'ready', 60_000)).uri;
     label = 'MongoDB stand-in (tests/support/mongo-standin, in-memory, own process)';
   }

@@ -1,5 +1,5 @@
 /** The load generator child (bench/load/client.ts) as seen from the suite. */
-import { firstMessage, makeRpc, spawnTs, stopChild, type Spawned } from './children.js';
+import { firstMessage, makeRpc, spawnScript, stopChild, type Spawned } from './children.js';
 import type { ClientSpec } from '../load/client.js';
 
 export interface GenUsage {
@@ -16,7 +16,7 @@ export interface Generator {
 let counter = 0;
 
 export async function startGenerator(label: string, url: string, clients: ClientSpec[], catchUp?: string): Promise<Generator> {
-  const spawned: Spawned = spawnTs('bench/load/client.ts', { name: `${label}-gen-${++counter}`, nodeArgs: ['--max-old-space-size=4096'] });
+  const spawned: Spawned = await spawnScript('bench/load/client.ts', { name: `${label}-gen-${++counter}`, nodeArgs: ['--max-old-space-size=4096'] });
   await firstMessage(spawned, 'ready', 120_000);
   const rpc = makeRpc(spawned.child);
   const gen: Generator = {

@@ -2,7 +2,7 @@
  * Starting the three servers as child processes over one database, and asking them for their
  * CPU, heap and event-loop delay through the bench probe.
  */
-import { firstMessage, makeRpc, spawnTs, stopChild, type Spawned } from './children.js';
+import { firstMessage, makeRpc, spawnScript, stopChild, type Spawned } from './children.js';
 import type { ProbeStats } from '../servers/probe.js';
 
 export type ServerKind = 'A' | 'B' | 'N';
@@ -35,7 +35,7 @@ export interface BenchServer {
 let counter = 0;
 
 export async function startBenchServer(kind: ServerKind, dbUri: string, opts: { port?: number; config?: object; label: string }): Promise<BenchServer> {
-  const spawned: Spawned = spawnTs(SCRIPTS[kind], {
+  const spawned: Spawned = await spawnScript(SCRIPTS[kind], {
     name: `${opts.label}-${kind}-${++counter}`,
     nodeArgs: ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: {
