@@ -26,17 +26,30 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 /** A lone surrogate: with the `u` flag a valid pair reads as one astral code point, never as Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The path of the first ill-formed string (keys included) in a JSON-like value, or null if none. */
-export function illFormedTextAt(value: unknown, path = '', depth = 0): string | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+/**
+ * The path of the first ill-formed string (keys included) in a JSON-like value, or null if none.
+ * Every payload passes here (a `presence:watch` carries up to 1,000 ids), so it walks without
+ * building anything: the path is made only for the string it reports.
+ */
+export function illFormedTextAt(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? '' : null;
   // Payloads are shallow; anything deeper is refused by the schemas anyway.
   if (value === null || typeof value !== 'object' || depth > 8) return null;
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  for (const [key, v] of entries) {
-    const at = path ? `${path}.${key}` : key;
-    if (LONE_SURROGATE.test(key)) return at;
-    const found = illFormedTextAt(v, at, depth + 1);
-    if (found !== null) return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = illFormedTextAt(value[i], depth + 1);
+      if (found !== null) return pathOf(String(i), found);
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    if (LONE_SURROGATE.test(key)) return key;
+    const found = illFormedTextAt((value as Record<string, unknown>)[key], depth + 1);
+    if (found !== null) return pathOf(key, found);
   }
   return null;
+}
+
+function pathOf(key: string, rest: string): string {
+  return rest ? `${key}.${rest}` : key;
 }
