@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { HISTORY_WARMUP } from '../scenarios/history.js';
 import type { Options } from '../suite/options.js';
 import type { Row, ScenarioData } from '../suite/results.js';
 import { SERVER_KINDS, SERVER_NAMES, type ServerKind } from '../suite/servers.js';
@@ -345,7 +346,7 @@ ${order.map((id) => scenarioTable(id, s[id], kinds)).filter(Boolean).join('\n')}
 - **Everyday load:** random connected people send to their group (80 %) or channel (20 %); delivery latency is measured at every receiving socket other than the sender's (\`message:new\` arrival minus the send), event-loop delay inside the server with \`perf_hooks.monitorEventLoopDelay\`.
 - **Reconnect storm:** traffic runs (${o.reconnectRate} msg/s), the server is SIGKILLed and restarted on the same port; every client reconnects with jittered exponential backoff, catches up (A: \`POST /api/sync\` when the server offers it, else \`GET /api/conversations/:id/messages?after=\` per conversation; B and N: their one catch-up route per conversation), and resends unacknowledged messages with the same \`clientMsgId\`. A client is caught up when its catch-up requests are done. Lost: an acknowledged message missing at a tracked member; doubled: one \`clientMsgId\` seen as two messages.
 - **Ceiling:** each sender keeps ${o.ceilingWindow} sends in flight; one sender and one receiver connected per conversation. Server CPU is the server process's \`process.cpuUsage()\` over the measurement divided by acknowledged messages; database CPU from /proc.
-- **History:** A only, bulk-seeded directly in the database; sequential requests after 5 warm-ups.
+- **History:** A only, bulk-seeded directly in the database (with the search fields and indexes the server keeps, so no backfill runs); sequential requests over one kept-alive \`node:http\` connection after ${HISTORY_WARMUP} warm-up pages (the first page after the start is reported on its own).
 - **Bundle:** \`npm run build:client\`, gzip level 9 of the JS that \`index.html\` loads up front (module scripts and modulepreloads).
 - **Soak:** A, B and N soak side by side, each with its own generator; heap after forced GC (the server child runs with \`--expose-gc\`) after a warm-up cycle and ${o.soakSettleMs / 1000} s (longer than the presence grace period), and again at the end after the same wait.
 - The machine is shared: look at the spreads and the generator's utilisation before trusting a ratio.
