@@ -31,7 +31,7 @@ export async function openDb(uri: string): Promise<{ client: MongoClient; db: Db
   return { client, db: client.db() };
 }
 
-/** B and N know only `message:send`; anything else with an ack gets an error ack, as the contract asks. */
+/** B and N answer only the events they name; anything else with an ack gets an error ack, as the contract asks. */
 export function refuseUnknown(socket: Socket, known: string[]): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack = args.at(-1);
