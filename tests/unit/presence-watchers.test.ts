@@ -66,4 +66,35 @@ describe('who watches whom', () => {
     expect(sorted(w.watchedBy('s1'))).toEqual(['me', 'new']);
     expect(w.socketsWatching('old')).toEqual([]);
   });
+
+  it('after any sequence of watches, repeats and departures, each person is watched by exactly the sockets that asked (once each)', () => {
+    // A small deterministic generator, so a failure repeats.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const people = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const w = new Watchers();
+    const model = new Map<string, Set<string>>(); // socket → people it watches (its own included)
+    for (let step = 0; step < 500; step++) {
+      const socket = `s${rand(6)}`;
+      const owner = `p${Number(socket.slice(1)) * 3}`;
+      if (!model.has(socket)) {
+        w.attach(socket, owner);
+        model.set(socket, new Set([owner]));
+      } else if (rand(10) === 0) {
+        w.detach(socket);
+        model.delete(socket);
+        continue;
+      }
+      // Repeats, the owner among them, and empty lists happen.
+      const asked = Array.from({ length: rand(12) }, () => people[rand(people.length)]!);
+      w.replace(socket, asked, w.ticket(socket));
+      model.set(socket, new Set([owner, ...asked]));
+      for (const person of people) {
+        const expected = [...model].filter(([, watched]) => watched.has(person)).map(([s]) => s);
+        expect(sorted(w.socketsWatching(person))).toEqual(sorted(expected));
+      }
+      expect(sorted(w.watchedBy(socket))).toEqual(sorted([...model.get(socket)!]));
+    }
+    expect(w.watchedPeople).toBe(new Set([...model.values()].flatMap((v) => [...v])).size);
+  });
 });
