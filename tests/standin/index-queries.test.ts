@@ -281,3 +281,45 @@ describe('batched inserts keep every index in step', () => {
     expect((await coll.find({ tags: 'u2' }).sort({ _id: -1 }).limit(3).toArray()).map((d) => d.n)).toEqual([47, 44, 41]);
   });
 });
+
+describe('updates: an index answers the same after updates that touch its fields and after ones that do not', () => {
+  it('multikey, sparse and partial indexes follow every kind of update', async () => {
+    const people = [new ObjectId(), new ObjectId(), new ObjectId()];
+    const c = await twin(
+      'upd',
+      [
+        { name: 'g1', memberIds: [people[0], people[1]], lastMessageAt: new Date(1), score: 3 },
+        { name: 'g2', memberIds: [people[1], people[2]], lastMessageAt: new Date(2), nick: null, score: 9 },
+        { name: 'g3', memberIds: [people[2]], lastMessageAt: new Date(3), nick: 'x' },
+      ],
+      [[{ memberIds: 1 }], [{ nick: 1 }, { sparse: true }], [{ score: 1 }, { partialFilterExpression: { score: { $gt: 5 } } }], [{ 'meta.tag': 1 }]],
+    );
+    const update = async (filter: Filter<Document>, change: Document) => {
+      for (const coll of [c.indexed, c.plain]) await coll.updateMany(filter, change);
+    };
+    // Fields no index holds: the entries stay, and still find the documents.
+    await update({}, { $set: { lastMessageAt: new Date(10) }, $inc: { messageCount: 1 } });
+    expect((await both(c, { memberIds: people[1] }, { name: 1 })).map((d) => d.name)).toEqual(['g1', 'g2']);
+    // A member leaves and one joins: the multikey entries change.
+    await update({ name: 'g1' }, { $pull: { memberIds: people[1] } });
+    await update({ name: 'g3' }, { $push: { memberIds: people[0] } });
+    expect((await both(c, { memberIds: people[1] }, { name: 1 })).map((d) => d.name)).toEqual(['g2']);
+    expect((await both(c, { memberIds: people[0] }, { name: 1 })).map((d) => d.name)).toEqual(['g1', 'g3']);
+    // Missing becomes null and null becomes missing: a sparse index tells them apart.
+    await update({ name: 'g1' }, { $set: { nick: null } });
+    await update({ name: 'g2' }, { $unset: { nick: '' } });
+    expect((await both(c, { nick: null }, { name: 1 })).map((d) => d.name)).toEqual(['g1', 'g2']);
+    expect((await both(c, { nick: { $exists: true } }, { name: 1 })).map((d) => d.name)).toEqual(['g1', 'g3']);
+    // In and out of a partial index's filter.
+    await update({ name: 'g1' }, { $set: { score: 7 } });
+    await update({ name: 'g2' }, { $set: { score: 2 } });
+    expect((await both(c, { score: { $gt: 5 } }, { name: 1 })).map((d) => d.name)).toEqual(['g1']);
+    // A dotted key field appears, then changes while a sibling field changes alone.
+    await update({ name: 'g3' }, { $set: { meta: { tag: 'a', other: 1 } } });
+    await update({ name: 'g3' }, { $set: { 'meta.other': 2 } });
+    expect((await both(c, { 'meta.tag': 'a' })).map((d) => d.name)).toEqual(['g3']);
+    await update({ name: 'g3' }, { $set: { 'meta.tag': 'b' } });
+    expect(await both(c, { 'meta.tag': 'a' })).toEqual([]);
+    expect((await both(c, { 'meta.tag': 'b' })).map((d) => d.name)).toEqual(['g3']);
+  });
+});

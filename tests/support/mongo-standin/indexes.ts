@@ -6,7 +6,7 @@
 // key up in that tree (text/hashed indexes keep no tree, so theirs use a key map).
 import BTreeExport from 'sorted-btree';
 import { CommandError } from './errors';
-import { keyCombos, fieldValues } from './index-keys';
+import { keyCombos, fieldValues, pathValues } from './index-keys';
 import { compareValues, sortClass } from './key-order';
 import { matcher } from './query';
 import { keyString, renderDoc, type Doc } from './values';
@@ -72,6 +72,25 @@ export class Index {
     this.stats = this.fields.map(() => ({ classes: new Map(), multikeyDocs: 0 }));
     if (spec.partialFilterExpression) this.partial = matcher(spec.partialFilterExpression);
     if (this.dirs.length) this.tree = new BTree<TreeKey, undefined>(undefined, (a, b) => this.compareKeys(a, b));
+  }
+
+  /**
+   * Whether `next` has exactly `old`'s entries here: every key field holds the same values (and a
+   * partial index's filter answers alike), so an update that leaves them alone costs this index
+   * nothing, as in mongod. A conversation's activity update would otherwise take out and put back
+   * one entry per member in `memberIds`. Indexes without a tree (text, hashed) keep the document
+   * itself under each key, so they are always redone.
+   */
+  keepsEntries(old: Doc, next: Doc): boolean {
+    if (!this.tree) return false;
+    for (const field of this.fields) {
+      const parts = field.split('.');
+      const a = pathValues(old, parts);
+      const b = pathValues(next, parts);
+      if (a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (!sameKeyValue(a[i], b[i])) return false;
+    }
+    return !this.partial || this.partial(old) === this.partial(next);
   }
 
   get name(): string {
@@ -216,4 +235,12 @@ export function duplicateKey(ns: string, spec: IndexSpec, keyValue: Doc): Comman
     `E11000 duplicate key error collection: ${ns} index: ${spec.name} dup key: ${renderDoc(keyValue)}`,
     { keyPattern: { ...spec.key }, keyValue },
   );
+}
+
+/** Same value, of the same kind (missing is not null: a sparse index tells them apart). */
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null || typeof a !== typeof b) return false;
+  if (typeof a === 'object' && (a as object).constructor !== (b as object).constructor) return false;
+  return keyString(a) === keyString(b);
 }

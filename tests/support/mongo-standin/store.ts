@@ -88,11 +88,13 @@ export class Collection {
     this.checkUnique(next, old);
     const rid = this.rids.get(old);
     if (rid === undefined) throw new Error('replace: document is not stored in this collection');
-    for (const index of this.indexes) index.remove(old, rid);
+    // Only the indexes whose entries the change touches are redone.
+    const changed = this.indexes.filter((index) => !index.keepsEntries(old, next));
+    for (const index of changed) index.remove(old, rid);
     this.records.set(rid, next);
     this.rids.delete(old);
     this.rids.set(next, rid);
-    for (const index of this.indexes) index.add(next, rid);
+    for (const index of changed) index.add(next, rid);
   }
 
   remove(doc: Doc): void {
