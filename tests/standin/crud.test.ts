@@ -122,6 +122,28 @@ describe('updating', () => {
     expect(unchanged).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
+  it('creates missing fields last and missing parents, orders $max/$min across types, and leaves a missing $unset alone', async () => {
+    const coll = t.db.collection('ops2');
+    const { insertedId } = await coll.insertOne({ a: 1, at: new Date(1000), mixed: 5, list: [{ x: 1 }, { x: 2 }] });
+    await coll.updateOne(
+      { _id: insertedId },
+      { $set: { 'deep.er.still': 'x', 'list.1.x': 9 }, $inc: { counter: 3 }, $max: { at: new Date(2000), mixed: 'text' }, $min: { fresh: 4 }, $unset: { 'no.such': '' } },
+    );
+    const doc = await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } });
+    expect(doc).toEqual({ a: 1, at: new Date(2000), mixed: 'text', list: [{ x: 1 }, { x: 9 }], deep: { er: { still: 'x' } }, counter: 3, fresh: 4 });
+    expect(Object.keys(doc!).slice(0, 4)).toEqual(['a', 'at', 'mixed', 'list']);
+    // A $max below, a $min above: nothing changes.
+    const none = await coll.updateOne({ _id: insertedId }, { $max: { at: new Date(1500) }, $min: { fresh: 10 } });
+    expect(none).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+  });
+
+  it('refuses an update whose paths overlap, and changes nothing', async () => {
+    const coll = t.db.collection('ops3');
+    const { insertedId } = await coll.insertOne({ p: { q: 1 } });
+    await expect(coll.updateOne({ _id: insertedId }, { $set: { p: { q: 2 } }, $inc: { 'p.q': 1 } })).rejects.toMatchObject({ code: 40 });
+    expect(await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } })).toEqual({ p: { q: 1 } });
+  });
+
   it('applies $push with $each and $slice, $addToSet and $pull', async () => {
     const coll = t.db.collection<{ log: number[]; set: string[]; bag: number[]; fresh?: number[] }>('arrays');
     const { insertedId } = await coll.insertOne({ log: [1, 2], set: ['a'], bag: [1, 2, 3, 4] });
