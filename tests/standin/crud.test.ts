@@ -142,6 +142,9 @@ describe('updating', () => {
     const { insertedId } = await coll.insertOne({ p: { q: 1 } });
     await expect(coll.updateOne({ _id: insertedId }, { $set: { p: { q: 2 } }, $inc: { 'p.q': 1 } })).rejects.toMatchObject({ code: 40 });
     expect(await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } })).toEqual({ p: { q: 1 } });
+    // A parent and its child with another path sorting between them ('-' sorts before '.'), where nothing on the way stops the direct path.
+    await expect(coll.updateOne({ _id: insertedId }, { $set: { 'm.n': { o: 1 }, 'm.n-x': 6 }, $inc: { 'm.n.o': 1 } })).rejects.toMatchObject({ code: 40 });
+    expect(await coll.findOne({ _id: insertedId }, { projection: { _id: 0 } })).toEqual({ p: { q: 1 } });
   });
 
   it('applies $push with $each and $slice, $addToSet and $pull', async () => {

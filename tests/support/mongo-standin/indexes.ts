@@ -242,5 +242,5 @@ function sameKeyValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined || a === null || b === null || typeof a !== typeof b) return false;
   if (typeof a === 'object' && (a as object).constructor !== (b as object).constructor) return false;
-  return keyString(a) === keyString(b);
+  return compareValues(a, b) === 0;
 }

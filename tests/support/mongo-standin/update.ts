@@ -168,10 +168,14 @@ function applyPlainly(doc: Doc, ops: Doc): boolean {
       paths.push(path);
     }
   }
-  // Overlapping paths are a conflict mongod refuses: mingo says so.
-  const sorted = [...paths].sort();
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1] || sorted[i]!.startsWith(`${sorted[i - 1]}.`)) return false;
+  // Overlapping paths (one the same as, or a parent of, another) are a conflict mongod refuses: mingo says so.
+  const named = new Set<string>();
+  for (const path of paths) {
+    if (named.has(path)) return false;
+    named.add(path);
+  }
+  for (const { parts } of steps) {
+    for (let n = 1; n < parts.length; n++) if (named.has(parts.slice(0, n).join('.'))) return false;
   }
   for (const { op, parts, value } of steps) {
     const field = parts.at(-1)!;
