@@ -29,6 +29,12 @@ const int = (def: number, min: number, max: number) =>
 
 export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
+  /**
+   * Connections the kernel holds for us while the event loop is busy (listen backlog; Linux caps it
+   * at net.core.somaxconn). Node's 511 overflowed when 3,000 people reconnected at once: the kernel
+   * dropped the rest, and their TCP retries came 1, 3, 7, 15 s later (README "Configuration").
+   */
+  LISTEN_BACKLOG: int(4096, 1, 65535),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').optional(),
   ADMIN_LOGIN_ID: z.string().min(1).max(64).optional(),
   ADMIN_PASSWORD: z.string().min(8).max(256).optional(),

@@ -78,7 +78,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? config.PORT, options.host ?? '0.0.0.0', () => resolve());
+    http.listen({ port: options.port ?? config.PORT, host: options.host ?? '0.0.0.0', backlog: config.LISTEN_BACKLOG }, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
   const metricsServer =

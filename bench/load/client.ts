@@ -24,7 +24,7 @@ interface Client {
   cursor?: unknown;
   /** clientMsgId → message ids seen (reconnect scenario only). */
   seen?: Map<string, Set<string>>;
-  reconnect?: { attempts: number; requests: number; failed: number; caughtUpAt?: number; gaveUp?: boolean };
+  reconnect?: { attempts: number; requests: number; failed: number; firstAttemptAt?: number; connectedAt?: number; caughtUpAt?: number; gaveUp?: boolean };
 }
 
 interface Pending {
@@ -276,6 +276,7 @@ function scheduleReconnect(c: Client): void {
 async function reconnectOnce(c: Client): Promise<void> {
   const r = c.reconnect!;
   r.attempts++;
+  r.firstAttemptAt ??= now();
   const sock = makeSocket(c, () => onDrop(c));
   // What this client had when the new connection began: live messages may arrive in the same
   // network read as the connect packet, and must not move the catch-up cursor past a gap.
@@ -290,6 +291,7 @@ async function reconnectOnce(c: Client): Promise<void> {
     return;
   }
   c.sock = sock;
+  r.connectedAt = now();
   if (watchSupported) void watch(c, 30_000);
   // A failed catch-up is tried again (a real client would), up to five times.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -415,6 +417,18 @@ async function stopTraffic(timeoutMs: number) {
   return { outboxLeft: outbox.length, deliveryWaitMs: now() - t1 };
 }
 
+/** How many of the given times fall in each second after the kill. */
+function perSecond(times: (number | undefined)[]): number[] {
+  const bins: number[] = [];
+  for (const t of times) {
+    if (t === undefined) continue;
+    const k = Math.max(0, Math.floor((t - killAt) / 1000));
+    while (bins.length <= k) bins.push(0);
+    bins[k]!++;
+  }
+  return bins;
+}
+
 async function waitCaughtUp(timeoutMs: number) {
   const tracked = clients.filter((c) => c.seen);
   const t0 = now();
@@ -445,6 +459,12 @@ async function waitCaughtUp(timeoutMs: number) {
     failedRequests: tracked.reduce((a, c) => a + (c.reconnect?.failed ?? 0), 0),
     catchUp: catchUpMode,
     connectedNow: tracked.filter((c) => c.sock?.connected).length,
+    // Per second after the kill: clients that made their first attempt, got connected, were caught up.
+    timeline: {
+      firstAttempt: perSecond(tracked.map((c) => c.reconnect?.firstAttemptAt)),
+      connected: perSecond(tracked.map((c) => c.reconnect?.connectedAt)),
+      caughtUp: perSecond(tracked.map((c) => c.reconnect?.caughtUpAt)),
+    },
     reconnectErrors: Object.fromEntries(reconnectErrors),
   };
 }

@@ -57,7 +57,8 @@ io.on('connection', (socket) => {
     }
   });
 });
-http.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', () => {
+// The same listen backlog as A's default (LISTEN_BACKLOG): a reconnect storm is not cut by Node's 511.
+http.listen({ port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1', backlog: 4096 }, () => {
   attachProbe((http.address() as { port: number }).port);
 });
 process.on('SIGTERM', () => {
