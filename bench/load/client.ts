@@ -355,6 +355,7 @@ async function prepareReconnect(opts: { backoff: typeof backoff }) {
   const conn = connectedClients();
   for (const c of conn) {
     c.seen = new Map();
+    c.presenceFrames = c.presenceEntries = 0;
     // Our own close handler: a dropped socket reconnects with jittered backoff, then catches up.
     const old = c.sock!;
     old.onClose = () => onDrop(c);
@@ -459,6 +460,9 @@ async function waitCaughtUp(timeoutMs: number) {
     failedRequests: tracked.reduce((a, c) => a + (c.reconnect?.failed ?? 0), 0),
     catchUp: catchUpMode,
     connectedNow: tracked.filter((c) => c.sock?.connected).length,
+    // Presence pushes received since the kill (the watch acknowledgements not counted).
+    presenceFramesPerClient: tracked.reduce((a, c) => a + c.presenceFrames, 0) / Math.max(1, tracked.length),
+    presenceEntriesPerClient: tracked.reduce((a, c) => a + c.presenceEntries, 0) / Math.max(1, tracked.length),
     // Per second after the kill: clients that made their first attempt, got connected, were caught up.
     timeline: {
       firstAttempt: perSecond(tracked.map((c) => c.reconnect?.firstAttemptAt)),

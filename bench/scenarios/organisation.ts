@@ -153,6 +153,7 @@ export async function organisationSession(
     server = await restartOnPort(kind, db.uriFor(dbName), server.port, { label });
     const restartS = (performance.now() - killedAt) / 1000;
     await gen.call('markReady');
+    const cpu0 = await server.stats();
     const caught = await gen.call<{
       clients: number;
       caughtUp: number;
@@ -165,6 +166,8 @@ export async function organisationSession(
       failedRequests: number;
       catchUp: string;
     }>('waitCaughtUp', { timeoutMs: opts.reconnectTimeoutS * 1000 });
+    // The restarted server's CPU from ready until 99 %+ were caught up (what the storm cost it).
+    const catchUpCpuS = (cpuMs(await server.stats()) - cpuMs(cpu0)) / 1000;
     await sleep(2_000);
     const stopped = await gen.call<{ outboxLeft: number }>('stopTraffic', { timeoutMs: 30_000 });
     const check = await gen.call<{ notCaughtUp: number; acknowledged: number; acknowledgedBeforeKill: number; checked: number; lost: number; lostBeforeKill: number; doubled: number; refusedSends: number }>('verify');
@@ -179,6 +182,7 @@ export async function organisationSession(
         t99FromReadyS: caught.t99FromReadyMs === null ? null : caught.t99FromReadyMs / 1000,
         t100FromKillS: caught.t100FromKillMs === null ? null : caught.t100FromKillMs / 1000,
         restartS,
+        serverCpuS: catchUpCpuS,
         requestsPerClient: caught.requestsPerClient,
         attemptsPerClient: caught.attemptsPerClient,
         failedRequests: caught.failedRequests,
