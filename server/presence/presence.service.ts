@@ -11,7 +11,7 @@ import { userRoom, type Realtime } from '../realtime.js';
 import type { TeleworkService } from '../telework/telework.service.js';
 import { Connections } from './connections.js';
 import { OverviewBoards } from './overview-boards.js';
-import { Watchers } from './watchers.js';
+import { Watchers, type Known } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
 import { log } from '../log.js';
 
@@ -35,14 +35,23 @@ export class PresenceService {
   /** People whose last connection here closed, and when: written as `lastSeenAt` once they are offline. */
   private readonly lastSeen = new Map<string, Date>();
   private readonly idle = new Set<string>();
-  /** The last presence pushed per person, and in which push (`pushes` counts them). */
-  private readonly lastPushed = new Map<string, { sig: string; presence: Presence; push: number }>();
+  /**
+   * The last presence pushed per person, in which push (`pushes` counts them), and the person's
+   * change stamp it covers (Infinity: pushed by another process, delivered to every watcher).
+   */
+  private readonly lastPushed = new Map<string, { sig: string; presence: Presence; push: number; mark: number }>();
   private pushes = 0;
   /** Who watches whom among this process's sockets (`presence:watch`). */
   private readonly watchers = new Watchers();
   /** The supervisor boards watched from this process, kept up to date change by change. */
   private readonly boards = new OverviewBoards();
   private readonly dirty = new Set<string>();
+  /**
+   * Stamps from one counter: `markedAt` holds, per person, the stamp of their last change (taken
+   * after the change is visible to reads); a watch takes one before its reads (see deliver).
+   */
+  private stamps = 0;
+  private readonly markedAt = new Map<string, number>();
   /**
    * The reads behind `presence:watch`, gathered across sockets (server/lib/batcher.ts): when
    * everyone connects at 8:30, each socket's first watch joins the batch under way, and a batch
@@ -122,20 +131,46 @@ export class PresenceService {
     // Watch at once, so that no change pushed while the answer is read is missed.
     this.watchers.replace(socketId, unique, ticket);
     const since = this.pushes;
+    // Every change stamped before this is in what the reads below find: from now on, pushes of
+    // such changes skip this socket (deliver). With several processes a change made elsewhere
+    // carries no stamp of ours, so there every push goes out.
+    const stamp = ++this.stamps;
+    const knewBefore = this.clustered ? undefined : this.watchers.answers(socketId, ticket, stamp, unique);
     let found: Map<string, Presence>;
     try {
       found = await this.watchReads.get(unique);
     } catch (err) {
-      this.watchers.replace(socketId, before, ticket); // a failed request changes nothing
+      // A failed request changes nothing: the set it had, and what it was skipped meanwhile.
+      this.watchers.replace(socketId, before, ticket);
+      if (knewBefore) this.resendSkipped(socketId, ticket, before, knewBefore, since);
       throw err;
     }
     const ids = unique.filter((id) => found.has(id));
     if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
-    // Someone pushed meanwhile was pushed to this socket too: answer with that, not an older read.
+    // Someone pushed meanwhile to this socket too (a change stamped after this watch began; with
+    // several processes, any): answer with that, not an older read. A push of an older change went
+    // only to the sockets that had not read it, and this read is at least as new.
     return ids.map((userId) => {
       const pushed = this.lastPushed.get(userId);
-      return { userId, presence: pushed && pushed.push > since ? pushed.presence : found.get(userId)! };
+      const sent = pushed && pushed.push > since && (this.clustered || pushed.mark >= stamp);
+      return { userId, presence: sent ? pushed.presence : found.get(userId)! };
     });
+  }
+
+  /**
+   * A watch failed after its stamp let pushes skip the socket: it goes back to what it knew, and
+   * gets (from memory, no read) the last pushed presence of each person it still watches that was
+   * pushed since the watch began, and that its earlier answer did not already show.
+   */
+  private resendSkipped(socketId: string, ticket: number, watched: readonly string[], knew: Known, since: number): void {
+    // Overtaken by a later watch (or gone): that one answers for everything it watches.
+    if (!this.watchers.forgetAnswer(socketId, ticket, knew)) return;
+    const missed: PresenceEvent[] = [];
+    for (const userId of watched) {
+      const pushed = this.lastPushed.get(userId);
+      if (pushed && pushed.push > since && pushed.mark >= knew.at) missed.push({ userId, presence: pushed.presence });
+    }
+    if (missed.length > 0) this.realtime.io.sockets.sockets.get(socketId)?.emit('presence', missed);
   }
 
   /** One batch of watches: which ids are people (an id-only read) and their presences, one read per collection. */
@@ -298,6 +333,7 @@ export class PresenceService {
    * what was last pushed, so a burst of connects, idles and reconnects becomes one event.
    */
   private changed(userId: string): void {
+    this.markedAt.set(userId, ++this.stamps);
     this.dirty.add(userId);
     if (this.flushTimer || this.stopped) return;
     this.flushTimer = setTimeout(() => {
@@ -315,16 +351,21 @@ export class PresenceService {
     const presences = await this.getMany(ids);
     const push = ++this.pushes;
     const changes: PresenceEvent[] = [];
+    // Each person's latest stamp, taken after the read: a socket whose watch read began after it
+    // already shows at least what this push carries, and is skipped (deliver).
+    const marks: number[] = [];
     for (const [userId, presence] of presences) {
       const sig = signature(presence);
       if (this.lastPushed.get(userId)?.sig === sig) continue;
-      this.lastPushed.set(userId, { sig, presence, push });
+      const mark = this.markedAt.get(userId) ?? 0;
+      this.lastPushed.set(userId, { sig, presence, push, mark });
       changes.push({ userId, presence });
+      marks.push(mark);
     }
     if (changes.length === 0) return;
     // Once per window for the whole batch: every other process delivers it to its own watchers.
     if (this.clustered) this.realtime.io.serverSideEmit('presence:changed', changes);
-    await this.deliver(changes);
+    await this.deliver(changes, marks);
     await this.pushOverviews(changes);
   }
 
@@ -334,7 +375,7 @@ export class PresenceService {
     const fresh = changes.filter((c) => {
       const sig = signature(c.presence);
       if (this.lastPushed.get(c.userId)?.sig === sig) return false;
-      this.lastPushed.set(c.userId, { sig, presence: c.presence, push });
+      this.lastPushed.set(c.userId, { sig, presence: c.presence, push, mark: Infinity });
       return true;
     });
     if (fresh.length === 0) return;
@@ -348,6 +389,8 @@ export class PresenceService {
   /**
    * One `presence` event per local socket that watches someone in `changes` (or is one of them),
    * carrying just those people. Costs the watchers of the changed people, not the organisation.
+   * With `marks` (our own pushes), a socket whose watch answer was read after a change's stamp
+   * already showed it and is left out (Watchers.socketsToTell).
    *
    * Sockets that get the very same people (a team watches the same colleagues; a person's tabs
    * watch the same list) get one packet encoded once and written to each of them: Socket.IO
@@ -358,11 +401,12 @@ export class PresenceService {
    * changes in one window, and writing to every socket in one go held the loop for seconds
    * (long enough for the driver's monitor to call the database dead, in the reconnect storm).
    */
-  private async deliver(changes: PresenceEvent[]): Promise<void> {
+  private async deliver(changes: PresenceEvent[], marks?: readonly number[]): Promise<void> {
     // Per socket, the indexes (ascending) of the changes it must hear of: that list is its group's key.
     const perSocket = new Map<string, number[]>();
     changes.forEach((change, index) => {
-      for (const socketId of this.watchers.socketsWatching(change.userId)) {
+      const to = marks ? this.watchers.socketsToTell(change.userId, marks[index]!) : this.watchers.socketsWatching(change.userId);
+      for (const socketId of to) {
         const batch = perSocket.get(socketId);
         if (batch) batch.push(index);
         else perSocket.set(socketId, [index]);

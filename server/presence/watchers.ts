@@ -13,6 +13,14 @@
  */
 export class Watchers {
   private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number }>();
+  /**
+   * Socket slot → the stamp of its last answered watch (0: none yet), and whether that answer held
+   * its own person (only if the client asked for itself). See `socketsToTell`.
+   */
+  private readonly answeredAt: number[] = [];
+  private readonly answeredSelf: boolean[] = [];
+  /** Socket slot → its own person's slot. */
+  private readonly selfOf: number[] = [];
   /** Person → slot, and slot → person / the sockets watching them. Slots are reused when freed. */
   private readonly slots = new Map<string, number>();
   private readonly ids: string[] = [];
@@ -29,6 +37,9 @@ export class Watchers {
     this.socketIds[socket] = socketId;
     const self = this.slotFor(selfId);
     this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0 });
+    this.answeredAt[socket] = 0;
+    this.answeredSelf[socket] = false;
+    this.selfOf[socket] = self;
     link(this.watching[self]!, socket);
   }
 
@@ -73,6 +84,29 @@ export class Watchers {
     entry.watched = after;
   }
 
+  /**
+   * The watch with this ticket answers with presences read after `stamp` for every id in
+   * `userIds`: from now on the socket counts as knowing each of them as of `stamp`
+   * (`socketsToTell`). Returns what it knew before, for `forgetAnswer` if the watch fails.
+   */
+  answers(socketId: string, ticket: number, stamp: number, userIds: readonly string[]): Known | undefined {
+    const entry = this.bySocket.get(socketId);
+    if (!entry || ticket !== entry.tickets) return undefined;
+    const before = { at: this.answeredAt[entry.socket]!, self: this.answeredSelf[entry.socket]! };
+    this.answeredAt[entry.socket] = stamp;
+    this.answeredSelf[entry.socket] = userIds.includes(this.ids[entry.self]!);
+    return before;
+  }
+
+  /** The watch with this ticket failed: the socket knows what it knew before (unless a later watch came: false). */
+  forgetAnswer(socketId: string, ticket: number, before: Known): boolean {
+    const entry = this.bySocket.get(socketId);
+    if (!entry || ticket !== entry.tickets) return false;
+    this.answeredAt[entry.socket] = before.at;
+    this.answeredSelf[entry.socket] = before.self;
+    return true;
+  }
+
   /** The socket is gone: forget everything it watched. */
   detach(socketId: string): void {
     const entry = this.bySocket.get(socketId);
@@ -90,6 +124,25 @@ export class Watchers {
     const { list, size } = this.watching[slot]!;
     const out = new Array<string>(size);
     for (let i = 0; i < size; i++) out[i] = this.socketIds[list[i]!]!;
+    return out;
+  }
+
+  /**
+   * Those of `socketsWatching(userId)` that may not know the person's presence of change
+   * `changedAt`: a socket whose watch was answered with presences read after a later stamp already
+   * showed it (after a restart, most of the storm's pushes were of people its watch had just
+   * answered). Its own person counts only if the watch asked for it too.
+   */
+  socketsToTell(userId: string, changedAt: number): string[] {
+    const slot = this.slots.get(userId);
+    if (slot === undefined) return [];
+    const { list, size } = this.watching[slot]!;
+    const out: string[] = [];
+    for (let i = 0; i < size; i++) {
+      const socket = list[i]!;
+      const knows = this.answeredAt[socket]! > changedAt && (this.answeredSelf[socket] || this.selfOf[socket] !== slot);
+      if (!knows) out.push(this.socketIds[socket]!);
+    }
     return out;
   }
 
@@ -131,6 +184,12 @@ export class Watchers {
     this.watching[slot] = { list: EMPTY_LIST, size: 0 };
     this.free.push(slot);
   }
+}
+
+/** Up to which change stamp a socket's last watch answer showed its people, and whether its own person. */
+export interface Known {
+  at: number;
+  self: boolean;
 }
 
 /** A person's watchers: socket slots in `list[0, size)`, with room to grow. */

@@ -97,4 +97,37 @@ describe('who watches whom', () => {
     }
     expect(w.watchedPeople).toBe(new Set([...model.values()].flatMap((v) => [...v])).size);
   });
+
+  it('a change older than a socket\'s watch answer skips it; a newer one, its own person (unasked) and a failed watch do not', () => {
+    const w = new Watchers();
+    w.attach('early', 'e');
+    w.attach('late', 'l');
+    w.attach('asker', 'me');
+    w.answers('early', 7, 10, []); // a ticket that is not the socket's latest is ignored
+    w.replace('early', ['x'], w.ticket('early'));
+    expect(w.answers('early', 1, 5, ['x'])).toEqual({ at: 0, self: false });
+    const t = w.ticket('late');
+    w.replace('late', ['x'], t);
+    w.answers('late', t, 20, ['x']);
+    // x changed at 12: `early` read x before that, `late` after.
+    expect(w.socketsToTell('x', 12)).toEqual(['early']);
+    expect(sorted(w.socketsToTell('x', 20))).toEqual(['early', 'late']);
+    // Its own person reaches a socket unless its watch asked for it too.
+    expect(w.socketsToTell('l', 3)).toEqual(['late']);
+    const a = w.ticket('asker');
+    w.replace('asker', ['me', 'x'], a);
+    w.answers('asker', a, 30, ['me', 'x']);
+    expect(w.socketsToTell('me', 3)).toEqual([]);
+    // A failed watch: back to what the earlier answer showed (none here), so every change reaches it.
+    const failed = w.ticket('asker');
+    const before = w.answers('asker', failed, 40, ['x'])!;
+    expect(w.socketsToTell('x', 35)).not.toContain('asker');
+    expect(w.forgetAnswer('asker', failed, before)).toBe(true);
+    expect(w.socketsToTell('x', 35)).toContain('asker');
+    // Overtaken by a later watch: the failed one's answer is not restored.
+    const first = w.ticket('late');
+    const knew = w.answers('late', first, 50, ['x'])!;
+    w.ticket('late');
+    expect(w.forgetAnswer('late', first, knew)).toBe(false);
+  });
 });
