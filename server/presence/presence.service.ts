@@ -11,7 +11,7 @@ import { userRoom, type Realtime } from '../realtime.js';
 import type { TeleworkService } from '../telework/telework.service.js';
 import { Connections } from './connections.js';
 import { OverviewBoards } from './overview-boards.js';
-import { Watchers, type Known } from './watchers.js';
+import { Watchers } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
 import { log } from '../log.js';
 
@@ -135,18 +135,19 @@ export class PresenceService {
     // such changes skip this socket (deliver). With several processes a change made elsewhere
     // carries no stamp of ours, so there every push goes out.
     const stamp = ++this.stamps;
-    const knewBefore = this.clustered ? undefined : this.watchers.answers(socketId, ticket, stamp, unique);
+    if (!this.clustered) this.watchers.answers(socketId, ticket, stamp, unique);
     let found: Map<string, Presence>;
     try {
       found = await this.watchReads.get(unique);
     } catch (err) {
       // A failed request changes nothing: the set it had, and what it was skipped meanwhile.
       this.watchers.replace(socketId, before, ticket);
-      if (knewBefore) this.resendSkipped(socketId, ticket, before, knewBefore, since);
+      if (!this.clustered) this.resendSkipped(socketId, ticket, before);
       throw err;
     }
     const ids = unique.filter((id) => found.has(id));
     if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
+    if (!this.clustered) this.watchers.answered(socketId, ticket);
     // Someone pushed meanwhile to this socket too (a change stamped after this watch began; with
     // several processes, any): answer with that, not an older read. A push of an older change went
     // only to the sockets that had not read it, and this read is at least as new.
@@ -158,17 +159,17 @@ export class PresenceService {
   }
 
   /**
-   * A watch failed after its stamp let pushes skip the socket: it goes back to what it knew, and
-   * gets (from memory, no read) the last pushed presence of each person it still watches that was
-   * pushed since the watch began, and that its earlier answer did not already show.
+   * A watch failed after its stamp let pushes skip the socket: it goes back to the last answer its
+   * client kept, and gets (from memory, no read) the last pushed presence of each person it still
+   * watches that this answer may not show. A duplicate of what it has is harmless; a gap is not.
    */
-  private resendSkipped(socketId: string, ticket: number, watched: readonly string[], knew: Known, since: number): void {
+  private resendSkipped(socketId: string, ticket: number, watched: readonly string[]): void {
     // Overtaken by a later watch (or gone): that one answers for everything it watches.
-    if (!this.watchers.forgetAnswer(socketId, ticket, knew)) return;
+    if (!this.watchers.failed(socketId, ticket)) return;
     const missed: PresenceEvent[] = [];
     for (const userId of watched) {
       const pushed = this.lastPushed.get(userId);
-      if (pushed && pushed.push > since && pushed.mark >= knew.at) missed.push({ userId, presence: pushed.presence });
+      if (pushed && !this.watchers.knows(socketId, userId, pushed.mark)) missed.push({ userId, presence: pushed.presence });
     }
     if (missed.length > 0) this.realtime.io.sockets.sockets.get(socketId)?.emit('presence', missed);
   }
@@ -402,6 +403,8 @@ export class PresenceService {
    * (long enough for the driver's monitor to call the database dead, in the reconnect storm).
    */
   private async deliver(changes: PresenceEvent[], marks?: readonly number[]): Promise<void> {
+    // Watches that begin after this are checked again when their socket's turn comes (below).
+    const planned = this.stamps;
     // Per socket, the indexes (ascending) of the changes it must hear of: that list is its group's key.
     const perSocket = new Map<string, number[]>();
     changes.forEach((change, index) => {
@@ -423,7 +426,8 @@ export class PresenceService {
     let reached = 0;
     let written = 0;
     for (const { indexes, socketIds } of groups.values()) {
-      const present = socketIds.filter((id) => sockets.has(id));
+      let present = socketIds.filter((id) => sockets.has(id));
+      if (marks) present = this.leaveOutRewatched(present, planned, indexes, changes, marks);
       if (present.length === 0) continue;
       const batch = indexes.map((i) => changes[i]!);
       // Each socket is alone in the room named by its id; `local`: other processes deliver to their own.
@@ -437,6 +441,25 @@ export class PresenceService {
       }
     }
     this.onDelivered?.(reached);
+  }
+
+  /**
+   * Sockets that sent a watch after `deliver` planned this push (it writes in chunks, across turns
+   * of the event loop) may have been answered with newer presences than it carries already: each
+   * of them gets only the changes its new watch does not show, on its own; the rest keep the shared
+   * packet. Otherwise the older push would land after the newer answer, and the next push of that
+   * person would skip the socket.
+   */
+  private leaveOutRewatched(present: string[], planned: number, indexes: number[], changes: PresenceEvent[], marks: readonly number[]): string[] {
+    const rewatched = present.filter((id) => this.watchers.stampOf(id) > planned);
+    if (rewatched.length === 0) return present;
+    const sockets = this.realtime.io.sockets.sockets;
+    for (const id of rewatched) {
+      const left = indexes.filter((i) => !this.watchers.knows(id, changes[i]!.userId, marks[i]!));
+      if (left.length > 0) sockets.get(id)!.emit('presence', left.map((i) => changes[i]!));
+    }
+    const skip = new Set(rewatched);
+    return present.filter((id) => !skip.has(id));
   }
 
   /**

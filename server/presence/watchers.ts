@@ -14,11 +14,16 @@
 export class Watchers {
   private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number }>();
   /**
-   * Socket slot → the stamp of its last answered watch (0: none yet), and whether that answer held
-   * its own person (only if the client asked for itself). See `socketsToTell`.
+   * Socket slot → the stamp of its latest watch (under way or answered; 0: none yet), and whether
+   * that watch asked for its own person: pushes of changes stamped before it skip the socket
+   * (`socketsToTell`). `applied*`: the same for the latest watch answered while it was the latest
+   * (the answer the client keeps: it drops an answer once it has sent a later watch), to go back to
+   * when a watch fails.
    */
   private readonly answeredAt: number[] = [];
   private readonly answeredSelf: boolean[] = [];
+  private readonly appliedAt: number[] = [];
+  private readonly appliedSelf: boolean[] = [];
   /** Socket slot → its own person's slot. */
   private readonly selfOf: number[] = [];
   /** Person → slot, and slot → person / the sockets watching them. Slots are reused when freed. */
@@ -37,8 +42,8 @@ export class Watchers {
     this.socketIds[socket] = socketId;
     const self = this.slotFor(selfId);
     this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0 });
-    this.answeredAt[socket] = 0;
-    this.answeredSelf[socket] = false;
+    this.answeredAt[socket] = this.appliedAt[socket] = 0;
+    this.answeredSelf[socket] = this.appliedSelf[socket] = false;
     this.selfOf[socket] = self;
     link(this.watching[self]!, socket);
   }
@@ -85,26 +90,48 @@ export class Watchers {
   }
 
   /**
-   * The watch with this ticket answers with presences read after `stamp` for every id in
-   * `userIds`: from now on the socket counts as knowing each of them as of `stamp`
-   * (`socketsToTell`). Returns what it knew before, for `forgetAnswer` if the watch fails.
+   * The watch with this ticket starts: it will answer with presences read after `stamp` for every
+   * id in `userIds`, so from now on pushes of changes stamped before it skip the socket.
    */
-  answers(socketId: string, ticket: number, stamp: number, userIds: readonly string[]): Known | undefined {
+  answers(socketId: string, ticket: number, stamp: number, userIds: readonly string[]): void {
     const entry = this.bySocket.get(socketId);
-    if (!entry || ticket !== entry.tickets) return undefined;
-    const before = { at: this.answeredAt[entry.socket]!, self: this.answeredSelf[entry.socket]! };
+    if (!entry || ticket !== entry.tickets) return;
     this.answeredAt[entry.socket] = stamp;
     this.answeredSelf[entry.socket] = userIds.includes(this.ids[entry.self]!);
-    return before;
   }
 
-  /** The watch with this ticket failed: the socket knows what it knew before (unless a later watch came: false). */
-  forgetAnswer(socketId: string, ticket: number, before: Known): boolean {
+  /** The watch with this ticket was answered; if it is still the latest, the client keeps that answer. */
+  answered(socketId: string, ticket: number): void {
     const entry = this.bySocket.get(socketId);
-    if (!entry || ticket !== entry.tickets) return false;
-    this.answeredAt[entry.socket] = before.at;
-    this.answeredSelf[entry.socket] = before.self;
-    return true;
+    if (!entry || ticket !== entry.tickets) return;
+    this.appliedAt[entry.socket] = this.answeredAt[entry.socket]!;
+    this.appliedSelf[entry.socket] = this.answeredSelf[entry.socket]!;
+  }
+
+  /**
+   * The watch with this ticket failed: the socket knows what the last answer its client kept
+   * showed, which is returned (undefined if a later watch came, or the socket is gone).
+   */
+  failed(socketId: string, ticket: number): Known | undefined {
+    const entry = this.bySocket.get(socketId);
+    if (!entry || ticket !== entry.tickets) return undefined;
+    this.answeredAt[entry.socket] = this.appliedAt[entry.socket]!;
+    this.answeredSelf[entry.socket] = this.appliedSelf[entry.socket]!;
+    return { at: this.appliedAt[entry.socket]!, self: this.appliedSelf[entry.socket]! };
+  }
+
+  /** The stamp of the socket's latest watch (0: none, or the socket is gone). */
+  stampOf(socketId: string): number {
+    const entry = this.bySocket.get(socketId);
+    return entry ? this.answeredAt[entry.socket]! : 0;
+  }
+
+  /** Whether the socket's latest watch shows the person as of change `changedAt` (see socketsToTell). */
+  knows(socketId: string, userId: string, changedAt: number): boolean {
+    const entry = this.bySocket.get(socketId);
+    const slot = this.slots.get(userId);
+    if (!entry || slot === undefined) return false;
+    return this.answeredAt[entry.socket]! > changedAt && (this.answeredSelf[entry.socket]! || entry.self !== slot);
   }
 
   /** The socket is gone: forget everything it watched. */
@@ -186,7 +213,7 @@ export class Watchers {
   }
 }
 
-/** Up to which change stamp a socket's last watch answer showed its people, and whether its own person. */
+/** Up to which change stamp the answer a client kept showed its people, and whether its own person. */
 export interface Known {
   at: number;
   self: boolean;

@@ -11,6 +11,8 @@ const net = vi.hoisted(() => ({
   sent: [] as string[][],
   connectListeners: new Set<() => void>(),
   connected: true,
+  /** The next this many watches are answered with an error. */
+  failures: 0,
 }));
 vi.mock('../../client/src/net/socket', () => ({
   isConnected: () => net.connected,
@@ -20,12 +22,16 @@ vi.mock('../../client/src/net/socket', () => ({
   },
   emitPresenceWatch: async (userIds: readonly string[]) => {
     net.sent.push([...userIds]);
+    if (net.failures > 0) {
+      net.failures -= 1;
+      return { ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } };
+    }
     return { ok: true, presences: userIds.map((userId) => ({ userId, presence: { state: 'in_office', availability: 'available' } })) };
   },
   emitSend: vi.fn(),
 }));
 
-const { WATCH_MAX, registerShown, startPresenceWatch, watchedPeople } = await import('../../client/src/presence/watch');
+const { RETRY_MS, WATCH_MAX, registerShown, startPresenceWatch, watchedPeople } = await import('../../client/src/presence/watch');
 const { Directory } = await import('../../client/src/directory/Directory');
 
 const id = (n: number, prefix = 'a') => `${prefix}${n.toString(16).padStart(23, '0')}`;
@@ -123,6 +129,38 @@ describe('following what is shown', () => {
     expect(lastSent()).toEqual([ME.id, people[0]!.id]);
     await waitFor(() => expect(appStore.get().presence[people[0]!.id]).toEqual({ state: 'in_office', availability: 'available' }));
     unregister();
+  });
+
+  test('sends a failed or unanswered watch again by itself, until it is answered', async () => {
+    await waitFor(() => expect(lastSent()).toEqual([ME.id]));
+    vi.useFakeTimers();
+    // The retry's jitter at its middle: exactly RETRY_MS.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      net.failures = 2;
+      act(() => appStore.set((st) => ({ ...st, presence: {} })));
+      const count = net.sent.length;
+      act(() => {
+        for (const listener of net.connectListeners) listener();
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(net.sent.length).toBe(count + 1);
+      // Nothing changed on screen: only the retry sends it again, twice (the second failure too).
+      await vi.advanceTimersByTimeAsync(RETRY_MS - 1);
+      expect(net.sent.length).toBe(count + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(net.sent.length).toBe(count + 2);
+      expect(appStore.get().presence[ME.id]).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(RETRY_MS);
+      expect(net.sent.length).toBe(count + 3);
+      expect(appStore.get().presence[ME.id]).toEqual({ state: 'in_office', availability: 'available' });
+      // Answered: no more retries.
+      await vi.advanceTimersByTimeAsync(RETRY_MS * 5);
+      expect(net.sent.length).toBe(count + 3);
+    } finally {
+      random.mockRestore();
+      vi.useRealTimers();
+    }
   });
 
   test('adds the members of a conversation that joins the list', async () => {

@@ -54,6 +54,8 @@ describe('coalescing', () => {
     const lateLog = new PresenceLog(l);
     const answered = await watch(l, [p!.user.id]);
     expect(answered.get(p!.user.id)).toMatchObject({ state: 'in_office' });
+    // Still inside the window (else this test would show nothing about skipping).
+    expect(earlyLog.of(p!.user.id)).toEqual([]);
 
     // The window's push reaches `early`, who had read p as offline…
     await earlyLog.until((ev) => ev.some((x) => x.userId === p!.user.id));

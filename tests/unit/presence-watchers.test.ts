@@ -98,36 +98,60 @@ describe('who watches whom', () => {
     expect(w.watchedPeople).toBe(new Set([...model.values()].flatMap((v) => [...v])).size);
   });
 
-  it('a change older than a socket\'s watch answer skips it; a newer one, its own person (unasked) and a failed watch do not', () => {
+  it('a change older than a socket\'s watch skips it; a newer one, its own person (unasked) and a failed watch do not', () => {
     const w = new Watchers();
     w.attach('early', 'e');
     w.attach('late', 'l');
     w.attach('asker', 'me');
-    w.answers('early', 7, 10, []); // a ticket that is not the socket's latest is ignored
-    w.replace('early', ['x'], w.ticket('early'));
-    expect(w.answers('early', 1, 5, ['x'])).toEqual({ at: 0, self: false });
+    w.answers('early', 7, 10, ['x']); // a ticket that is not the socket's latest is ignored
+    const e = w.ticket('early');
+    w.replace('early', ['x'], e);
+    w.answers('early', e, 5, ['x']);
+    w.answered('early', e);
     const t = w.ticket('late');
     w.replace('late', ['x'], t);
     w.answers('late', t, 20, ['x']);
-    // x changed at 12: `early` read x before that, `late` after.
+    // x changed at 12: `early` read x before that, `late` after (even before its answer went out).
     expect(w.socketsToTell('x', 12)).toEqual(['early']);
-    expect(sorted(w.socketsToTell('x', 20))).toEqual(['early', 'late']);
+    expect(sorted(w.socketsToTell('x', 21))).toEqual(['early', 'late']);
+    expect(w.knows('late', 'x', 12)).toBe(true);
+    expect(w.knows('early', 'x', 12)).toBe(false);
+    expect(w.stampOf('late')).toBe(20);
     // Its own person reaches a socket unless its watch asked for it too.
     expect(w.socketsToTell('l', 3)).toEqual(['late']);
     const a = w.ticket('asker');
     w.replace('asker', ['me', 'x'], a);
     w.answers('asker', a, 30, ['me', 'x']);
+    w.answered('asker', a);
     expect(w.socketsToTell('me', 3)).toEqual([]);
-    // A failed watch: back to what the earlier answer showed (none here), so every change reaches it.
-    const failed = w.ticket('asker');
-    const before = w.answers('asker', failed, 40, ['x'])!;
+    // A failed watch: back to the answer the client kept (30, itself included).
+    const failing = w.ticket('asker');
+    w.answers('asker', failing, 40, ['x']);
     expect(w.socketsToTell('x', 35)).not.toContain('asker');
-    expect(w.forgetAnswer('asker', failed, before)).toBe(true);
+    expect(w.failed('asker', failing)).toEqual({ at: 30, self: true });
     expect(w.socketsToTell('x', 35)).toContain('asker');
-    // Overtaken by a later watch: the failed one's answer is not restored.
-    const first = w.ticket('late');
-    const knew = w.answers('late', first, 50, ['x'])!;
-    w.ticket('late');
-    expect(w.forgetAnswer('late', first, knew)).toBe(false);
+    expect(w.socketsToTell('x', 25)).not.toContain('asker');
+  });
+
+  it('a failed watch goes back to the last answer the client kept, not to one it dropped for a later watch', () => {
+    const w = new Watchers();
+    w.attach('s', 'me');
+    const w0 = w.ticket('s');
+    w.replace('s', ['u'], w0);
+    w.answers('s', w0, 5, ['u']);
+    w.answered('s', w0);
+    // W1 starts (stamp 11); W2 starts (12) before W1 answers, so the client drops W1's answer.
+    const w1 = w.ticket('s');
+    w.replace('s', ['u'], w1);
+    w.answers('s', w1, 11, ['u']);
+    const w2 = w.ticket('s');
+    w.replace('s', ['u'], w2);
+    w.answers('s', w2, 12, ['u']);
+    w.answered('s', w1);
+    expect(w.failed('s', w1)).toBeUndefined(); // overtaken: changes nothing
+    expect(w.failed('s', w2)).toEqual({ at: 5, self: false });
+    // A change stamped 10 (pushed while W1 and W2 were under way) must reach it again.
+    expect(w.knows('s', 'u', 10)).toBe(false);
+    expect(w.socketsToTell('u', 10)).toEqual(['s']);
   });
 });

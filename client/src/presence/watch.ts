@@ -13,6 +13,11 @@ import { emitPresenceWatch, isConnected, onConnected } from '../net/socket';
 /** The server's limit (shared/schemas/presence.ts PRESENCE_WATCH_MAX), kept here so the first load carries no schema library. */
 export const WATCH_MAX = 1000;
 const DEBOUNCE_MS = 300;
+/**
+ * A watch that failed or went unanswered is sent again after about this long (±50 %), while
+ * connected: the server skips pushes of what a watch answers, so a lost answer must be asked again.
+ */
+export const RETRY_MS = 3000;
 
 /** What screens show now, by registration (a directory page, search results, a person card). */
 const shown = new Map<number, readonly string[]>();
@@ -62,6 +67,7 @@ export function watchedPeople(
 
 let lastSent = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let seen: { conversations: AppState['conversations'] | null; me: AppState['me'] } = { conversations: null, me: null };
 let running = false;
 let request = 0;
@@ -72,6 +78,14 @@ function scheduleSend(): void {
     timer = undefined;
     send(false);
   }, DEBOUNCE_MS);
+}
+
+function scheduleRetry(): void {
+  if (!running || retryTimer) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = undefined;
+    send(false);
+  }, RETRY_MS * (0.5 + Math.random()));
 }
 
 /** Store changes matter only when the conversations or the person changed (not every message). */
@@ -93,7 +107,8 @@ function send(force: boolean): void {
   void emitPresenceWatch(ids).then((ack) => {
     if (mine !== request) return; // a later set was sent meanwhile: its answer counts
     if (!ack.ok) {
-      lastSent = ''; // try again with the next change or connect
+      lastSent = ''; // try again shortly, or with the next change or connect
+      scheduleRetry();
       return;
     }
     appStore.set((st) => withPresences(st, ack.presences));
@@ -120,6 +135,8 @@ export function startPresenceWatch(): () => void {
     unsubscribeConnect();
     clearTimeout(timer);
     timer = undefined;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
     lastSent = '';
     seen = { conversations: null, me: null };
   };
