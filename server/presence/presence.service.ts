@@ -147,7 +147,6 @@ export class PresenceService {
     }
     const ids = unique.filter((id) => found.has(id));
     if (ids.length < unique.length) this.watchers.replace(socketId, ids, ticket);
-    if (!this.clustered) this.watchers.answered(socketId, ticket);
     // Someone pushed meanwhile to this socket too (a change stamped after this watch began; with
     // several processes, any): answer with that, not an older read. A push of an older change went
     // only to the sockets that had not read it, and this read is at least as new.
@@ -159,9 +158,9 @@ export class PresenceService {
   }
 
   /**
-   * A watch failed after its stamp let pushes skip the socket: it goes back to the last answer its
-   * client kept, and gets (from memory, no read) the last pushed presence of each person it still
-   * watches that this answer may not show. A duplicate of what it has is harmless; a gap is not.
+   * A watch failed after its stamp let pushes skip the socket: from now on every push reaches it
+   * (Watchers.failed), and it gets now, from memory (no read), the last pushed presence of everyone
+   * it watches: whatever it was skipped meanwhile is among them. Duplicates are harmless; a gap is not.
    */
   private resendSkipped(socketId: string, ticket: number, watched: readonly string[]): void {
     // Overtaken by a later watch (or gone): that one answers for everything it watches.
@@ -169,7 +168,7 @@ export class PresenceService {
     const missed: PresenceEvent[] = [];
     for (const userId of watched) {
       const pushed = this.lastPushed.get(userId);
-      if (pushed && !this.watchers.knows(socketId, userId, pushed.mark)) missed.push({ userId, presence: pushed.presence });
+      if (pushed) missed.push({ userId, presence: pushed.presence });
     }
     if (missed.length > 0) this.realtime.io.sockets.sockets.get(socketId)?.emit('presence', missed);
   }
@@ -427,7 +426,12 @@ export class PresenceService {
     let written = 0;
     for (const { indexes, socketIds } of groups.values()) {
       let present = socketIds.filter((id) => sockets.has(id));
-      if (marks) present = this.leaveOutRewatched(present, planned, indexes, changes, marks);
+      if (marks) {
+        const split = this.leaveOutRewatched(present, planned, indexes, changes, marks);
+        present = split.rest;
+        reached += split.sentAlone;
+        written += split.sentAlone;
+      }
       if (present.length === 0) continue;
       const batch = indexes.map((i) => changes[i]!);
       // Each socket is alone in the room named by its id; `local`: other processes deliver to their own.
@@ -450,16 +454,25 @@ export class PresenceService {
    * packet. Otherwise the older push would land after the newer answer, and the next push of that
    * person would skip the socket.
    */
-  private leaveOutRewatched(present: string[], planned: number, indexes: number[], changes: PresenceEvent[], marks: readonly number[]): string[] {
+  private leaveOutRewatched(
+    present: string[],
+    planned: number,
+    indexes: number[],
+    changes: PresenceEvent[],
+    marks: readonly number[],
+  ): { rest: string[]; sentAlone: number } {
     const rewatched = present.filter((id) => this.watchers.stampOf(id) > planned);
-    if (rewatched.length === 0) return present;
+    if (rewatched.length === 0) return { rest: present, sentAlone: 0 };
     const sockets = this.realtime.io.sockets.sockets;
+    let sentAlone = 0;
     for (const id of rewatched) {
       const left = indexes.filter((i) => !this.watchers.knows(id, changes[i]!.userId, marks[i]!));
-      if (left.length > 0) sockets.get(id)!.emit('presence', left.map((i) => changes[i]!));
+      if (left.length === 0) continue;
+      sockets.get(id)!.emit('presence', left.map((i) => changes[i]!));
+      sentAlone += 1;
     }
     const skip = new Set(rewatched);
-    return present.filter((id) => !skip.has(id));
+    return { rest: present.filter((id) => !skip.has(id)), sentAlone };
   }
 
   /**

@@ -14,16 +14,12 @@
 export class Watchers {
   private readonly bySocket = new Map<string, { socket: number; self: number; watched: Uint32Array; tickets: number }>();
   /**
-   * Socket slot → the stamp of its latest watch (under way or answered; 0: none yet), and whether
-   * that watch asked for its own person: pushes of changes stamped before it skip the socket
-   * (`socketsToTell`). `applied*`: the same for the latest watch answered while it was the latest
-   * (the answer the client keeps: it drops an answer once it has sent a later watch), to go back to
-   * when a watch fails.
+   * Socket slot → the stamp of its latest watch (under way or answered; 0: none, or the last one
+   * failed), and whether that watch asked for its own person: pushes of changes stamped before it
+   * skip the socket (`socketsToTell`).
    */
   private readonly answeredAt: number[] = [];
   private readonly answeredSelf: boolean[] = [];
-  private readonly appliedAt: number[] = [];
-  private readonly appliedSelf: boolean[] = [];
   /** Socket slot → its own person's slot. */
   private readonly selfOf: number[] = [];
   /** Person → slot, and slot → person / the sockets watching them. Slots are reused when freed. */
@@ -42,8 +38,8 @@ export class Watchers {
     this.socketIds[socket] = socketId;
     const self = this.slotFor(selfId);
     this.bySocket.set(socketId, { socket, self, watched: Uint32Array.of(self), tickets: 0 });
-    this.answeredAt[socket] = this.appliedAt[socket] = 0;
-    this.answeredSelf[socket] = this.appliedSelf[socket] = false;
+    this.answeredAt[socket] = 0;
+    this.answeredSelf[socket] = false;
     this.selfOf[socket] = self;
     link(this.watching[self]!, socket);
   }
@@ -100,24 +96,18 @@ export class Watchers {
     this.answeredSelf[entry.socket] = userIds.includes(this.ids[entry.self]!);
   }
 
-  /** The watch with this ticket was answered; if it is still the latest, the client keeps that answer. */
-  answered(socketId: string, ticket: number): void {
-    const entry = this.bySocket.get(socketId);
-    if (!entry || ticket !== entry.tickets) return;
-    this.appliedAt[entry.socket] = this.answeredAt[entry.socket]!;
-    this.appliedSelf[entry.socket] = this.answeredSelf[entry.socket]!;
-  }
-
   /**
-   * The watch with this ticket failed: the socket knows what the last answer its client kept
-   * showed, which is returned (undefined if a later watch came, or the socket is gone).
+   * The watch with this ticket failed (false if a later watch came, or the socket is gone): the
+   * socket counts as knowing nothing, so every push reaches it until a watch is answered again. It
+   * cannot go back to an earlier answer: the client may have dropped that one (it keeps only the
+   * answer to its latest request) or never got it (its own time limit).
    */
-  failed(socketId: string, ticket: number): Known | undefined {
+  failed(socketId: string, ticket: number): boolean {
     const entry = this.bySocket.get(socketId);
-    if (!entry || ticket !== entry.tickets) return undefined;
-    this.answeredAt[entry.socket] = this.appliedAt[entry.socket]!;
-    this.answeredSelf[entry.socket] = this.appliedSelf[entry.socket]!;
-    return { at: this.appliedAt[entry.socket]!, self: this.appliedSelf[entry.socket]! };
+    if (!entry || ticket !== entry.tickets) return false;
+    this.answeredAt[entry.socket] = 0;
+    this.answeredSelf[entry.socket] = false;
+    return true;
   }
 
   /** The stamp of the socket's latest watch (0: none, or the socket is gone). */
@@ -211,12 +201,6 @@ export class Watchers {
     this.watching[slot] = { list: EMPTY_LIST, size: 0 };
     this.free.push(slot);
   }
-}
-
-/** Up to which change stamp the answer a client kept showed its people, and whether its own person. */
-export interface Known {
-  at: number;
-  self: boolean;
 }
 
 /** A person's watchers: socket slots in `list[0, size)`, with room to grow. */

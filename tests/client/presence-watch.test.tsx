@@ -11,8 +11,9 @@ const net = vi.hoisted(() => ({
   sent: [] as string[][],
   connectListeners: new Set<() => void>(),
   connected: true,
-  /** The next this many watches are answered with an error. */
+  /** The next this many watches are answered with this error. */
   failures: 0,
+  failure: 'unavailable',
 }));
 vi.mock('../../client/src/net/socket', () => ({
   isConnected: () => net.connected,
@@ -24,14 +25,14 @@ vi.mock('../../client/src/net/socket', () => ({
     net.sent.push([...userIds]);
     if (net.failures > 0) {
       net.failures -= 1;
-      return { ok: false, error: { code: 'unavailable', message: 'no acknowledgement' } };
+      return { ok: false, error: { code: net.failure, message: 'no acknowledgement' } };
     }
     return { ok: true, presences: userIds.map((userId) => ({ userId, presence: { state: 'in_office', availability: 'available' } })) };
   },
   emitSend: vi.fn(),
 }));
 
-const { RETRY_MS, WATCH_MAX, registerShown, startPresenceWatch, watchedPeople } = await import('../../client/src/presence/watch');
+const { RETRY_MAX_MS, RETRY_MS, WATCH_MAX, registerShown, startPresenceWatch, watchedPeople } = await import('../../client/src/presence/watch');
 const { Directory } = await import('../../client/src/directory/Directory');
 
 const id = (n: number, prefix = 'a') => `${prefix}${n.toString(16).padStart(23, '0')}`;
@@ -131,7 +132,7 @@ describe('following what is shown', () => {
     unregister();
   });
 
-  test('sends a failed or unanswered watch again by itself, until it is answered', async () => {
+  test('sends an unanswered or unavailable watch again by itself, waiting longer each time, until it is answered', async () => {
     await waitFor(() => expect(lastSent()).toEqual([ME.id]));
     vi.useFakeTimers();
     // The retry's jitter at its middle: exactly RETRY_MS.
@@ -151,7 +152,10 @@ describe('following what is shown', () => {
       await vi.advanceTimersByTimeAsync(1);
       expect(net.sent.length).toBe(count + 2);
       expect(appStore.get().presence[ME.id]).toBeUndefined();
-      await vi.advanceTimersByTimeAsync(RETRY_MS);
+      // The second wait is twice as long.
+      await vi.advanceTimersByTimeAsync(2 * RETRY_MS - 1);
+      expect(net.sent.length).toBe(count + 2);
+      await vi.advanceTimersByTimeAsync(1);
       expect(net.sent.length).toBe(count + 3);
       expect(appStore.get().presence[ME.id]).toEqual({ state: 'in_office', availability: 'available' });
       // Answered: no more retries.
@@ -159,6 +163,24 @@ describe('following what is shown', () => {
       expect(net.sent.length).toBe(count + 3);
     } finally {
       random.mockRestore();
+      vi.useRealTimers();
+    }
+  });
+
+  test('does not retry a watch the server refused as malformed', async () => {
+    await waitFor(() => expect(lastSent()).toEqual([ME.id]));
+    vi.useFakeTimers();
+    try {
+      net.failures = 1;
+      net.failure = 'bad_request';
+      const count = net.sent.length;
+      act(() => {
+        for (const listener of net.connectListeners) listener();
+      });
+      await vi.advanceTimersByTimeAsync(RETRY_MAX_MS * 2);
+      expect(net.sent.length).toBe(count + 1);
+    } finally {
+      net.failure = 'unavailable';
       vi.useRealTimers();
     }
   });

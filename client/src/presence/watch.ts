@@ -14,10 +14,12 @@ import { emitPresenceWatch, isConnected, onConnected } from '../net/socket';
 export const WATCH_MAX = 1000;
 const DEBOUNCE_MS = 300;
 /**
- * A watch that failed or went unanswered is sent again after about this long (±50 %), while
- * connected: the server skips pushes of what a watch answers, so a lost answer must be asked again.
+ * A watch that went unanswered or met `unavailable` is sent again after about this long (±50 %),
+ * doubling up to RETRY_MAX_MS while it keeps failing: the server skips pushes of what a watch
+ * answers, so a lost answer must be asked for again. Other errors are not retried.
  */
 export const RETRY_MS = 3000;
+export const RETRY_MAX_MS = 60_000;
 
 /** What screens show now, by registration (a directory page, search results, a person card). */
 const shown = new Map<number, readonly string[]>();
@@ -68,6 +70,7 @@ export function watchedPeople(
 let lastSent = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let retries = 0;
 let seen: { conversations: AppState['conversations'] | null; me: AppState['me'] } = { conversations: null, me: null };
 let running = false;
 let request = 0;
@@ -85,7 +88,7 @@ function scheduleRetry(): void {
   retryTimer = setTimeout(() => {
     retryTimer = undefined;
     send(false);
-  }, RETRY_MS * (0.5 + Math.random()));
+  }, Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** retries++) * (0.5 + Math.random()));
 }
 
 /** Store changes matter only when the conversations or the person changed (not every message). */
@@ -107,10 +110,11 @@ function send(force: boolean): void {
   void emitPresenceWatch(ids).then((ack) => {
     if (mine !== request) return; // a later set was sent meanwhile: its answer counts
     if (!ack.ok) {
-      lastSent = ''; // try again shortly, or with the next change or connect
-      scheduleRetry();
+      lastSent = ''; // try again with the next change or connect, and shortly if it may pass then
+      if (ack.error.code === 'unavailable') scheduleRetry();
       return;
     }
+    retries = 0;
     appStore.set((st) => withPresences(st, ack.presences));
   });
 }
@@ -137,6 +141,7 @@ export function startPresenceWatch(): () => void {
     timer = undefined;
     clearTimeout(retryTimer);
     retryTimer = undefined;
+    retries = 0;
     lastSent = '';
     seen = { conversations: null, me: null };
   };
