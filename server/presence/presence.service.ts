@@ -389,8 +389,8 @@ export class PresenceService {
   /**
    * One `presence` event per local socket that watches someone in `changes` (or is one of them),
    * carrying just those people. Costs the watchers of the changed people, not the organisation.
-   * With `marks` (our own pushes), a socket whose watch answer was read after a change's stamp
-   * already showed it and is left out (Watchers.socketsToTell).
+   * With `marks` (our own pushes), a socket whose latest watch began after a change's stamp reads
+   * it in its answer and is left out (Watchers.socketsToTell).
    *
    * Sockets that get the very same people (a team watches the same colleagues; a person's tabs
    * watch the same list) get one packet encoded once and written to each of them: Socket.IO

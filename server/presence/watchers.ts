@@ -146,8 +146,8 @@ export class Watchers {
 
   /**
    * Those of `socketsWatching(userId)` that may not know the person's presence of change
-   * `changedAt`: a socket whose watch was answered with presences read after a later stamp already
-   * showed it (after a restart, most of the storm's pushes were of people its watch had just
+   * `changedAt`: a socket whose latest watch began after it reads it in its answer (sent or to
+   * come), and is left out (in a connect storm, most pushes were of people a watch had just
    * answered). Its own person counts only if the watch asked for it too.
    */
   socketsToTell(userId: string, changedAt: number): string[] {
