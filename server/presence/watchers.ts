@@ -121,7 +121,12 @@ export class Watchers {
     const entry = this.bySocket.get(socketId);
     const slot = this.slots.get(userId);
     if (!entry || slot === undefined) return false;
-    return this.answeredAt[entry.socket]! > changedAt && (this.answeredSelf[entry.socket]! || entry.self !== slot);
+    return this.knowsSlot(entry.socket, slot, changedAt);
+  }
+
+  /** Socket `socket`'s latest watch began after change `changedAt` of person `slot`, and covered them. */
+  private knowsSlot(socket: number, slot: number, changedAt: number): boolean {
+    return this.answeredAt[socket]! > changedAt && (this.answeredSelf[socket]! || this.selfOf[socket] !== slot);
   }
 
   /** The socket is gone: forget everything it watched. */
@@ -157,8 +162,7 @@ export class Watchers {
     const out: string[] = [];
     for (let i = 0; i < size; i++) {
       const socket = list[i]!;
-      const knows = this.answeredAt[socket]! > changedAt && (this.answeredSelf[socket] || this.selfOf[socket] !== slot);
-      if (!knows) out.push(this.socketIds[socket]!);
+      if (!this.knowsSlot(socket, slot, changedAt)) out.push(this.socketIds[socket]!);
     }
     return out;
   }

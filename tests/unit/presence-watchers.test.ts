@@ -5,6 +5,14 @@ import { Watchers } from '../../server/presence/watchers';
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
+/** What a `presence:watch` does to the index as it starts (PresenceService.watch): its ticket, set and stamp. */
+function startWatch(w: Watchers, socket: string, ids: string[], stamp: number, asked: string[] = ids): number {
+  const ticket = w.ticket(socket);
+  w.replace(socket, ids, ticket);
+  w.answers(socket, ticket, stamp, asked);
+  return ticket;
+}
+
 describe('who watches whom', () => {
   it('a socket watches its own person and exactly the people it last asked for', () => {
     const w = new Watchers();
@@ -104,12 +112,8 @@ describe('who watches whom', () => {
     w.attach('late', 'l');
     w.attach('asker', 'me');
     w.answers('early', 7, 10, ['x']); // a ticket that is not the socket's latest is ignored
-    const e = w.ticket('early');
-    w.replace('early', ['x'], e);
-    w.answers('early', e, 5, ['x']);
-    const t = w.ticket('late');
-    w.replace('late', ['x'], t);
-    w.answers('late', t, 20, ['x']);
+    startWatch(w, 'early', ['x'], 5);
+    startWatch(w, 'late', ['x'], 20);
     // x changed at 12: `early` read x before that, `late` after (even before its answer went out).
     expect(w.socketsToTell('x', 12)).toEqual(['early']);
     expect(sorted(w.socketsToTell('x', 21))).toEqual(['early', 'late']);
@@ -118,24 +122,16 @@ describe('who watches whom', () => {
     expect(w.stampOf('late')).toBe(20);
     // Its own person reaches a socket unless its watch asked for it too.
     expect(w.socketsToTell('l', 3)).toEqual(['late']);
-    const a = w.ticket('asker');
-    w.replace('asker', ['me', 'x'], a);
-    w.answers('asker', a, 30, ['me', 'x']);
+    startWatch(w, 'asker', ['me', 'x'], 30);
     expect(w.socketsToTell('me', 3)).toEqual([]);
   });
 
   it('after a failed watch every push reaches the socket until a watch answers again; an overtaken failure changes nothing', () => {
     const w = new Watchers();
     w.attach('s', 'me');
-    const w0 = w.ticket('s');
-    w.replace('s', ['u'], w0);
-    w.answers('s', w0, 5, ['u', 'me']);
-    const w1 = w.ticket('s');
-    w.replace('s', ['u'], w1);
-    w.answers('s', w1, 11, ['u']);
-    const w2 = w.ticket('s');
-    w.replace('s', ['u'], w2);
-    w.answers('s', w2, 12, ['u']);
+    startWatch(w, 's', ['u'], 5, ['u', 'me']);
+    const w1 = startWatch(w, 's', ['u'], 11);
+    const w2 = startWatch(w, 's', ['u'], 12);
     // W1 fails after W2 began: W2 answers for everything, so nothing changes.
     expect(w.failed('s', w1)).toBe(false);
     expect(w.socketsToTell('u', 10)).toEqual([]);
@@ -144,9 +140,7 @@ describe('who watches whom', () => {
     expect(w.stampOf('s')).toBe(0);
     expect(w.socketsToTell('u', 1)).toEqual(['s']);
     expect(w.socketsToTell('me', 1)).toEqual(['s']);
-    const w3 = w.ticket('s');
-    w.replace('s', ['u'], w3);
-    w.answers('s', w3, 20, ['u']);
+    startWatch(w, 's', ['u'], 20);
     expect(w.socketsToTell('u', 15)).toEqual([]);
   });
 });
