@@ -584,6 +584,8 @@ process.on('message', (msg: Request) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
+// Exit normally on the suite's SIGTERM, so exit hooks (a --cpu-prof profile) still run.
+process.on('SIGTERM', () => process.exit(0));
 process.send!({ type: 'ready' });
 
 export type { Summary };

@@ -15,8 +15,13 @@ export interface Generator {
 
 let counter = 0;
 
+/** BENCH_GENERATOR_NODE_ARGS: Node flags for the generator's process (e.g. "--cpu-prof", to see where its time goes). */
+function generatorNodeArgs(): string[] {
+  return (process.env.BENCH_GENERATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 export async function startGenerator(label: string, url: string, clients: ClientSpec[], catchUp?: string): Promise<Generator> {
-  const spawned: Spawned = await spawnScript('bench/load/client.ts', { name: `${label}-gen-${++counter}`, nodeArgs: ['--max-old-space-size=4096'] });
+  const spawned: Spawned = await spawnScript('bench/load/client.ts', { name: `${label}-gen-${++counter}`, nodeArgs: ['--max-old-space-size=4096', ...generatorNodeArgs()] });
   await firstMessage(spawned, 'ready', 120_000);
   const rpc = makeRpc(spawned.child);
   const gen: Generator = {

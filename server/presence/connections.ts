@@ -31,6 +31,23 @@ export class Connections {
     if (!set) return;
     set.delete(socketId);
     if (set.size > 0 || this.grace.has(userId)) return;
+    this.startGrace(userId);
+  }
+
+  /**
+   * People who were connected when the previous process stopped (a restart drops every connection
+   * at once): they count as connected for the grace period, as if each had just dropped, so those who
+   * reconnect within it cause no change at all. Ignores anyone already connected here.
+   */
+  resume(userIds: Iterable<string>): void {
+    for (const userId of userIds) {
+      if (this.sockets.has(userId)) continue;
+      this.sockets.set(userId, new Set());
+      this.startGrace(userId);
+    }
+  }
+
+  private startGrace(userId: string): void {
     const drop = () => {
       this.grace.delete(userId);
       if (this.sockets.get(userId)?.size === 0) {

@@ -13,6 +13,7 @@ import { Connections } from './connections.js';
 import { OverviewBoards } from './overview-boards.js';
 import { Watchers } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
+import { presenceOnlineModel, type PresenceOnlineDoc } from './presence-online.model.js';
 import { log } from '../log.js';
 
 const oid = (id: string) => new Types.ObjectId(id);
@@ -30,10 +31,13 @@ const signature = (p: Presence) => [p.state, p.availability, p.statusText ?? '',
  */
 export class PresenceService {
   private readonly settings: Model<PresenceSettingDoc>;
+  private readonly online: Model<PresenceOnlineDoc>;
   private readonly connections: Connections;
   private readonly lastActive = new Map<string, Date>();
   /** People whose last connection here closed, and when: written as `lastSeenAt` once they are offline. */
   private readonly lastSeen = new Map<string, Date>();
+  /** People stored in `presence_online` (as far as this process wrote or read it). One process only. */
+  private readonly storedOnline = new Set<string>();
   private readonly idle = new Set<string>();
   /**
    * The last presence pushed per person, in which push (`pushes` counts them), and the person's
@@ -77,6 +81,7 @@ export class PresenceService {
     private readonly clock: Clock,
   ) {
     this.settings = presenceSettingModel(conn);
+    this.online = presenceOnlineModel(conn);
     this.clustered = Boolean(config.REDIS_URL);
     this.connections = new Connections(config.PRESENCE_GRACE_S * 1000, (userId) => this.changed(userId));
     telework.onChange = (userId) => this.changed(userId);
@@ -88,9 +93,28 @@ export class PresenceService {
       // Another process pushed these: deliver them to our own watchers and overview boards.
       this.realtime.io.on('presence:changed', (changes) => this.receive(changes));
     }
+    if (!this.clustered) await this.resumeAfterRestart();
     const everyMs = Math.min(5_000, Math.max(200, (this.config.IDLE_AWAY_S * 1000) / 4));
     this.idleTimer = setInterval(() => this.checkIdle(), everyMs);
     this.idleTimer.unref();
+  }
+
+  /**
+   * A restart is a blip, not everyone going offline: the people stored as online when the previous
+   * process stopped (`presence_online`) count as connected for the grace period, as if each had just
+   * dropped. Those who reconnect within it change nothing, so nothing is pushed for them; the
+   * others go offline when it ends, last seen at this start. One read, of ids only.
+   * With several processes a marked person may be connected to another one: not done there.
+   */
+  private async resumeAfterRestart(): Promise<void> {
+    const marked = await this.online.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    const now = this.clock();
+    const ids = marked.map((m) => m._id.toString());
+    for (const id of ids) {
+      this.storedOnline.add(id);
+      this.lastSeen.set(id, now);
+    }
+    this.connections.resume(ids);
   }
 
   /** Stops the timers and waits for a push under way, so nothing touches a closed database. */
@@ -237,8 +261,9 @@ export class PresenceService {
   private checkIdle(): void {
     const cutoff = this.clock().getTime() - this.config.IDLE_AWAY_S * 1000;
     for (const userId of this.connections.connectedUserIds()) {
-      const last = this.lastActive.get(userId)?.getTime() ?? 0;
-      if (last < cutoff && !this.idle.has(userId)) {
+      const last = this.lastActive.get(userId)?.getTime();
+      // Unknown only for someone resumed after a restart who has not reconnected: not idle here.
+      if (last !== undefined && last < cutoff && !this.idle.has(userId)) {
         this.idle.add(userId);
         this.changed(userId);
       }
@@ -304,24 +329,44 @@ export class PresenceService {
   }
 
   /**
-   * Those of `ids` whose connections here have all closed (grace over): when they were last
-   * connected, for the board (one bulk write for the whole window, none when nobody left).
+   * Stores who is connected, one bulk write per collection for the whole window (none when nobody
+   * came or left): those of `ids` whose connections here have all closed (grace over) get
+   * `lastSeenAt` in `presence_settings`, when they were last connected, for the board, and leave
+   * `presence_online`; those who came online enter it, for a restart to read (resumeAfterRestart).
+   * With several processes only `lastSeenAt` is written.
    */
-  private async recordLastSeen(ids: readonly string[]): Promise<void> {
+  private async recordConnections(ids: readonly string[]): Promise<void> {
     const gone = ids.filter((id) => this.lastSeen.has(id) && !this.connections.isConnected(id));
-    if (gone.length === 0) return;
-    const writes = gone.map((id) => ({
+    const came = this.clustered ? [] : ids.filter((id) => this.connections.isConnected(id) && !this.storedOnline.has(id));
+    const left = gone.filter((id) => this.storedOnline.has(id));
+    const now = this.clock();
+    const lastSeenWrites = gone.map((id) => ({
       updateOne: {
         filter: { userId: oid(id) },
-        update: { $set: { lastSeenAt: this.lastSeen.get(id)! }, $setOnInsert: { availability: 'available', statusText: '', updatedAt: this.clock() } },
+        update: { $set: { lastSeenAt: this.lastSeen.get(id)! }, $setOnInsert: { availability: 'available', statusText: '', updatedAt: now } },
         upsert: true,
       },
     }));
-    for (const id of gone) this.lastSeen.delete(id);
-    try {
-      await this.settings.bulkWrite(writes, { ordered: false });
-    } catch (err) {
-      log.warn({ err, count: gone.length }, 'presence: last-seen times could not be written (the board shows them at the next disconnect)');
+    const onlineWrites = [
+      ...left.map((id) => ({ deleteOne: { filter: { _id: oid(id) } } })),
+      ...came.map((id) => ({ replaceOne: { filter: { _id: oid(id) }, replacement: { _id: oid(id), since: now }, upsert: true } })),
+    ];
+    for (const id of gone) {
+      this.lastSeen.delete(id);
+      this.storedOnline.delete(id);
+    }
+    for (const id of came) this.storedOnline.add(id);
+    const [lastSeen, online] = await Promise.allSettled([
+      lastSeenWrites.length > 0 ? this.settings.bulkWrite(lastSeenWrites, { ordered: false }) : undefined,
+      onlineWrites.length > 0 ? this.online.bulkWrite(onlineWrites, { ordered: false }) : undefined,
+    ]);
+    if (lastSeen.status === 'rejected') {
+      log.warn({ err: lastSeen.reason, count: gone.length }, 'presence: last-seen times could not be written (the board shows them at the next disconnect)');
+    }
+    if (online.status === 'rejected') {
+      // Asked again at their next change; a restart before then may count them wrongly for the grace period.
+      for (const id of came) this.storedOnline.delete(id);
+      log.warn({ err: online.reason, came: came.length, left: left.length }, 'presence: who is connected could not be stored (a restart may show them wrongly for its grace period)');
     }
   }
 
@@ -347,7 +392,7 @@ export class PresenceService {
     const ids = [...this.dirty];
     this.dirty.clear();
     if (ids.length === 0) return;
-    await this.recordLastSeen(ids);
+    await this.recordConnections(ids);
     const presences = await this.getMany(ids);
     const push = ++this.pushes;
     const changes: PresenceEvent[] = [];

@@ -45,8 +45,10 @@ describe('connecting and watching presence', () => {
     const many = await connectAndWatch(crowd);
     expect(many.sort()).toEqual(few.sort());
     // sign-in check (session, person), the watch (who exists, settings, telework), the push
-    // (settings, telework): never one command per person watched.
-    expect(many.length).toBeLessThanOrEqual(7);
+    // (that the person is connected, kept for a restart: presence_online; then settings,
+    // telework): never one command per person watched.
+    expect(many.length).toBeLessThanOrEqual(8);
+    expect(many.filter((c) => c.includes('presence_online'))).toHaveLength(1);
     console.log(`[connect-cost] ${many.length} commands: ${many.join(', ')}`);
   });
 });
