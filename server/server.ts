@@ -81,6 +81,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     http.listen({ port: options.port ?? config.PORT, host: options.host ?? '0.0.0.0', backlog: config.LISTEN_BACKLOG }, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  services.presence.listening();
   const metricsServer =
     config.METRICS_PORT === undefined ? undefined : await serveMetrics(metrics, config.METRICS_PORT, options.host ?? '0.0.0.0');
   return {

@@ -37,11 +37,14 @@ export class Connections {
   /**
    * People who were connected when the previous process stopped (a restart drops every connection
    * at once): they count as connected for the grace period, as if each had just dropped, so those who
-   * reconnect within it cause no change at all. Ignores anyone already connected here.
+   * reconnect within it cause no change at all. Anyone with a connection here is left alone; for
+   * anyone already in a grace period it starts again from now.
    */
   resume(userIds: Iterable<string>): void {
     for (const userId of userIds) {
-      if (this.sockets.has(userId)) continue;
+      if ((this.sockets.get(userId)?.size ?? 0) > 0) continue;
+      clearTimeout(this.grace.get(userId));
+      this.grace.delete(userId);
       this.sockets.set(userId, new Set());
       this.startGrace(userId);
     }

@@ -13,6 +13,7 @@ import { Connections } from './connections.js';
 import { OverviewBoards } from './overview-boards.js';
 import { Watchers } from './watchers.js';
 import { presenceSettingModel, type PresenceSettingDoc } from './presence-setting.model.js';
+import { presenceHeartbeatModel, type PresenceHeartbeatDoc } from './presence-heartbeat.model.js';
 import { presenceOnlineModel, type PresenceOnlineDoc } from './presence-online.model.js';
 import { log } from '../log.js';
 
@@ -32,12 +33,18 @@ const signature = (p: Presence) => [p.state, p.availability, p.statusText ?? '',
 export class PresenceService {
   private readonly settings: Model<PresenceSettingDoc>;
   private readonly online: Model<PresenceOnlineDoc>;
+  private readonly heartbeat: Model<PresenceHeartbeatDoc>;
   private readonly connections: Connections;
   private readonly lastActive = new Map<string, Date>();
   /** People whose last connection here closed, and when: written as `lastSeenAt` once they are offline. */
   private readonly lastSeen = new Map<string, Date>();
   /** People stored in `presence_online` (as far as this process wrote or read it). One process only. */
   private readonly storedOnline = new Set<string>();
+  /** People whose `presence_online` write failed: tried again at the next push, whoever it is for. */
+  private readonly unsure = new Set<string>();
+  /** Resumed at start (resumeAfterRestart): their grace period starts again once the server listens. */
+  private resumed: string[] = [];
+  private heartbeatTimer?: NodeJS.Timeout;
   private readonly idle = new Set<string>();
   /**
    * The last presence pushed per person, in which push (`pushes` counts them), and the person's
@@ -71,6 +78,11 @@ export class PresenceService {
   onDelivered?: (sockets: number) => void;
   /** Several processes behind the Redis adapter: connections and pushes must be shared. */
   private readonly clustered: boolean;
+  /**
+   * Who is connected is kept for a restart (`presence_online`, `presence_heartbeat`): one process,
+   * and a grace period to resume them in.
+   */
+  private readonly resumable: boolean;
 
   constructor(
     conn: Connection,
@@ -82,7 +94,9 @@ export class PresenceService {
   ) {
     this.settings = presenceSettingModel(conn);
     this.online = presenceOnlineModel(conn);
+    this.heartbeat = presenceHeartbeatModel(conn);
     this.clustered = Boolean(config.REDIS_URL);
+    this.resumable = !this.clustered && config.PRESENCE_GRACE_S > 0;
     this.connections = new Connections(config.PRESENCE_GRACE_S * 1000, (userId) => this.changed(userId));
     telework.onChange = (userId) => this.changed(userId);
   }
@@ -93,7 +107,12 @@ export class PresenceService {
       // Another process pushed these: deliver them to our own watchers and overview boards.
       this.realtime.io.on('presence:changed', (changes) => this.receive(changes));
     }
-    if (!this.clustered) await this.resumeAfterRestart();
+    if (this.resumable) {
+      await this.resumeAfterRestart();
+      await this.beat();
+      this.heartbeatTimer = setInterval(() => void this.beat(), Math.min(5_000, (this.config.PRESENCE_GRACE_S * 1000) / 3));
+      this.heartbeatTimer.unref();
+    }
     const everyMs = Math.min(5_000, Math.max(200, (this.config.IDLE_AWAY_S * 1000) / 4));
     this.idleTimer = setInterval(() => this.checkIdle(), everyMs);
     this.idleTimer.unref();
@@ -102,25 +121,75 @@ export class PresenceService {
   /**
    * A restart is a blip, not everyone going offline: the people stored as online when the previous
    * process stopped (`presence_online`) count as connected for the grace period, as if each had just
-   * dropped. Those who reconnect within it change nothing, so nothing is pushed for them; the
-   * others go offline when it ends, last seen at this start. One read, of ids only.
-   * With several processes a marked person may be connected to another one: not done there.
+   * dropped. Those who reconnect within it change nothing, so nothing is pushed for them; the others
+   * go offline when it ends, last seen at the previous process's last heartbeat. If that heartbeat
+   * is older than the grace period (the server was down longer), they have been offline since then:
+   * stored so at once, nobody resumed. Two reads (ids only, one heartbeat), plus two writes in that
+   * case. With several processes a marked person may be connected to another one: not done there.
    */
   private async resumeAfterRestart(): Promise<void> {
-    const marked = await this.online.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-    const now = this.clock();
+    const [marked, beat] = await Promise.all([
+      this.online.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>(),
+      this.heartbeat.findById('presence').lean<PresenceHeartbeatDoc>(),
+    ]);
+    if (marked.length === 0) return;
     const ids = marked.map((m) => m._id.toString());
-    for (const id of ids) {
-      this.storedOnline.add(id);
-      this.lastSeen.set(id, now);
+    const now = this.clock();
+    const lostAt = beat?.at ?? now;
+    if (beat && now.getTime() - beat.at.getTime() < this.config.PRESENCE_GRACE_S * 1000) {
+      for (const id of ids) {
+        this.storedOnline.add(id);
+        this.lastSeen.set(id, lostAt);
+      }
+      this.connections.resume(ids);
+      this.resumed = ids;
+      return;
     }
-    this.connections.resume(ids);
+    try {
+      await this.writeOfflineSince(ids, lostAt, now);
+    } catch (err) {
+      // Nothing resumed either way; the documents are read again at the next start.
+      log.warn({ err, count: ids.length }, 'presence: people offline since the last heartbeat could not be stored');
+    }
+  }
+
+  private async writeOfflineSince(ids: readonly string[], lostAt: Date, now: Date): Promise<void> {
+    await this.settings.bulkWrite(
+      ids.map((id) => ({
+        updateOne: {
+          filter: { userId: oid(id) },
+          update: { $set: { lastSeenAt: lostAt }, $setOnInsert: { availability: 'available', statusText: '', updatedAt: now } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    await this.online.deleteMany({ _id: { $in: ids.map(oid) } });
+  }
+
+  /**
+   * The server accepts connections now: the grace period of the people resumed at start begins
+   * again here, so that a slow start does not use it up before anyone could reconnect.
+   */
+  listening(): void {
+    if (this.resumed.length > 0) this.connections.resume(this.resumed);
+    this.resumed = [];
+  }
+
+  /** This process is alive (resumeAfterRestart reads it after a crash). A failed write is only logged. */
+  private async beat(): Promise<void> {
+    try {
+      await this.heartbeat.updateOne({ _id: 'presence' }, { $set: { at: this.clock() } }, { upsert: true });
+    } catch (err) {
+      log.warn({ err }, 'presence: heartbeat not written');
+    }
   }
 
   /** Stops the timers and waits for a push under way, so nothing touches a closed database. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.idleTimer);
+    clearInterval(this.heartbeatTimer);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.connections.stop();
@@ -331,14 +400,19 @@ export class PresenceService {
   /**
    * Stores who is connected, one bulk write per collection for the whole window (none when nobody
    * came or left): those of `ids` whose connections here have all closed (grace over) get
-   * `lastSeenAt` in `presence_settings`, when they were last connected, for the board, and leave
-   * `presence_online`; those who came online enter it, for a restart to read (resumeAfterRestart).
-   * With several processes only `lastSeenAt` is written.
+   * `lastSeenAt` in `presence_settings`, when they were last connected, for the board; in
+   * `presence_online`, for a restart to read (resumeAfterRestart), those who came online are added
+   * and those who are gone removed, in one bulk write. People whose `presence_online` write failed
+   * are written again at the next push, whoever it is for. With several processes, or no grace
+   * period, only `lastSeenAt` is written.
    */
   private async recordConnections(ids: readonly string[]): Promise<void> {
     const gone = ids.filter((id) => this.lastSeen.has(id) && !this.connections.isConnected(id));
-    const came = this.clustered ? [] : ids.filter((id) => this.connections.isConnected(id) && !this.storedOnline.has(id));
-    const left = gone.filter((id) => this.storedOnline.has(id));
+    const retry = new Set(this.unsure);
+    this.unsure.clear();
+    const candidates = !this.resumable ? [] : retry.size > 0 ? [...new Set([...ids, ...retry])] : ids;
+    const came = candidates.filter((id) => this.connections.isConnected(id) && !this.storedOnline.has(id));
+    const left = candidates.filter((id) => !this.connections.isConnected(id) && (this.storedOnline.has(id) || retry.has(id)));
     const now = this.clock();
     const lastSeenWrites = gone.map((id) => ({
       updateOne: {
@@ -351,10 +425,8 @@ export class PresenceService {
       ...left.map((id) => ({ deleteOne: { filter: { _id: oid(id) } } })),
       ...came.map((id) => ({ replaceOne: { filter: { _id: oid(id) }, replacement: { _id: oid(id), since: now }, upsert: true } })),
     ];
-    for (const id of gone) {
-      this.lastSeen.delete(id);
-      this.storedOnline.delete(id);
-    }
+    for (const id of gone) this.lastSeen.delete(id);
+    for (const id of left) this.storedOnline.delete(id);
     for (const id of came) this.storedOnline.add(id);
     const [lastSeen, online] = await Promise.allSettled([
       lastSeenWrites.length > 0 ? this.settings.bulkWrite(lastSeenWrites, { ordered: false }) : undefined,
@@ -364,9 +436,11 @@ export class PresenceService {
       log.warn({ err: lastSeen.reason, count: gone.length }, 'presence: last-seen times could not be written (the board shows them at the next disconnect)');
     }
     if (online.status === 'rejected') {
-      // Asked again at their next change; a restart before then may count them wrongly for the grace period.
+      // Some of the writes may have landed (unordered): every one of them is written again, which
+      // is harmless (replace and delete by id), at the next push.
       for (const id of came) this.storedOnline.delete(id);
-      log.warn({ err: online.reason, came: came.length, left: left.length }, 'presence: who is connected could not be stored (a restart may show them wrongly for its grace period)');
+      for (const id of [...came, ...left]) this.unsure.add(id);
+      log.warn({ err: online.reason, came: came.length, left: left.length }, 'presence: who is connected could not be stored (tried again at the next push)');
     }
   }
 

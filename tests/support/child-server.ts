@@ -18,13 +18,20 @@ export interface ChildServer {
 }
 
 /** Starts the real server in a separate Node process over the given database. */
-export function startChildServer(dbUri: string, config: Partial<Config> = {}, port = 0, opts: { settableClock?: boolean } = {}): Promise<ChildServer> {
+export function startChildServer(
+  dbUri: string,
+  config: Partial<Config> = {},
+  port = 0,
+  opts: { settableClock?: boolean; /** The wall clock from the start: real time plus this (implies settableClock). */ clockOffsetMs?: number } = {},
+): Promise<ChildServer> {
+  if (opts.clockOffsetMs !== undefined) opts = { ...opts, settableClock: true };
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: {
       ...process.env,
       TEST_SERVER_MONGO_URI: dbUri,
       TEST_SERVER_PORT: String(port),
       ...(opts.settableClock ? { TEST_SERVER_SETTABLE_CLOCK: '1' } : {}),
+      ...(opts.clockOffsetMs !== undefined ? { TEST_SERVER_CLOCK_OFFSET_MS: String(opts.clockOffsetMs) } : {}),
       TEST_SERVER_CONFIG: JSON.stringify({ ADMIN_LOGIN_ID: ADMIN.loginId, ADMIN_PASSWORD: ADMIN.password, LOGIN_FAIL_LIMIT_PER_IP: 10_000, PASSWORD_HASH_LOG_N: TEST_PASSWORD_HASH_LOG_N, ...config }),
     },
     // An IPC channel only for a clock the test moves (setClockOffset).

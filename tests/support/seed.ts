@@ -49,14 +49,15 @@ export async function seedSessions(t: TestServer, userIds: readonly string[]): P
 }
 
 /** Work other capabilities do on their own schedule (idle checks, telework timeouts, presence pushes). */
-const BACKGROUND = new Set(['presence_settings', 'telework_sessions']);
+const BACKGROUND = new Set(['presence_settings', 'presence_online', 'telework_sessions']);
 /**
  * Timers that run whatever anyone does and that no request being counted touches: the meetings'
  * sweep reads `meetings` once a second (server/meetings/scheduler.ts), the 人事異動 sweep reads
- * `transfers` once a minute (server/transfers). Always left out; a test that counts such a request
+ * `transfers` once a minute (server/transfers), presence writes its heartbeat every few seconds
+ * (`presence_heartbeat`, server/presence). Always left out; a test that counts such a request
  * must count those collections itself.
  */
-const TIMERS = new Set(['meetings', 'transfers']);
+const TIMERS = new Set(['meetings', 'transfers', 'presence_heartbeat']);
 
 /**
  * Counts the database commands the server's own connection issues while `action` runs

@@ -6,7 +6,8 @@ import { startServer } from '../../server/server.js';
 
 // The wall clock, moved by what the test says over the IPC channel (child-server.ts setClockOffset):
 // tests of things that happen at a time (a meeting's end) move it instead of waiting.
-let clockOffsetMs = 0;
+// TEST_SERVER_CLOCK_OFFSET_MS: where it starts (a test of what a start reads, a long outage).
+let clockOffsetMs = Number(process.env.TEST_SERVER_CLOCK_OFFSET_MS ?? 0);
 const settableClock = process.env.TEST_SERVER_SETTABLE_CLOCK === '1';
 if (settableClock) {
   process.on('message', (m: { clockOffsetMs?: number }) => {
