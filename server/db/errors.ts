@@ -8,6 +8,15 @@ export function isDuplicateKey(err: unknown): string[] | null {
   return Object.keys(e.keyPattern ?? e.keyValue ?? {});
 }
 
+/**
+ * An unordered bulk write whose every failed operation hit a duplicate key: everything else was
+ * written (an insert of a document that is already there is then as good as done).
+ */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  const failed = [(err as { writeErrors?: { code?: number } | { code?: number }[] })?.writeErrors ?? []].flat();
+  return failed.length > 0 && failed.every((w) => w?.code === 11000);
+}
+
 /** The driver's (and mongoose's) ways of saying "no database to talk to right now". */
 const UNAVAILABLE = new Set([
   'MongoServerSelectionError',
