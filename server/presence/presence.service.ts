@@ -50,6 +50,7 @@ export class PresenceService {
   /** Resumed at start (resumeAfterRestart): their grace period starts again once the server listens. */
   private resumed: string[] = [];
   private heartbeatTimer?: NodeJS.Timeout;
+  private beating = false;
   private readonly idle = new Set<string>();
   /**
    * The last presence pushed per person, in which push (`pushes` counts them), and the person's
@@ -181,12 +182,19 @@ export class PresenceService {
     this.resumed = [];
   }
 
-  /** This process is alive (resumeAfterRestart reads it after a crash). A failed write is only logged. */
+  /**
+   * This process is alive (resumeAfterRestart reads it after a crash). One write at a time (a hung
+   * database does not pile them up); a failed one is only logged.
+   */
   private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
     try {
       await this.heartbeat.updateOne({ _id: 'presence' }, { $set: { at: this.clock() } }, { upsert: true });
     } catch (err) {
-      log.warn({ err }, 'presence: heartbeat not written');
+      if (!this.stopped) log.warn({ err }, 'presence: heartbeat not written');
+    } finally {
+      this.beating = false;
     }
   }
 
