@@ -8,6 +8,8 @@
  * - B and N: their bench route `GET /messages?conversationId=&after=` per conversation.
  * If A's sync contract differs from this reading, this is the one file to adapt.
  */
+import http from 'node:http';
+
 export interface SeenMessage {
   id: string;
   conversationId: string;
@@ -26,21 +28,48 @@ export interface CatchUpResult {
 
 const TIMEOUT_MS = 60_000;
 
-async function request(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+/**
+ * Kept-alive connections, shared by the generator's clients as `fetch` shared its pool. node:http
+ * rather than `fetch`: fetch builds streams, Headers and a Response per request, and in the
+ * reconnect storm that was a quarter of the generator's CPU, on the machine the server runs on
+ * (the history scenario reads its pages the same way).
+ */
+const agent = new http.Agent({ keepAlive: true });
+
+function request(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: unknown }> {
+  const payload = init.body !== undefined ? JSON.stringify(init.body) : undefined;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        agent,
+        timeout: TIMEOUT_MS,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = null;
+          try {
+            body = text ? JSON.parse(text) : null;
+          } catch {
+            body = text;
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(payload);
   });
-  const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
 }
 
 /** Every message-like object anywhere in a response. */
