@@ -84,6 +84,34 @@ describe('inserting and finding', () => {
     expect(await coll.find().batchSize(2).toArray()).toHaveLength(7);
   });
 
+  it('stops a batch before the document that would take it past 16 MiB, and hands out the rest by getMore', async () => {
+    const coll = t.db.collection('big');
+    const text = 'x'.repeat(5 * 1024 * 1024);
+    for (let i = 0; i < 4; i++) await coll.insertOne({ i, text });
+    const raw = { promoteLongs: false } as const;
+    const first = await t.db.command({ find: 'big', filter: {}, sort: { i: 1 } }, raw);
+    // Three documents of 5 MiB fit in 16 MiB; a fourth would not.
+    expect(first.cursor.firstBatch.map((d: Document) => d.i)).toEqual([0, 1, 2]);
+    const rest = await t.db.command({ getMore: first.cursor.id as Long, collection: 'big' }, raw);
+    expect(rest.cursor.nextBatch.map((d: Document) => d.i)).toEqual([3]);
+    expect(rest.cursor.nextBatch[0].text).toHaveLength(text.length);
+  });
+
+  it('hands out documents as they were when the cursor opened, whatever is written meanwhile', async () => {
+    const coll = t.db.collection<{ i: number; tags: string[]; note: { by: string } }>('snapshot');
+    await coll.insertMany(Array.from({ length: 4 }, (_, i) => ({ i, tags: ['a'], note: { by: 'ann' } })));
+    const raw = { promoteLongs: false } as const;
+    const first = await t.db.command({ find: 'snapshot', filter: {}, sort: { i: 1 }, batchSize: 2 }, raw);
+    await coll.updateMany({}, { $push: { tags: 'b' }, $set: { 'note.by': 'bob' } });
+    const rest = await t.db.command({ getMore: first.cursor.id as Long, collection: 'snapshot' }, raw);
+    expect(rest.cursor.nextBatch).toEqual([
+      expect.objectContaining({ i: 2, tags: ['a'], note: { by: 'ann' } }),
+      expect.objectContaining({ i: 3, tags: ['a'], note: { by: 'ann' } }),
+    ]);
+    // …and the stored documents did change.
+    expect(await coll.findOne({ i: 3 }, { projection: { _id: 0 } })).toEqual({ i: 3, tags: ['a', 'b'], note: { by: 'bob' } });
+  });
+
   it('kills an open cursor on request', async () => {
     const coll = t.db.collection('killed');
     await coll.insertMany(Array.from({ length: 5 }, (_, i) => ({ i })));

@@ -68,7 +68,14 @@ export class Cursors {
   }
 }
 
+/**
+ * The next documents up to `max`, stopping before the one that would take the batch past 16 MiB.
+ * The whole candidate batch is sized at once first (almost always it fits); only a batch over the
+ * cap is sized document by document to find where it stops.
+ */
 function takeBatch(docs: Doc[], from: number, max: number): Doc[] {
+  const candidates = docs.slice(from, Math.min(docs.length, from + max));
+  if (candidates.length <= 1 || calculateObjectSize({ b: candidates }) <= MAX_BATCH_BYTES) return candidates;
   const batch: Doc[] = [];
   let bytes = 0;
   for (let i = from; i < docs.length && batch.length < max; i++) {

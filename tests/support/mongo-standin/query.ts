@@ -63,9 +63,16 @@ export function select(docs: Doc[], filter: Doc | undefined, opts: SelectOptions
   return cursor.all();
 }
 
-/** Applies a find projection; the filter is needed for positional `field.$` projections. */
+/**
+ * Applies a find projection; the filter is needed for positional `field.$` projections.
+ *
+ * Stored documents are never changed in place: an update stores a new object
+ * (`Collection.replace`), and replies are serialized as they are. So a reply (or a cursor's rest)
+ * holds the stored documents and their values by reference; copying every document of every page
+ * was most of what a history page allocated here.
+ */
 export function projector(projection: Doc | undefined, filter: Doc | undefined, extras?: QueryExtras): (doc: Doc) => Doc {
-  if (!projection || Object.keys(projection).length === 0) return (doc) => clone(doc);
+  if (!projection || Object.keys(projection).length === 0) return (doc) => doc;
   const fields = plainInclusion(projection);
   if (fields) return (doc) => pick(doc, fields);
   const left = plainExclusion(projection);
@@ -110,7 +117,8 @@ function plainExclusion(projection: Doc): Set<string> | undefined {
 /** The named top-level fields (or, with `keep` false, all the others), in the document's own order, as mongod returns them. */
 function pick(doc: Doc, fields: Set<string>, keep = true): Doc {
   const out: Doc = {};
-  for (const key of Object.keys(doc)) if (fields.has(key) === keep) out[key] = clone(doc[key]);
+  // for…in: no array of keys per document (a stored document is a plain object, nothing inherited).
+  for (const key in doc) if (fields.has(key) === keep) out[key] = doc[key];
   return out;
 }
 

@@ -7,7 +7,7 @@ import { raceWalks, walkIndex, type Walked } from './index-scan';
 import { Index, ID_INDEX, type IndexSpec } from './indexes';
 import { chooseOrPlan, type OrPlan } from './or-plan';
 import { scoredPlan, type Plan } from './planner';
-import { matcher, type QueryExtras } from './query';
+import { matcher, select, type QueryExtras } from './query';
 import { residualFilter } from './residual';
 import type { Doc } from './values';
 
@@ -19,7 +19,10 @@ export interface LookupOptions extends QueryExtras {
 
 /** The documents a query has to look at, in $natural order, and how they were found. */
 export interface Candidates {
+  /** In $natural order, or — when `inSortOrder` — in the order the query asked for. */
   docs: Doc[];
+  /** The walk visited the documents in the requested order, with no ties (see `Collection.select`). */
+  inSortOrder?: boolean;
   /** Undefined for a collection scan (and for an $or walked branch by branch). */
   plan?: Plan;
   /** One plan per branch of a top-level $or, when each branch walks an index. */
@@ -110,7 +113,7 @@ export class Collection {
    * planner picks an index (see planner.ts), otherwise all. The filter, sort, skip and limit
    * are still applied by mingo, so the answer is the same either way.
    */
-  lookup(filter: Doc | undefined, opts: LookupOptions = {}): Candidates {
+  lookup(filter: Doc | undefined, opts: LookupOptions = {}, keepWalkOrder = false): Candidates {
     const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
     const need = opts.limit ? (opts.skip ?? 0) + opts.limit : undefined;
     const req = { filter, sort, need, collation: opts.collation };
@@ -130,7 +133,11 @@ export class Collection {
       return { docs: this.inNaturalOrder(walked.found), plan: raced.plan, rejected: raced.rejected, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
     }
     const walked = walkIndex(plan, need, test);
-    return { docs: this.inNaturalOrder(walked.found), plan, keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+    const counts = { keysExamined: walked.keysExamined, docsExamined: walked.docsExamined };
+    if (keepWalkOrder && sort && need !== undefined && plan.givesOrder && plan.tieFree && !plan.merge && !opts.collation) {
+      return { docs: [...walked.found.values()], inSortOrder: true, plan, ...counts };
+    }
+    return { docs: this.inNaturalOrder(walked.found), plan, ...counts };
   }
 
   private walkOr(or: OrPlan): Candidates {
@@ -143,10 +150,27 @@ export class Collection {
     return this.lookup(filter, opts).docs;
   }
 
-  /** The candidates and the part of `filter` mingo must still test on them (see residual.ts). */
-  narrow(filter: Doc | undefined, opts: LookupOptions = {}): [docs: Doc[], filter: Doc] {
-    const found = this.lookup(filter, opts);
-    return [found.docs, residualFilter(filter, found.plan) ?? {}];
+  /**
+   * The stored documents (by reference) matching `filter`, sorted, skipped and limited: mingo's
+   * answer over the candidates, with the part of the filter the walk answered left out
+   * (residual.ts). When the walk visited them in the requested order with no ties (the planner's
+   * `givesOrder` and `tieFree`, the same facts its early stop relies on), they are only tested
+   * and counted off in that order: no copy into $natural order and no sort, which were most of
+   * the work of a history page.
+   */
+  select(filter: Doc | undefined, opts: LookupOptions = {}): Doc[] {
+    const found = this.lookup(filter, opts, true);
+    const residual = residualFilter(filter, found.plan) ?? {};
+    if (!found.inSortOrder) return select(found.docs, residual, opts);
+    const test = matcher(residual, opts);
+    const out: Doc[] = [];
+    let skip = opts.skip ?? 0;
+    for (const doc of found.docs) {
+      if (!test(doc)) continue;
+      if (skip > 0) skip--;
+      else if (out.push(doc) === opts.limit) break;
+    }
+    return out;
   }
 
   private inNaturalOrder(found: Map<number, Doc>): Doc[] {

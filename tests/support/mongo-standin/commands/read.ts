@@ -3,7 +3,7 @@ import { Long, ObjectId } from 'bson';
 import { compare } from 'mingo/util';
 import { CommandError } from '../errors';
 import { pathValues } from '../indexes';
-import { projector, runPipeline, select, type QueryExtras } from '../query';
+import { projector, runPipeline, type QueryExtras } from '../query';
 import type { LookupOptions } from '../store';
 import { clone, idFirst, keyString, type Doc } from '../values';
 import { collectionArg, optionalDoc, optionalNumber, type Context } from './context';
@@ -22,7 +22,7 @@ export function find(cmd: Doc, ctx: Context): Doc {
   }
   const extras = { collation: optionalDoc(cmd.collation), variables: optionalDoc(cmd.let) };
   const opts = { ...extras, sort: optionalDoc(cmd.sort), skip: optionalNumber(cmd.skip), limit: limit || undefined };
-  const docs = coll ? select(...coll.narrow(filter, opts), opts) : [];
+  const docs = coll ? coll.select(filter, opts) : [];
   const project = projector(optionalDoc(cmd.projection), filter, extras);
   return ctx.cursors.first(`${ctx.dbName}.${name}`, docs.map(project), optionalNumber(cmd.batchSize), singleBatch);
 }
@@ -48,7 +48,7 @@ export function count(cmd: Doc, ctx: Context): Doc {
   if (!coll) return { n: 0, ok: 1 };
   const limit = Math.abs(optionalNumber(cmd.limit) ?? 0) || undefined;
   const opts = { skip: optionalNumber(cmd.skip), limit, collation: optionalDoc(cmd.collation) };
-  const docs = select(...coll.narrow(optionalDoc(cmd.query), opts), opts);
+  const docs = coll.select(optionalDoc(cmd.query), opts);
   return { n: docs.length, ok: 1 };
 }
 
@@ -57,7 +57,7 @@ export function distinct(cmd: Doc, ctx: Context): Doc {
   if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
   const coll = ctx.store.db(ctx.dbName).get(name);
   const opts = { collation: optionalDoc(cmd.collation) };
-  const docs = coll ? select(...coll.narrow(optionalDoc(cmd.query), opts), opts) : [];
+  const docs = coll ? coll.select(optionalDoc(cmd.query), opts) : [];
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const v of pathValues(doc, cmd.key.split('.'))) {

@@ -2,7 +2,7 @@
 // `writeErrors` with ok: 1, exactly like mongod; findAndModify fails the whole command.
 import { ObjectId } from 'bson';
 import { CommandError, errorReply } from '../errors';
-import { projector, select } from '../query';
+import { projector } from '../query';
 import { applyUpdate, isOperatorUpdate, seedFromFilter } from '../update';
 import { clone, cloneForStore, idFirst, type Doc } from '../values';
 import { collectionArg, optionalDoc, type Context } from './context';
@@ -87,7 +87,7 @@ export function update(cmd: Doc, ctx: Context): Doc {
     }
     const coll = db.get(name);
     const opts = { sort: optionalDoc(s.sort), limit: s.multi ? undefined : 1, collation: optionalDoc(s.collation), variables };
-    const matched = coll ? select(...coll.narrow(filter, opts), opts) : [];
+    const matched = coll ? coll.select(filter, opts) : [];
     if (matched.length === 0) {
       if (!s.upsert) return;
       const doc = upsertDocument(filter, u, arrayFilters, variables);
@@ -120,7 +120,7 @@ export function remove(cmd: Doc, ctx: Context): Doc {
     if (!coll) return;
     const limit = Number(s.limit) === 1 ? 1 : undefined;
     const opts = { limit, collation: optionalDoc(s.collation), variables: optionalDoc(cmd.let) };
-    const matched = select(...coll.narrow(optionalDoc(s.q), opts), opts);
+    const matched = coll.select(optionalDoc(s.q), opts);
     for (const doc of matched) coll.remove(doc);
     n += matched.length;
   });
@@ -140,7 +140,7 @@ export function findAndModify(cmd: Doc, ctx: Context): Doc {
 
   const coll = db.get(name);
   const opts = { sort: optionalDoc(cmd.sort), limit: 1, collation: optionalDoc(cmd.collation), variables };
-  const [target] = coll ? select(...coll.narrow(filter, opts), opts) : [];
+  const [target] = coll ? coll.select(filter, opts) : [];
   const project = projector(optionalDoc(cmd.fields), filter);
 
   if (cmd.remove) {
