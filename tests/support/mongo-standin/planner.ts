@@ -2,7 +2,8 @@
 // when the filter pins its leading fields by equality/$in, optionally bounds the next one by
 // a range, or when — with a limit — its order after the pinned fields is the requested sort.
 // The plan only narrows which documents mingo looks at; mingo still applies the whole filter,
-// sort, skip and limit, so answers are the same as a scan's.
+// sort, skip and limit, so answers are the same as a scan's (except that a walk that gives the
+// exact order with no ties is not sorted again: Collection.select in store.ts).
 import { fieldBounds, MAX_IN_POINTS, type FieldBounds, type Interval } from './bounds';
 import type { Index } from './indexes';
 import { matcher } from './query';

@@ -111,7 +111,8 @@ export class Collection {
   /**
    * Documents that can match `filter`, in $natural order: those an index walk finds when the
    * planner picks an index (see planner.ts), otherwise all. The filter, sort, skip and limit
-   * are still applied by mingo, so the answer is the same either way.
+   * are still applied by mingo, so the answer is the same either way (`select` below: with
+   * `keepWalkOrder`, a walk that gives the exact order keeps it and is not sorted again).
    */
   lookup(filter: Doc | undefined, opts: LookupOptions = {}, keepWalkOrder = false): Candidates {
     const sort = opts.sort && Object.keys(opts.sort).length ? opts.sort : undefined;
