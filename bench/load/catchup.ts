@@ -9,6 +9,7 @@
  * If A's sync contract differs from this reading, this is the one file to adapt.
  */
 import http from 'node:http';
+import { requestJson } from './http-json.js';
 
 export interface SeenMessage {
   id: string;
@@ -28,48 +29,11 @@ export interface CatchUpResult {
 
 const TIMEOUT_MS = 60_000;
 
-/**
- * Kept-alive connections, shared by the generator's clients as `fetch` shared its pool. node:http
- * rather than `fetch`: fetch builds streams, Headers and a Response per request, and in the
- * reconnect storm that was a quarter of the generator's CPU, on the machine the server runs on
- * (the history scenario reads its pages the same way).
- */
+/** Kept-alive connections, shared by the generator's clients as `fetch` shared its pool. */
 const agent = new http.Agent({ keepAlive: true });
 
 function request(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: unknown }> {
-  const payload = init.body !== undefined ? JSON.stringify(init.body) : undefined;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: init.method ?? 'GET',
-        agent,
-        timeout: TIMEOUT_MS,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = null;
-          try {
-            body = text ? JSON.parse(text) : null;
-          } catch {
-            body = text;
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return requestJson(url, { agent, token, timeoutMs: TIMEOUT_MS, ...init });
 }
 
 /** Every message-like object anywhere in a response. */

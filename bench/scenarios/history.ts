@@ -3,6 +3,7 @@
  * REST API (`GET /api/conversations/:id/messages?limit=50`). Seeded once per run in bulk.
  */
 import http from 'node:http';
+import { requestJson } from '../load/http-json.js';
 import { seedHistory, seedOrganisation, type Organisation } from '../suite/database.js';
 import type { Context } from '../suite/context.js';
 import type { Scope } from '../suite/results.js';
@@ -32,26 +33,17 @@ export async function historySession(ctx: Context, scope: Scope, seed: HistorySe
   scope.defer(() => server.stop());
   const conv = seed.org.groups[0]!.id;
   const token = seed.org.people[1]!.token;
-  // node:http over one kept-alive connection, as a browser tab holds one: the runner's own cost per
-  // page (fetch builds streams, Headers and a Response each time) stays out of the page's time.
+  // One kept-alive connection, as a browser tab holds one (bench/load/http-json.ts: not fetch, whose
+  // own cost per page would be in the page's time).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   scope.defer(() => agent.destroy());
   const url = `${server.url}/api/conversations/${conv}/messages?limit=50`;
-  const get = () =>
-    new Promise<{ ms: number; status: number; count: number; last: number }>((resolve, reject) => {
-      const t0 = performance.now();
-      const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` }, timeout: 60_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages?: { seq: number }[] };
-          resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, count: body.messages?.length ?? 0, last: body.messages?.at(-1)?.seq ?? 0 });
-        });
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error('history page timed out')));
-      req.on('error', reject);
-    });
+  const get = async () => {
+    const t0 = performance.now();
+    const { status, body } = await requestJson(url, { agent, token, timeoutMs: 60_000 });
+    const messages = (body as { messages?: { seq: number }[] } | null)?.messages;
+    return { ms: performance.now() - t0, status, count: messages?.length ?? 0, last: messages?.at(-1)?.seq ?? 0 };
+  };
   const first = await get();
   // Warm up as a server that has been running does: the first pages after a start run cold code
   // (the first is reported on its own, as firstMs).
