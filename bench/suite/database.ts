@@ -12,6 +12,8 @@ import { firstMessage, spawnScript, stopChild, type Spawned } from './children.j
 export interface Database {
   baseUri: string;
   label: string;
+  /** A stand-in this run started (and stops), not TEST_MONGODB_URI / MONGODB_URI. */
+  ownProcess: boolean;
   pid?: number;
   uriFor(dbName: string): string;
   drop(dbName: string): Promise<void>;
@@ -19,7 +21,8 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-export async function openDatabase(): Promise<Database> {
+/** `name`: the stand-in's log file (bench/results/logs/<run>/<name>.log). */
+export async function openDatabase(name = 'standin'): Promise<Database> {
   const external = process.env.TEST_MONGODB_URI || process.env.MONGODB_URI;
   let standin: Spawned | undefined;
   let baseUri: string;
@@ -30,7 +33,8 @@ export async function openDatabase(): Promise<Database> {
   } else {
     // BENCH_STANDIN_NODE_ARGS: Node flags for the stand-in's process (e.g. "--trace-gc", to see its pauses).
     const nodeArgs = (process.env.BENCH_STANDIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    standin = await spawnScript('bench/suite/standin-process.ts', { name: 'standin', nodeArgs });
+    // A second stand-in (the history page's) takes any free port, whatever BENCH_STANDIN_PORT says.
+    standin = await spawnScript('bench/suite/standin-process.ts', { name, nodeArgs, ...(name === 'standin' ? {} : { env: { BENCH_STANDIN_PORT: '0' } }) });
     baseUri = (await firstMessage<{ uri: string }>(standin, 'ready', 60_000)).uri;
     label = 'MongoDB stand-in (tests/support/mongo-standin, in-memory, own process)';
   }
@@ -43,6 +47,7 @@ export async function openDatabase(): Promise<Database> {
   return {
     baseUri,
     label,
+    ownProcess: standin !== undefined,
     pid: standin?.child.pid,
     uriFor,
     client,
